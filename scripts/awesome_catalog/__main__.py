@@ -1,0 +1,5 @@
+"""Entry point for ``python -m awesome_catalog``."""
+
+from awesome_catalog.cli import main
+
+raise SystemExit(main())

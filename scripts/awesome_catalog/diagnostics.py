@@ -1,0 +1,103 @@
+"""Problems as values: the ``Diagnostic`` record, the table of stable codes, and exit codes.
+
+Every stage returns diagnostics instead of raising, so one run reports every problem.
+``exit_code`` is the one place that turns results into the process's exit status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How bad a problem is; warnings fail only under ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# code -> (name, what it means). Stable: never renumber, only add. docs/codes.md mirrors it.
+CODES: dict[str, tuple[str, str]] = {
+    # Files and YAML
+    "E101": ("not-utf8", "The file is not valid UTF-8 text (binary data or another encoding)."),
+    "E102": ("yaml-syntax", "The file is not valid YAML."),
+    "E103": ("duplicate-key", "A mapping has the same key twice; YAML would silently keep the last."),
+    "E104": ("unsafe-tag", "A YAML tag such as !!python/object; catalog files hold plain data only."),
+    "E105": ("yaml-alias", "A YAML anchor or alias; catalog files must spell out every value."),
+    "E106": ("empty-file", "The file is empty or holds only comments."),
+    "E107": ("not-a-mapping", "The top level of the file is not a mapping of keys to values."),
+    "E108": ("file-too-large", "The file is larger than any catalog file needs to be."),
+    "E109": ("too-deep", "The file nests values deeper than any catalog file needs."),
+    "E110": ("bad-file-name", "The file name is not a valid id: lowercase kebab-case ending in .yaml."),
+    "E111": ("outside-catalog", "A symbolic link leads outside the catalog folder."),
+    "E112": ("missing-file", "A required file (taxonomy, vocabulary or schema) is missing or unreadable."),
+    # Schema
+    "E201": ("missing-key", "A required key is missing."),
+    "E202": ("unknown-key", "A key the schema does not allow."),
+    "E203": ("wrong-type", "A value has the wrong type."),
+    "E204": ("invalid-value", "A value does not have the allowed form (pattern, length, choices)."),
+    "E205": ("unquoted-arxiv", "An arXiv id written as a number, which YAML reads as a float."),
+    "E206": ("bad-url", "A URL that is not http(s), such as javascript: or data:."),
+    # Rules across files
+    "E301": ("unknown-section", "An appearance names a section that is not in the taxonomy."),
+    "E302": ("unknown-term", "A technique or evaluation term that is not in the vocabulary."),
+    "E303": ("missing-column", "An appearance lacks a column its section shows."),
+    "E304": ("extra-column", "An appearance gives a column its section does not show."),
+    "E305": ("duplicate-work", "Two files describe the same work (same arXiv id, URL or title)."),
+    "E306": ("url-two-titles", "One URL is used for two different works."),
+    "E307": ("repeated-section", "A work appears twice in the same section."),
+    "E308": ("duplicate-id", "Two sections or two terms share an id or an alias."),
+    "E309": ("duplicate-summary", "Two appearances share the same summary text."),
+    "E310": ("unknown-reference", "A vocabulary term points at an entry that does not exist."),
+    "E311": ("placeholder", "A placeholder left by `awesome-catalog new` has not been replaced."),
+    "W301": ("unused-section", "A taxonomy section that no work uses."),
+    # README
+    "E401": ("readme-missing", "README.md does not exist."),
+    "E402": ("readme-not-utf8", "README.md is not valid UTF-8 text."),
+    "E403": ("marker-missing", "A generated region's start or end marker is missing."),
+    "E404": ("marker-repeated", "A marker appears more than once."),
+    "E405": ("marker-order", "Markers are out of order or nested."),
+    "E406": ("readme-stale", "A generated region differs from what `generate` writes."),
+    "E407": ("broken-anchor", "A #anchor link points at no heading."),
+    "E408": ("marker-in-code", "A marker sits inside a code block, where it is only text."),
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem at one place. ``line`` and ``column`` are 1-based; 0 means unknown."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    hint: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.WARNING if self.code.startswith("W") else Severity.ERROR
+
+    @property
+    def name(self) -> str:
+        return CODES[self.code][0]
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    """Diagnostics are reported by file, then position, then code."""
+    return (d.path, d.line, d.column, d.code)
+
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def exit_code(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> int:
+    """0 when clean (warnings allowed unless ``strict``), 1 when any problem counts."""
+    for d in diagnostics:
+        if strict or d.severity is Severity.ERROR:
+            return EXIT_PROBLEMS
+    return EXIT_OK

@@ -1,0 +1,206 @@
+"""The catalog as typed, immutable values: taxonomy, vocabulary and entries.
+
+Everything here is built from data that already passed schema validation, so the
+constructors trust their input's shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+COLUMNS = ("techniques", "evaluation", "summary")
+TERM_KINDS = ("techniques", "evaluation")
+
+
+@dataclass(frozen=True)
+class TermRef:
+    """A vocabulary term used by an appearance, with an optional detail."""
+
+    id: str
+    detail: str | None = None
+
+    @classmethod
+    def from_data(cls, value: str | Mapping[str, str]) -> TermRef:
+        if isinstance(value, str):
+            return cls(value)
+        return cls(value["term"], value.get("detail"))
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One row of one section: the work as seen from that section."""
+
+    section: str
+    summary: str
+    techniques: tuple[TermRef, ...] | None = None
+    evaluation: tuple[TermRef, ...] | None = None
+
+    def terms(self, kind: str) -> tuple[TermRef, ...] | None:
+        """The terms of one column (``techniques`` or ``evaluation``); None when absent."""
+        return self.techniques if kind == "techniques" else self.evaluation
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One work or tool: a file under ``catalog/<folder>/<id>.yaml``."""
+
+    id: str
+    path: str
+    kind: str
+    title: str
+    url: str
+    appearances: tuple[Appearance, ...]
+    year: int | None = None
+    venue: str | None = None
+    arxiv: str | None = None
+    authors: tuple[str, ...] = ()
+    links: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, entry_id: str, path: str, folder: str, data: Mapping[str, Any]) -> Entry:
+        """Build an entry from schema-valid data; ``folder`` gives the default kind."""
+        default_kind = "tool" if folder == "tools" else "paper"
+        return cls(
+            id=entry_id,
+            path=path,
+            kind=data.get("kind", default_kind),
+            title=data["title"],
+            url=data["url"],
+            year=data.get("year"),
+            venue=data.get("venue"),
+            arxiv=data.get("arxiv"),
+            authors=tuple(data.get("authors", ())),
+            links=dict(data.get("links", {})),
+            appearances=tuple(
+                Appearance(
+                    section=a["section"],
+                    summary=a["summary"],
+                    techniques=_terms(a.get("techniques")),
+                    evaluation=_terms(a.get("evaluation")),
+                )
+                for a in data["sections"]
+            ),
+        )
+
+    def urls(self) -> Iterator[tuple[str, str]]:
+        """Every URL of the entry as (field, url): ``url`` first, then ``links.<key>``."""
+        yield "url", self.url
+        for key, value in self.links.items():
+            yield f"links.{key}", value
+
+
+def _terms(values: list[Any] | None) -> tuple[TermRef, ...] | None:
+    return None if values is None else tuple(TermRef.from_data(v) for v in values)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A node of the taxonomy; ``depth`` is 0 for top-level sections."""
+
+    id: str
+    title: str
+    depth: int
+    columns: tuple[str, ...] = ()
+    description: str | None = None
+    children: tuple[Section, ...] = ()
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], depth: int = 0) -> Section:
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            depth=depth,
+            columns=tuple(data.get("columns", ())),
+            description=data.get("description"),
+            children=tuple(cls.from_data(c, depth + 1) for c in data.get("children", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The section tree, in reading order."""
+
+    sections: tuple[Section, ...]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Taxonomy:
+        return cls(tuple(Section.from_data(s) for s in data["sections"]))
+
+    def walk(self) -> Iterator[Section]:
+        """Every section, depth first, in reading order."""
+        stack = list(reversed(self.sections))
+        while stack:
+            section = stack.pop()
+            yield section
+            stack.extend(reversed(section.children))
+
+    def by_id(self) -> dict[str, Section]:
+        return {s.id: s for s in self.walk()}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A controlled term of the vocabulary."""
+
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+    introduced_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Technique and evaluation terms, each list in file order."""
+
+    techniques: tuple[Term, ...]
+    evaluation: tuple[Term, ...]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Vocabulary:
+        def terms(kind: str) -> tuple[Term, ...]:
+            return tuple(
+                Term(
+                    id=t["id"],
+                    label=t["label"],
+                    aliases=tuple(t.get("aliases", ())),
+                    description=t.get("description"),
+                    introduced_by=t.get("introduced_by"),
+                )
+                for t in data.get(kind, ())
+            )
+
+        return cls(terms("techniques"), terms("evaluation"))
+
+    def terms(self, kind: str) -> tuple[Term, ...]:
+        """The terms of one kind: ``techniques`` or ``evaluation``."""
+        return self.techniques if kind == "techniques" else self.evaluation
+
+    def by_id(self, kind: str) -> dict[str, Term]:
+        return {t.id: t for t in self.terms(kind)}
+
+    def label(self, kind: str, ref: TermRef) -> str:
+        """How a term reference is shown: the term's label, then the detail in parentheses."""
+        term = self.by_id(kind).get(ref.id)
+        label = term.label if term else ref.id
+        return f"{label} ({ref.detail})" if ref.detail else label
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole catalog: what ``generate`` renders and the exports publish."""
+
+    taxonomy: Taxonomy
+    vocabulary: Vocabulary
+    entries: tuple[Entry, ...]
+
+    def in_section(self, section_id: str) -> list[tuple[Entry, Appearance]]:
+        """The rows of a section in the documented order: year, then title, then id.
+
+        Entries without a year (tools may have none) come last.
+        """
+        rows = [(e, a) for e in self.entries for a in e.appearances if a.section == section_id]
+        rows.sort(key=lambda r: (r[0].year is None, r[0].year or 0, r[0].title.casefold(), r[0].id))
+        return rows

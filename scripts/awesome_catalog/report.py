@@ -1,0 +1,124 @@
+"""Reporters: turn diagnostics into text for people, GitHub annotations, or JSON.
+
+Reporting is separate from checking: every reporter takes the same list of
+diagnostics and writes it to a stream.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from typing import TextIO
+
+from awesome_catalog.diagnostics import Diagnostic, Severity, sort_key
+
+FORMATS = ("text", "github", "json")
+
+
+def use_color(stream: TextIO, choice: str = "auto") -> bool:
+    """Colour only on a terminal, never when NO_COLOR is set (https://no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if color else text
+
+
+def _where(d: Diagnostic) -> str:
+    if d.line <= 0:
+        return d.path
+    return f"{d.path}:{d.line}:{d.column}" if d.column > 0 else f"{d.path}:{d.line}"
+
+
+def summary(diagnostics: Sequence[Diagnostic]) -> str:
+    """One line: how many errors and warnings, in how many files."""
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    files = len({d.path for d in diagnostics})
+    if not diagnostics:
+        return "no problems found"
+    parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+    if warnings:
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return f"{', '.join(parts)} in {files} file{'s' * (files != 1)}"
+
+
+def write_text(diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool = False,
+               diff: str | None = None, footer: str | None = None) -> None:
+    """``path:line:col: CODE message`` and an indented hint, then the diff and a summary."""
+    for d in sorted(diagnostics, key=sort_key):
+        tone = "31" if d.severity is Severity.ERROR else "33"
+        stream.write(f"{_paint(_where(d), '1', color)}: {_paint(d.code, '1;' + tone, color)} {d.message}\n")
+        if d.hint:
+            stream.write(f"  {_paint('hint:', '36', color)} {d.hint}\n")
+    if diff:
+        stream.write("\n" + diff + ("" if diff.endswith("\n") else "\n"))
+    stream.write(footer or summary(diagnostics))
+    stream.write("\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def write_github(diagnostics: Sequence[Diagnostic], stream: TextIO, *, diff: str | None = None) -> None:
+    """GitHub workflow commands, so problems show on the pull request's diff."""
+    for d in sorted(diagnostics, key=sort_key):
+        level = "error" if d.severity is Severity.ERROR else "warning"
+        props = [f"file={_escape_property(d.path)}"]
+        if d.line > 0:
+            props.append(f"line={d.line}")
+        if d.column > 0:
+            props.append(f"col={d.column}")
+        props.append(f"title={_escape_property(f'{d.code} {d.name}')}")
+        body = d.message + (f"\n{d.hint}" if d.hint else "")
+        stream.write(f"::{level} {','.join(props)}::{_escape_data(body)}\n")
+    if diff:
+        stream.write("::group::README diff (run `awesome-catalog generate` to apply)\n")
+        stream.write(diff + ("" if diff.endswith("\n") else "\n"))
+        stream.write("::endgroup::\n")
+    stream.write(summary(diagnostics) + "\n")
+
+
+def write_json(diagnostics: Sequence[Diagnostic], stream: TextIO, *, diff: str | None = None) -> None:
+    """A machine-readable document: ``{"version": 1, "diagnostics": [...], "diff": ...}``."""
+    doc = {
+        "version": 1,
+        "diagnostics": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "column": d.column,
+                "code": d.code,
+                "name": d.name,
+                "severity": d.severity.value,
+                "message": d.message,
+                "hint": d.hint,
+            }
+            for d in sorted(diagnostics, key=sort_key)
+        ],
+        "diff": diff,
+    }
+    json.dump(doc, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def write(fmt: str, diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool = False,
+          diff: str | None = None, footer: str | None = None) -> None:
+    """Write ``diagnostics`` in format ``fmt`` (one of FORMATS)."""
+    if fmt == "github":
+        write_github(diagnostics, stream, diff=diff)
+    elif fmt == "json":
+        write_json(diagnostics, stream, diff=diff)
+    else:
+        write_text(diagnostics, stream, color=color, diff=diff, footer=footer)

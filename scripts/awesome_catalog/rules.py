@@ -1,0 +1,226 @@
+"""Cross-file stage: the rules a schema cannot express.
+
+Sections and terms must exist, appearances must fill their section's columns, one work
+has one file, one URL names one work, and so on. Works on the typed ``Catalog`` and
+locates each problem in the text of the file it concerns.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from awesome_catalog.diagnostics import Diagnostic
+from awesome_catalog.identity import arxiv_id, title_key, url_key
+from awesome_catalog.model import TERM_KINDS, Catalog, Entry, Section, Vocabulary
+from awesome_catalog.yamlload import locate
+
+PLACEHOLDER = "TODO"
+"""Summaries that start with this are placeholders left by ``awesome-catalog new``."""
+
+Locate = Callable[[str, Sequence[str | int], bool], tuple[int, int]]
+
+
+def make_locator(texts: dict[str, str]) -> Locate:
+    """A function from (file, JSON path, key?) to (line, column) over loaded texts."""
+
+    def find(path: str, parts: Sequence[str | int], key: bool = False) -> tuple[int, int]:
+        text = texts.get(path)
+        return locate(text, parts, key=key) if text is not None else (0, 0)
+
+    return find
+
+
+def check_rules(catalog: Catalog, texts: dict[str, str], taxonomy_path: str, vocabulary_path: str) -> list[Diagnostic]:
+    """Every cross-file problem of the catalog."""
+    where = make_locator(texts)
+    found: list[Diagnostic] = []
+    found += _taxonomy(catalog, where, taxonomy_path)
+    found += _vocabulary(catalog, where, vocabulary_path)
+    found += _appearances(catalog, where)
+    found += _identity(catalog, where)
+    found += _summaries(catalog, where)
+    found += _unused_sections(catalog, where, taxonomy_path)
+    return found
+
+
+def _at(where: Locate, path: str, parts: Sequence[str | int], code: str, message: str,
+        hint: str | None = None, key: bool = False) -> Diagnostic:
+    line, column = where(path, parts, key)
+    return Diagnostic(path, line, column, code, message, hint)
+
+
+def _section_paths(sections: Iterable[Section], prefix: tuple[str | int, ...] = ("sections",)) -> Iterator[tuple[Section, tuple[str | int, ...]]]:
+    for i, section in enumerate(sections):
+        here = (*prefix, i)
+        yield section, here
+        yield from _section_paths(section.children, (*here, "children"))
+
+
+def _taxonomy(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic]:
+    seen: dict[str, int] = {}
+    for section, parts in _section_paths(catalog.taxonomy.sections):
+        line = where(path, (*parts, "id"), False)[0]
+        if section.id in seen:
+            yield _at(where, path, (*parts, "id"), "E308",
+                      f"section id `{section.id}` is used twice (first on line {seen[section.id]})",
+                      "section ids are unique across the whole tree")
+        else:
+            seen[section.id] = line
+
+
+def _vocabulary(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic]:
+    entry_ids = {e.id for e in catalog.entries}
+    for kind in TERM_KINDS:
+        names: dict[str, str] = {}
+        for i, term in enumerate(catalog.vocabulary.terms(kind)):
+            spellings = [("id", term.id), ("label", term.label)] + [("aliases", a) for a in term.aliases]
+            own = set()
+            for field, spelling in spellings:
+                folded = spelling.casefold()
+                if folded in own:
+                    continue
+                own.add(folded)
+                if folded in names:
+                    yield _at(where, path, (kind, i, field), "E308",
+                              f"{kind} term `{term.id}`: {field} {spelling!r} is already used by `{names[folded]}`",
+                              "each spelling must lead to one term only")
+                else:
+                    names[folded] = term.id
+            if term.introduced_by and term.introduced_by not in entry_ids:
+                close = difflib.get_close_matches(term.introduced_by, sorted(entry_ids), n=1)
+                yield _at(where, path, (kind, i, "introduced_by"), "E310",
+                          f"term `{term.id}` is introduced_by `{term.introduced_by}`, which is no catalog entry",
+                          f"did you mean `{close[0]}`?" if close else "name the file stem of an entry")
+
+
+def suggest_term(vocabulary: Vocabulary, kind: str, written: str) -> str | None:
+    """The id of the term closest to ``written``: by alias or label first, then by spelling."""
+    folded = written.casefold().replace("_", "-")
+    for term in vocabulary.terms(kind):
+        if folded in {term.id, term.label.casefold(), *(a.casefold() for a in term.aliases)}:
+            return term.id
+    close = difflib.get_close_matches(folded, [t.id for t in vocabulary.terms(kind)], n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _appearances(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
+    sections = catalog.taxonomy.by_id()
+    leaf_ids = sorted(s.id for s in sections.values() if s.columns)
+    vocab = catalog.vocabulary
+    for entry in catalog.entries:
+        seen: dict[str, int] = {}
+        for i, app in enumerate(entry.appearances):
+            base: tuple[str | int, ...] = ("sections", i)
+            section = sections.get(app.section)
+            if section is None:
+                close = difflib.get_close_matches(app.section, leaf_ids, n=1)
+                yield _at(where, entry.path, (*base, "section"), "E301",
+                          f"section `{app.section}` is not in the taxonomy",
+                          f"did you mean `{close[0]}`?" if close else f"choose one of: {', '.join(leaf_ids)}")
+                continue
+            if not section.columns:
+                children = ", ".join(c.id for c in section.children)
+                yield _at(where, entry.path, (*base, "section"), "E301",
+                          f"section `{app.section}` only groups other sections and has no table",
+                          f"choose one of its subsections: {children}")
+                continue
+            if app.section in seen:
+                yield _at(where, entry.path, (*base, "section"), "E307",
+                          f"`{entry.id}` appears in `{app.section}` twice (first as sections[{seen[app.section]}])",
+                          "merge the two appearances into one")
+            seen.setdefault(app.section, i)
+            for kind in TERM_KINDS:
+                refs = app.terms(kind)
+                if kind in section.columns and refs is None:
+                    yield _at(where, entry.path, base, "E303",
+                              f"section `{app.section}` shows {kind}, but this appearance has no `{kind}:`",
+                              f"add `{kind}: [...]` (an empty list `[]` if none applies)")
+                elif kind not in section.columns and refs is not None:
+                    yield _at(where, entry.path, (*base, kind), "E304",
+                              f"section `{app.section}` does not show {kind}", f"remove `{kind}:` from this appearance",
+                              key=True)
+                for j, ref in enumerate(refs or ()):
+                    if ref.id in vocab.by_id(kind):
+                        continue
+                    suggestion = suggest_term(vocab, kind, ref.id)
+                    if suggestion:
+                        hint = f"did you mean `{suggestion}`?"
+                    elif ref.id in vocab.by_id("evaluation" if kind == "techniques" else "techniques"):
+                        hint = f"`{ref.id}` is a term of the other column"
+                    else:
+                        hint = f"add it to catalog/vocabulary.yaml under {kind}: if it is a new term"
+                    yield _at(where, entry.path, (*base, kind, j), "E302",
+                              f"{kind} term `{ref.id}` is not in the vocabulary", hint)
+
+
+def _identity(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
+    by_arxiv: dict[str, Entry] = {}
+    by_title: dict[str, Entry] = {}
+    by_url: dict[str, tuple[Entry, str]] = {}
+    by_id: dict[str, Entry] = {}
+    for entry in catalog.entries:
+        if entry.id in by_id:
+            yield _at(where, entry.path, (), "E308",
+                      f"id `{entry.id}` is also used by {by_id[entry.id].path}", "rename one of the two files")
+        by_id.setdefault(entry.id, entry)
+        url_arxiv = arxiv_id(entry.url)
+        if entry.arxiv and url_arxiv and url_arxiv != entry.arxiv:
+            yield _at(where, entry.path, ("url",), "E306",
+                      f"url points at arXiv {url_arxiv} but arxiv is {entry.arxiv}",
+                      "make both name the same paper")
+        ident = entry.arxiv or url_arxiv
+        if ident:
+            if ident in by_arxiv:
+                yield _at(where, entry.path, ("arxiv",) if entry.arxiv else ("url",), "E305",
+                          f"arXiv {ident} is also {by_arxiv[ident].path}", "one work, one file: merge the two")
+            else:
+                by_arxiv[ident] = entry
+        key = title_key(entry.title)
+        if key in by_title:
+            yield _at(where, entry.path, ("title",), "E305",
+                      f"the title is also that of {by_title[key].path}", "one work, one file: merge the two")
+        by_title.setdefault(key, entry)
+        for field, url in entry.urls():
+            norm = url_key(url)
+            parts = tuple(field.split("."))
+            other = by_url.get(norm)
+            if other is None:
+                by_url[norm] = (entry, field)
+            elif other[0] is not entry:
+                first, first_field = other
+                if title_key(first.title) == key:
+                    yield _at(where, entry.path, parts, "E305",
+                              f"{field} {url} is also used by {first.path}", "one work, one file: merge the two")
+                else:
+                    yield _at(where, entry.path, parts, "E306",
+                              f"{field} {url} already names {first.title!r} in {first.path}",
+                              "each link belongs to one work: check which paper it really is")
+
+
+def _summaries(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
+    seen: dict[str, tuple[Entry, int]] = {}
+    for entry in catalog.entries:
+        for i, app in enumerate(entry.appearances):
+            parts = ("sections", i, "summary")
+            if app.summary.lstrip().startswith(PLACEHOLDER):
+                yield _at(where, entry.path, parts, "E311",
+                          "the summary is still the placeholder", "write one or two sentences on what the work found")
+                continue
+            key = " ".join(app.summary.casefold().split())
+            if key in seen:
+                first, j = seen[key]
+                yield _at(where, entry.path, parts, "E309",
+                          f"this summary repeats the one of {first.path} (sections[{j}])",
+                          "write a summary specific to this work and section")
+            else:
+                seen[key] = (entry, i)
+
+
+def _unused_sections(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic]:
+    used = {a.section for e in catalog.entries for a in e.appearances}
+    for section, parts in _section_paths(catalog.taxonomy.sections):
+        if section.columns and section.id not in used:
+            yield _at(where, path, (*parts, "id"), "W301", f"no work appears in section `{section.id}`",
+                      "add works to it or remove it from the taxonomy")

@@ -1,0 +1,150 @@
+"""Schema stage: JSON Schema validation with messages and positions for people.
+
+Each jsonschema error becomes a ``Diagnostic`` at the line of the offending value (or
+key), with the JSON path in the message and a hint on how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from awesome_catalog.diagnostics import Diagnostic
+from awesome_catalog.yamlload import locate, source_of
+
+Validator = Draft202012Validator
+
+
+def build_validator(schema: Mapping[str, Any]) -> Validator:
+    """One validator per schema, built once and reused for every file."""
+    return Draft202012Validator(schema)
+
+
+def validate(validator: Validator, data: Any, path: str, text: str) -> list[Diagnostic]:
+    """All schema problems of one file's data, located in its text."""
+    return [_diagnostic(err, path, text) for err in _leaves(validator.iter_errors(data))]
+
+
+def _leaves(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
+    """Replace each ``oneOf``/``anyOf`` error by the most relevant of its sub-errors."""
+    for err in errors:
+        if err.validator in ("oneOf", "anyOf") and err.context:
+            deepest = max(len(e.absolute_path) for e in err.context)
+            if deepest > len(err.absolute_path):
+                yield from _leaves(iter([e for e in err.context if len(e.absolute_path) == deepest][:1]))
+                continue
+        yield err
+
+
+def json_path(parts: Any) -> str:
+    """``['sections', 0, 'summary']`` -> ``$.sections[0].summary``."""
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null (an empty value)"
+    return {bool: "true/false", int: "a number", float: "a number", str: "text",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+_WANTED = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a mapping",
+           "number": "a number", "boolean": "true or false"}
+
+
+def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
+    parts = list(err.absolute_path)
+    where = json_path(parts)
+    field = parts[-1] if parts else None
+    instance = err.instance
+    line, column = locate(text, parts)
+    code, hint = "E204", None
+    kind = err.validator
+
+    if kind == "required":
+        missing = str(err.message).split("'")[1] if "'" in err.message else "?"
+        message = f"missing required key `{missing}` in {where}"
+        hint = f"add `{missing}:` here" + (f"; {_describe(err.schema, missing)}" if _describe(err.schema, missing) else "")
+        code = "E201"
+    elif kind in ("additionalProperties", "unevaluatedProperties"):
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = sorted(k for k in instance if k not in allowed) if isinstance(instance, dict) else []
+        name = extra[0] if extra else "?"
+        line, column = locate(text, [*parts, name], key=True)
+        message = f"unknown key `{name}` in {where}"
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
+        code = "E202"
+    elif kind == "type":
+        wanted = err.validator_value
+        wanted_text = " or ".join(_WANTED.get(w, w) for w in (wanted if isinstance(wanted, list) else [wanted]))
+        if field == "arxiv" and isinstance(instance, (int, float)):
+            written = source_of(text, parts) or str(instance)
+            message = f"arXiv id {written} is written as a number; YAML reads it as {instance!r}"
+            hint = f'quote it: arxiv: "{written}"'
+            code = "E205"
+        else:
+            message = f"{where} must be {wanted_text}, not {_type_name(instance)}"
+            code = "E203"
+            if instance is None:
+                hint = "give a value after the colon, or remove the key"
+            elif wanted == "string" and not isinstance(instance, str):
+                hint = "put the value in quotes"
+            elif wanted == "integer" and isinstance(instance, str):
+                hint = "write the number without quotes, e.g. year: 2023"
+            elif wanted == "array":
+                hint = "write a list, e.g. [a, b]"
+    elif kind == "pattern" and isinstance(instance, str) and ("url" in parts or "links" in parts):
+        scheme = instance.split(":", 1)[0].lower() if ":" in instance else ""
+        if scheme and scheme not in ("http", "https"):
+            message = f"{where}: `{scheme}:` URLs are not allowed"
+            code = "E206"
+        else:
+            message = f"{where} is not an http(s) URL: {instance!r}"
+            code = "E206"
+        hint = "use a full link starting with https://"
+    elif kind == "pattern" and isinstance(instance, str):
+        message = f"{where} has an invalid form: {instance!r}"
+        if field == "arxiv" or "arxiv" in parts:
+            hint = 'an arXiv id looks like "2211.00593"'
+        elif "[0-9a-z]" in err.validator_value or "[a-z0-9]" in err.validator_value:
+            hint = "use lowercase kebab-case: letters a-z, digits and single hyphens"
+        else:
+            hint = f"it must match {err.validator_value}"
+    elif kind == "enum":
+        choices = ", ".join(repr(c) for c in err.validator_value)
+        message = f"{where} is {instance!r}, which is not one of the choices"
+        close = difflib.get_close_matches(str(instance), [str(c) for c in err.validator_value], n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"choose one of {choices}"
+    elif kind in ("minLength", "maxLength"):
+        size = len(instance) if isinstance(instance, str) else 0
+        bound = err.validator_value
+        message = f"{where} is {size} characters long; the {'minimum' if kind == 'minLength' else 'maximum'} is {bound}"
+        hint = "write one or two full sentences" if field == "summary" else None
+    elif kind in ("minItems", "maxItems", "minProperties"):
+        message = f"{where} is empty" if not instance else f"{where} has the wrong number of items"
+        hint = "add at least one item, or remove the key"
+    elif kind in ("minimum", "maximum"):
+        message = f"{where} is {instance!r}, out of range ({'at least' if kind == 'minimum' else 'at most'} {err.validator_value})"
+    elif kind == "uniqueItems":
+        message = f"{where} lists the same item twice"
+        hint = "remove the repeated item"
+    elif kind == "oneOf":
+        message = f"{where} is not valid: {err.message}"
+        hint = "a term is an id, e.g. logit-lens, or {term: extrinsic, detail: knowledge editing}"
+    else:
+        message = f"{where}: {err.message}"
+    return Diagnostic(path, line, column, code, message, hint)
+
+
+def _describe(schema: Mapping[str, Any], key: str) -> str | None:
+    prop = schema.get("properties", {}).get(key, {})
+    desc = prop.get("description")
+    return str(desc) if desc else None

@@ -1,0 +1,252 @@
+"""Read one YAML file safely, and find the line of any value in it.
+
+Safe means: only plain data (no ``!!python/...`` or other tags), no anchors or aliases
+(so no "billion laughs"), no duplicate keys, bounded size and nesting. Dates stay
+strings. Parsing uses libyaml's C parser when PyYAML has it. Positions are not kept
+after loading: ``locate`` parses a file again, which only happens for files that have
+a problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+from awesome_catalog.diagnostics import Diagnostic
+
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+# Below this size a file cannot nest deeper than MAX_DEPTH without also being
+# caught by the composer's own limits, so the extra event scan is skipped.
+_DEPTH_SCAN_FROM = 4096
+
+JsonPath = Sequence[str | int]
+
+
+class _Resolver(Resolver):
+    """YAML 1.1 implicit types, minus timestamps: a date is kept as the text written."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+}
+
+
+class _Problem(Exception):
+    def __init__(self, code: str, node: Node, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.node, self.message, self.hint = code, node, message, hint
+
+
+class _Constructor(SafeConstructor):
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _Problem(
+                "E105",
+                node,
+                "this value is anchored and reused through an alias",
+                "write the value out in full; catalog files do not use & anchors or * aliases",
+            )
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+        seen: dict[Any, Node] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode):
+                key = self.construct_scalar(key_node)
+                if key in seen:
+                    first = seen[key].start_mark.line + 1
+                    raise _Problem(
+                        "E103",
+                        key_node,
+                        f"duplicate key {key!r} (first on line {first})",
+                        "keep one of the two; YAML would silently use the last",
+                    )
+                seen[key] = key_node
+        return super().construct_mapping(node, deep)
+
+    def construct_undefined(self, node: Node) -> Any:
+        raise _Problem(
+            "E104",
+            node,
+            f"tag {node.tag!r} is not allowed",
+            "catalog files hold plain data: remove the tag",
+        )
+
+
+_Constructor.add_constructor(None, _Constructor.construct_undefined)  # type: ignore[arg-type]
+
+
+class _Loader(_Parser, _Constructor, _Resolver):  # type: ignore[misc,valid-type]
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A file's text and data; ``data`` is None when the file could not be loaded."""
+
+    text: str | None
+    data: Any
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def load(raw: bytes, path: str) -> Loaded:
+    """Decode and parse one YAML file; every problem becomes a diagnostic."""
+    if len(raw) > MAX_BYTES:
+        return _fail(
+            None,
+            Diagnostic(
+                path, 1, 1, "E108",
+                f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
+                "a catalog entry is a few kilobytes: check that the right file was added",
+            ),
+        )
+    if b"\0" in raw:
+        return _fail(None, Diagnostic(path, 1, 1, "E101", "file holds binary data (NUL bytes)",
+                                      "catalog files are UTF-8 text"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        return _fail(
+            None,
+            Diagnostic(path, line, column, "E101", f"not UTF-8: byte 0x{raw[err.start]:02x} cannot be decoded",
+                       "save the file as UTF-8"),
+        )
+    if len(text) >= _DEPTH_SCAN_FROM:
+        deep = _too_deep(text, path)
+        if deep:
+            return _fail(text, deep)
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    except _Problem as problem:
+        mark = problem.node.start_mark
+        return _fail(text, Diagnostic(path, mark.line + 1, mark.column + 1, problem.code, problem.message, problem.hint))
+    except ConstructorError as err:  # e.g. an unhashable key
+        return _fail(text, _marked(path, text, err, "E102"))
+    except yaml.MarkedYAMLError as err:
+        return _fail(text, _marked(path, text, err, "E102"))
+    except (yaml.YAMLError, RecursionError) as err:
+        return _fail(text, Diagnostic(path, 1, 1, "E102", f"YAML error: {err}"))
+    finally:
+        loader.dispose()
+    if data is None:
+        return _fail(text, Diagnostic(path, 1, 1, "E106", "file is empty or holds only comments",
+                                      "fill it in or delete it"))
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        return _fail(text, Diagnostic(path, 1, 1, "E107", f"the top level is {kind}, not a mapping",
+                                      "write `key: value` lines at the top level"))
+    return Loaded(text, data)
+
+
+def _fail(text: str | None, diagnostic: Diagnostic) -> Loaded:
+    return Loaded(text, None, (diagnostic,))
+
+
+def _marked(path: str, text: str, err: yaml.MarkedYAMLError, code: str) -> Diagnostic:
+    mark = err.problem_mark or err.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = err.problem or "invalid YAML"
+    message = f"YAML syntax error: {problem}"
+    if err.context:
+        message += f" ({err.context})"
+    hint = None
+    lines = text.splitlines()
+    bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in bad_line[:column]:
+        hint = "YAML does not allow tabs for indentation: use spaces"
+    elif "mapping values are not allowed" in problem:
+        hint = "quote values that contain ': ', e.g. title: \"A: B\""
+    elif "could not find expected ':'" in problem or "expected <block end>" in problem:
+        hint = "check the indentation of this line and the one before it"
+    return Diagnostic(path, line, column, code, message, hint)
+
+
+def _too_deep(text: str, path: str) -> Diagnostic | None:
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Diagnostic(path, mark.line + 1, mark.column + 1, "E109",
+                                      f"values nest more than {MAX_DEPTH} levels deep",
+                                      "catalog entries nest three or four levels")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the real parse reports it with its position
+    return None
+
+
+def locate(text: str, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+    """The 1-based (line, column) of the value at ``path``, or of its key when ``key``.
+
+    Falls back to the nearest existing ancestor when the path does not exist
+    (a missing key is reported at the mapping that should hold it).
+    """
+    loader = _Loader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+    except yaml.YAMLError:
+        return (1, 1)
+    finally:
+        loader.dispose()
+    if node is None:
+        return (1, 1)
+    target: Node = node
+    for i, part in enumerate(path):
+        child: Node | None = None
+        key_node: Node | None = None
+        if isinstance(target, MappingNode):
+            for k, v in target.value:
+                if isinstance(k, ScalarNode) and k.value == str(part):
+                    key_node, child = k, v
+        elif isinstance(target, SequenceNode) and isinstance(part, int) and part < len(target.value):
+            child = target.value[part]
+        if child is None:
+            break
+        if key and i == len(path) - 1 and key_node is not None:
+            target = key_node
+            break
+        target = child
+    return (target.start_mark.line + 1, target.start_mark.column + 1)
+
+
+def source_of(text: str, path: JsonPath) -> str | None:
+    """The text exactly as written for the scalar at ``path`` (e.g. ``2310.10340``)."""
+    line, column = locate(text, path)
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    rest = lines[line - 1][column - 1:]
+    return rest.split(" #")[0].strip().rstrip(",]}") or None

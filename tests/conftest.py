@@ -1,0 +1,26 @@
+"""Shared fixtures: a small valid list copied into a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from awesome_catalog.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def make_project(dest: Path, fixture: str = "mini") -> Project:
+    """Copy ``tests/fixtures/<fixture>`` and the repository's schemas into ``dest``."""
+    shutil.copytree(FIXTURES / fixture, dest, dirs_exist_ok=True)
+    shutil.copytree(REPO / "schema", dest / "schema", dirs_exist_ok=True)
+    return Project(dest)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Project:
+    """A small valid list (catalog, schemas, README) in a temporary folder."""
+    return make_project(tmp_path / "mini")
