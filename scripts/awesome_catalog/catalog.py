@@ -12,25 +12,48 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awesome_catalog import yamlload
+from awesome_catalog.cache import FileCache, stat_key
 from awesome_catalog.diagnostics import Diagnostic
 from awesome_catalog.model import Catalog, Entry, Taxonomy, Vocabulary
 from awesome_catalog.project import SCHEMA_NAMES, Project
 
+if TYPE_CHECKING:
+    from awesome_catalog.validate import Validator
+
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class SourceTexts:
+    """The text of catalog files, read on first request (only files with problems need it)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._texts: dict[str, str] = {}
+
+    def __setitem__(self, rel: str, text: str) -> None:
+        self._texts[rel] = text
+
+    def get(self, rel: str) -> str | None:
+        if rel not in self._texts:
+            try:
+                self._texts[rel] = (self.project.root / rel).read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+        return self._texts[rel]
 
 
 @dataclass
 class LoadedCatalog:
     """What the load stage produced. ``catalog`` is None when the taxonomy or the
-    vocabulary could not be used; ``texts`` maps each readable file to its text so that
-    later stages can locate values in it."""
+    vocabulary could not be used; ``texts`` gives each file's text so that later
+    stages can locate values in it."""
 
     catalog: Catalog | None
+    texts: SourceTexts
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    texts: dict[str, str] = field(default_factory=dict)
     schemas: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,6 +93,10 @@ def read_file(project: Project, path: Path, diagnostics: list[Diagnostic]) -> by
                                           "replace the link by a real file"))
             return None
     try:
+        size = path.stat().st_size
+        if size > yamlload.MAX_BYTES:  # refuse before reading it into memory
+            diagnostics.append(yamlload.too_large(rel, size))
+            return None
         return path.read_bytes()
     except FileNotFoundError:
         diagnostics.append(Diagnostic(rel, 0, 0, "E112", "file is missing or is a broken link"))
@@ -88,12 +115,13 @@ def check_name(project: Project, path: Path) -> Diagnostic | None:
                       f"rename it to {suggestion}")
 
 
-def load_catalog(project: Project, only: Iterable[Path] | None = None) -> LoadedCatalog:
+def load_catalog(project: Project, only: Iterable[Path] | None = None, cache: FileCache | None = None) -> LoadedCatalog:
     """Load the whole catalog; with ``only``, file-level diagnostics are kept for those
-    files alone (every file is still read, because the catalog is needed whole)."""
+    files alone (every file is still read, because the catalog is needed whole).
+    With ``cache``, files whose stat has not changed are not read again."""
     from awesome_catalog import validate
 
-    result = LoadedCatalog(None)
+    result = LoadedCatalog(None, SourceTexts(project))
     schemas, problems = load_schemas(project)
     result.schemas = schemas
     result.diagnostics.extend(problems)
@@ -101,24 +129,26 @@ def load_catalog(project: Project, only: Iterable[Path] | None = None) -> Loaded
 
     def load_one(path: Path, schema: str) -> Any:
         rel = project.rel(path)
-        raw = read_file(project, path, result.diagnostics)
-        if raw is None:
-            return None
-        loaded = yamlload.load(raw, rel)
-        if loaded.text is not None:
-            result.texts[rel] = loaded.text
-        result.diagnostics.extend(loaded.diagnostics)
-        if loaded.data is None:
-            return None
-        validator = validators.get(schema)
-        if validator is None:
-            return None
-        found = validate.validate(validator, loaded.data, rel, loaded.text or "")
+        try:
+            stat = stat_key(path.stat())
+        except OSError:
+            stat = (0, 0)
+        hit = cache.get(rel, stat) if cache and not path.is_symlink() else None
+        if hit is not None:
+            result.diagnostics.extend(hit[1])
+            return hit[0]
+        found: list[Diagnostic] = []
+        data = _load_and_validate(project, path, validators.get(schema), result.texts, found)
+        if cache:
+            cache.put(rel, stat, data, found)
         result.diagnostics.extend(found)
-        return None if found else loaded.data
+        return data
 
-    taxonomy_data = load_one(project.taxonomy_file, "taxonomy") if _exists(project, project.taxonomy_file, result) else None
-    vocabulary_data = load_one(project.vocabulary_file, "vocabulary") if _exists(project, project.vocabulary_file, result) else None
+    taxonomy_data = vocabulary_data = None
+    if _exists(project, project.taxonomy_file, result):
+        taxonomy_data = load_one(project.taxonomy_file, "taxonomy")
+    if _exists(project, project.vocabulary_file, result):
+        vocabulary_data = load_one(project.vocabulary_file, "vocabulary")
 
     keep = None if only is None else {p.resolve() for p in only}
     entries: list[Entry] = []
@@ -140,6 +170,26 @@ def load_catalog(project: Project, only: Iterable[Path] | None = None) -> Loaded
             entries=tuple(sorted(entries, key=lambda e: e.id)),
         )
     return result
+
+
+def _load_and_validate(project: Project, path: Path, validator: Validator | None, texts: SourceTexts,
+                       found: list[Diagnostic]) -> Any:
+    """Read, parse and validate one file; its problems go to ``found``."""
+    from awesome_catalog import validate
+
+    rel = project.rel(path)
+    raw = read_file(project, path, found)
+    if raw is None:
+        return None
+    loaded = yamlload.load(raw, rel)
+    if loaded.text is not None:
+        texts[rel] = loaded.text
+    found.extend(loaded.diagnostics)
+    if loaded.data is None or validator is None:
+        return None
+    problems = validate.validate(validator, loaded.data, rel, loaded.text or "")
+    found.extend(problems)
+    return None if problems else loaded.data
 
 
 def _exists(project: Project, path: Path, result: LoadedCatalog) -> bool:

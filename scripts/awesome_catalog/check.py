@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from awesome_catalog import report
+from awesome_catalog.cache import FileCache, stat_key
 from awesome_catalog.catalog import load_catalog
 from awesome_catalog.diagnostics import Diagnostic, Severity, exit_code
-from awesome_catalog.project import Project
+from awesome_catalog.project import SCHEMA_NAMES, Project
 from awesome_catalog.rules import check_rules
 
 
@@ -25,14 +27,43 @@ class CheckResult:
     appearances: int
 
 
-def run_check(project: Project, paths: Sequence[Path] | None = None) -> CheckResult:
+def open_cache(project: Project, enabled: bool = True) -> FileCache:
+    """The project's result cache, salted with the content of its schemas."""
+    digest = hashlib.sha256()
+    for name in SCHEMA_NAMES:
+        try:
+            digest.update(project.schema_file(name).read_bytes())
+        except OSError:
+            digest.update(b"-")
+    return FileCache(project.root, digest.hexdigest(), enabled)
+
+
+def _inputs_key(project: Project, paths: Sequence[Path] | None) -> str:
+    """A digest of every input's stat: equal keys mean nothing was touched."""
+    digest = hashlib.sha256(repr(sorted(str(p) for p in paths or ())).encode())
+    files = [project.taxonomy_file, project.vocabulary_file, project.readme, *project.entry_files()]
+    for path in files:
+        try:
+            digest.update(f"{path}\0{stat_key(path.stat())}\n".encode())
+        except OSError:
+            digest.update(f"{path}\0missing\n".encode())
+    return digest.hexdigest()
+
+
+def run_check(project: Project, paths: Sequence[Path] | None = None, *, use_cache: bool = False) -> CheckResult:
     """Load, validate and cross-check the catalog, then check the README against it."""
+    cache = open_cache(project, use_cache)
+    key = _inputs_key(project, paths) if use_cache else ""
+    stored = cache.run_result(key) if use_cache else None
+    if stored is not None:
+        diagnostics, diff, entries, appearances = stored
+        return CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances)
+
     from awesome_catalog import readme
 
     only = [p if p.is_absolute() else Path.cwd() / p for p in paths] if paths else None
-    loaded = load_catalog(project, only=only)
+    loaded = load_catalog(project, only=only, cache=cache if use_cache else None)
     diagnostics = list(loaded.diagnostics)
-    diff = None
     catalog = loaded.catalog
     if catalog is not None:
         diagnostics += check_rules(catalog, loaded.texts, project.rel(project.taxonomy_file),
@@ -42,12 +73,15 @@ def run_check(project: Project, paths: Sequence[Path] | None = None) -> CheckRes
     diagnostics += readme_problems
     entries = len(catalog.entries) if catalog else 0
     appearances = sum(len(e.appearances) for e in catalog.entries) if catalog else 0
+    if use_cache:
+        cache.store_run(key, ([astuple(d) for d in diagnostics], diff, entries, appearances))
+        cache.save()
     return CheckResult(diagnostics, diff, entries, appearances)
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
     """Run the check and report it in the chosen format."""
-    result = run_check(project, args.paths)
+    result = run_check(project, args.paths, use_cache=not args.no_cache)
     footer = None
     if not result.diagnostics:
         footer = f"ok: {result.entries} entries, {result.appearances} appearances, README up to date"

@@ -10,7 +10,7 @@ import unicodedata
 from urllib.parse import urlsplit, urlunsplit
 
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/?$", re.I)
-_VENUE_SUFFIX = re.compile(r"\s*[\(\[][^()\[\]]*['’]?\d{2,4}[^()\[\]]*[\)\]]\s*$")
+_VENUE_SUFFIX = re.compile(r"\s*[\(\[][^()\[\]]*\d{2,4}[^()\[\]]*[\)\]]\s*$")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 

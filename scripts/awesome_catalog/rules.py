@@ -8,8 +8,8 @@ locates each problem in the text of the file it concerns.
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Protocol
 
 from awesome_catalog.diagnostics import Diagnostic
 from awesome_catalog.identity import arxiv_id, title_key, url_key
@@ -19,10 +19,16 @@ from awesome_catalog.yamlload import locate
 PLACEHOLDER = "TODO"
 """Summaries that start with this are placeholders left by ``awesome-catalog new``."""
 
+class TextSource(Protocol):
+    """Anything that gives a file's text by its relative path."""
+
+    def get(self, rel: str, /) -> str | None: ...
+
+
 Locate = Callable[[str, Sequence[str | int], bool], tuple[int, int]]
 
 
-def make_locator(texts: dict[str, str]) -> Locate:
+def make_locator(texts: TextSource) -> Locate:
     """A function from (file, JSON path, key?) to (line, column) over loaded texts."""
 
     def find(path: str, parts: Sequence[str | int], key: bool = False) -> tuple[int, int]:
@@ -32,7 +38,7 @@ def make_locator(texts: dict[str, str]) -> Locate:
     return find
 
 
-def check_rules(catalog: Catalog, texts: dict[str, str], taxonomy_path: str, vocabulary_path: str) -> list[Diagnostic]:
+def check_rules(catalog: Catalog, texts: TextSource, taxonomy_path: str, vocabulary_path: str) -> list[Diagnostic]:
     """Every cross-file problem of the catalog."""
     where = make_locator(texts)
     found: list[Diagnostic] = []
@@ -51,7 +57,10 @@ def _at(where: Locate, path: str, parts: Sequence[str | int], code: str, message
     return Diagnostic(path, line, column, code, message, hint)
 
 
-def _section_paths(sections: Iterable[Section], prefix: tuple[str | int, ...] = ("sections",)) -> Iterator[tuple[Section, tuple[str | int, ...]]]:
+JsonPath = tuple[str | int, ...]
+
+
+def _section_paths(sections: Iterable[Section], prefix: JsonPath = ("sections",)) -> Iterator[tuple[Section, JsonPath]]:
     for i, section in enumerate(sections):
         here = (*prefix, i)
         yield section, here
@@ -189,7 +198,7 @@ def _identity(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
             if other is None:
                 by_url[norm] = (entry, field)
             elif other[0] is not entry:
-                first, first_field = other
+                first = other[0]
                 if title_key(first.title) == key:
                     yield _at(where, entry.path, parts, "E305",
                               f"{field} {url} is also used by {first.path}", "one work, one file: merge the two")

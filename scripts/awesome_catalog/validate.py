@@ -7,26 +7,55 @@ key), with the JSON path in the message and a hint on how to fix it.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from awesome_catalog.diagnostics import Diagnostic
 from awesome_catalog.yamlload import locate, source_of
 
-Validator = Draft202012Validator
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+
+class Validator:
+    """One schema, compiled once and reused for every file.
+
+    A valid file costs one call of a compiled check (fastjsonschema); only a file that
+    fails it is validated again by jsonschema, whose errors carry what the messages
+    need. Both are built on first use, so a run that validates nothing imports neither.
+    """
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = schema
+        self._fast: Callable[[Any], Any] | None = None
+
+    def is_valid(self, data: Any) -> bool:
+        import fastjsonschema
+
+        if self._fast is None:
+            self._fast = fastjsonschema.compile(dict(self.schema), use_formats=False)
+        try:
+            self._fast(data)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    def errors(self, data: Any) -> Iterator[ValidationError]:
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(self.schema).iter_errors(data)
 
 
 def build_validator(schema: Mapping[str, Any]) -> Validator:
-    """One validator per schema, built once and reused for every file."""
-    return Draft202012Validator(schema)
+    """A reusable validator for one schema."""
+    return Validator(schema)
 
 
 def validate(validator: Validator, data: Any, path: str, text: str) -> list[Diagnostic]:
     """All schema problems of one file's data, located in its text."""
-    return [_diagnostic(err, path, text) for err in _leaves(validator.iter_errors(data))]
+    if validator.is_valid(data):
+        return []
+    return [_diagnostic(err, path, text) for err in _leaves(validator.errors(data))]
 
 
 def _leaves(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
@@ -66,15 +95,18 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
     instance = err.instance
     line, column = locate(text, parts)
     code, hint = "E204", None
-    kind = err.validator
+    kind: Any = err.validator
+    rule: Any = err.validator_value
+    schema: Any = err.schema
 
     if kind == "required":
         missing = str(err.message).split("'")[1] if "'" in err.message else "?"
         message = f"missing required key `{missing}` in {where}"
-        hint = f"add `{missing}:` here" + (f"; {_describe(err.schema, missing)}" if _describe(err.schema, missing) else "")
+        described = _describe(schema, missing)
+        hint = f"add `{missing}:` here" + (f"; {described}" if described else "")
         code = "E201"
     elif kind in ("additionalProperties", "unevaluatedProperties"):
-        allowed = sorted(err.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         extra = sorted(k for k in instance if k not in allowed) if isinstance(instance, dict) else []
         name = extra[0] if extra else "?"
         line, column = locate(text, [*parts, name], key=True)
@@ -83,8 +115,8 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
         hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
         code = "E202"
     elif kind == "type":
-        wanted = err.validator_value
-        wanted_text = " or ".join(_WANTED.get(w, w) for w in (wanted if isinstance(wanted, list) else [wanted]))
+        wanted = rule
+        wanted_text = " or ".join(str(_WANTED.get(w, w)) for w in (wanted if isinstance(wanted, list) else [wanted]))
         if field == "arxiv" and isinstance(instance, (int, float)):
             written = source_of(text, parts) or str(instance)
             message = f"arXiv id {written} is written as a number; YAML reads it as {instance!r}"
@@ -114,25 +146,26 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
         message = f"{where} has an invalid form: {instance!r}"
         if field == "arxiv" or "arxiv" in parts:
             hint = 'an arXiv id looks like "2211.00593"'
-        elif "[0-9a-z]" in err.validator_value or "[a-z0-9]" in err.validator_value:
+        elif "[0-9a-z]" in rule or "[a-z0-9]" in rule:
             hint = "use lowercase kebab-case: letters a-z, digits and single hyphens"
         else:
-            hint = f"it must match {err.validator_value}"
+            hint = f"it must match {rule}"
     elif kind == "enum":
-        choices = ", ".join(repr(c) for c in err.validator_value)
+        choices = ", ".join(repr(c) for c in rule)
         message = f"{where} is {instance!r}, which is not one of the choices"
-        close = difflib.get_close_matches(str(instance), [str(c) for c in err.validator_value], n=1)
+        close = difflib.get_close_matches(str(instance), [str(c) for c in rule], n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"choose one of {choices}"
     elif kind in ("minLength", "maxLength"):
         size = len(instance) if isinstance(instance, str) else 0
-        bound = err.validator_value
+        bound = rule
         message = f"{where} is {size} characters long; the {'minimum' if kind == 'minLength' else 'maximum'} is {bound}"
         hint = "write one or two full sentences" if field == "summary" else None
     elif kind in ("minItems", "maxItems", "minProperties"):
         message = f"{where} is empty" if not instance else f"{where} has the wrong number of items"
         hint = "add at least one item, or remove the key"
     elif kind in ("minimum", "maximum"):
-        message = f"{where} is {instance!r}, out of range ({'at least' if kind == 'minimum' else 'at most'} {err.validator_value})"
+        bound = "at least" if kind == "minimum" else "at most"
+        message = f"{where} is {instance!r}, out of range ({bound} {rule})"
     elif kind == "uniqueItems":
         message = f"{where} lists the same item twice"
         hint = "remove the repeated item"

@@ -21,7 +21,7 @@ from yaml.resolver import Resolver
 from awesome_catalog.diagnostics import Diagnostic
 
 try:
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -71,7 +71,7 @@ class _Constructor(SafeConstructor):
             )
         return super().construct_object(node, deep)
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, Node] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, ScalarNode):
@@ -96,10 +96,10 @@ class _Constructor(SafeConstructor):
         )
 
 
-_Constructor.add_constructor(None, _Constructor.construct_undefined)  # type: ignore[arg-type]
+_Constructor.add_constructor(None, _Constructor.construct_undefined)  # type: ignore[type-var]
 
 
-class _Loader(_Parser, _Constructor, _Resolver):  # type: ignore[misc,valid-type]
+class _Loader(_Parser, _Constructor, _Resolver):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         _Constructor.__init__(self)
@@ -118,14 +118,7 @@ class Loaded:
 def load(raw: bytes, path: str) -> Loaded:
     """Decode and parse one YAML file; every problem becomes a diagnostic."""
     if len(raw) > MAX_BYTES:
-        return _fail(
-            None,
-            Diagnostic(
-                path, 1, 1, "E108",
-                f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
-                "a catalog entry is a few kilobytes: check that the right file was added",
-            ),
-        )
+        return _fail(None, too_large(path, len(raw)))
     if b"\0" in raw:
         return _fail(None, Diagnostic(path, 1, 1, "E101", "file holds binary data (NUL bytes)",
                                       "catalog files are UTF-8 text"))
@@ -148,7 +141,8 @@ def load(raw: bytes, path: str) -> Loaded:
         data = loader.get_single_data()
     except _Problem as problem:
         mark = problem.node.start_mark
-        return _fail(text, Diagnostic(path, mark.line + 1, mark.column + 1, problem.code, problem.message, problem.hint))
+        where = (mark.line + 1, mark.column + 1)
+        return _fail(text, Diagnostic(path, *where, problem.code, problem.message, problem.hint))
     except ConstructorError as err:  # e.g. an unhashable key
         return _fail(text, _marked(path, text, err, "E102"))
     except yaml.MarkedYAMLError as err:
@@ -165,6 +159,12 @@ def load(raw: bytes, path: str) -> Loaded:
         return _fail(text, Diagnostic(path, 1, 1, "E107", f"the top level is {kind}, not a mapping",
                                       "write `key: value` lines at the top level"))
     return Loaded(text, data)
+
+
+def too_large(path: str, size: int) -> Diagnostic:
+    """E108 for a file of ``size`` bytes."""
+    return Diagnostic(path, 1, 1, "E108", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
+                      "a catalog entry is a few kilobytes: check that the right file was added")
 
 
 def _fail(text: str | None, diagnostic: Diagnostic) -> Loaded:
@@ -193,11 +193,12 @@ def _marked(path: str, text: str, err: yaml.MarkedYAMLError, code: str) -> Diagn
 def _too_deep(text: str, path: str) -> Diagnostic | None:
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=_Loader):  # type: ignore[arg-type]
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
+                    assert mark is not None
                     return Diagnostic(path, mark.line + 1, mark.column + 1, "E109",
                                       f"values nest more than {MAX_DEPTH} levels deep",
                                       "catalog entries nest three or four levels")
