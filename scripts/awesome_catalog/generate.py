@@ -1,0 +1,86 @@
+"""``awesome-catalog generate``: rewrite the README's generated regions from the catalog.
+
+Refuses, writing nothing, when the catalog has errors or the README's markers are
+broken. Writes only when the content changes, atomically (a temporary file in the same
+folder, then a rename), keeping the file's mode. ``--check`` writes nothing: it prints
+the unified diff and exits 1 when the README is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from awesome_catalog import readme, report
+from awesome_catalog.catalog import load_catalog
+from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Diagnostic, Severity
+from awesome_catalog.project import Project
+from awesome_catalog.rules import check_rules
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` in one step: readers see the old file or the new one,
+    never a mix; on failure the old file stays and no temporary file is left."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _refuse(diagnostics: list[Diagnostic], reason: str) -> int:
+    report.write_text(diagnostics, sys.stderr)
+    print(f"awesome-catalog: README.md not written: {reason}", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    """Regenerate the README (or, with ``--check``, report whether it is stale)."""
+    loaded = load_catalog(project)
+    diagnostics = list(loaded.diagnostics)
+    catalog = loaded.catalog
+    if catalog is not None:
+        diagnostics += check_rules(catalog, loaded.texts, project.rel(project.taxonomy_file),
+                                   project.rel(project.vocabulary_file))
+    if catalog is None or any(d.severity is Severity.ERROR for d in diagnostics):
+        return _refuse(diagnostics, "fix the catalog first")
+
+    text, problems = readme.read(project)
+    if text is None:
+        return _refuse(problems, "it cannot be read")
+    name = project.rel(project.readme)
+    try:
+        new = readme.render_readme(text, catalog, name)
+    except readme.MarkerError as err:
+        return _refuse(err.diagnostics, "fix its markers first")
+
+    if args.check:
+        if new == text:
+            print(f"{name} is up to date")
+            return EXIT_OK
+        sys.stdout.write(readme.unified_diff(text, new))
+        print(f"{name} is stale: {readme.STALE_HINT}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if new == text:
+        print(f"{name} already up to date")
+        return EXIT_OK
+    try:
+        write_atomic(project.readme, new.encode("utf-8"))
+    except OSError as err:
+        print(f"awesome-catalog: cannot write {name}: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{name} updated")
+    return EXIT_OK

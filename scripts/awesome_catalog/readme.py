@@ -1,0 +1,253 @@
+"""README stage: find the generated regions, rewrite their bodies, check the whole file.
+
+A region is the lines between ``<!-- awesome-catalog:begin:NAME -->`` and
+``<!-- awesome-catalog:end:NAME -->``, each marker alone on its line, for every NAME of
+``render.REGIONS``. Only region bodies are ever rewritten; every other byte of the file,
+markers included, is kept, and a body is written with the line ending of its begin
+marker's line (so CRLF files stay CRLF). A marker inside a fenced code block is text, not
+a marker, and is reported as such.
+
+Anchors are numbered over the whole file in order, hand-written headings included, the
+way GitHub numbers them; ``check_readme`` verifies every ``#anchor`` link against them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from awesome_catalog import render, slug
+from awesome_catalog.diagnostics import Diagnostic
+from awesome_catalog.model import Catalog
+from awesome_catalog.project import Project
+
+MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*awesome-catalog:(?P<kind>begin|end):(?P<name>[^\s>]*)\s*-->\s*$")
+_FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_FENCE_CLOSE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*$")
+_HTML_TARGET = re.compile(r"""\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+STALE_HINT = "run `awesome-catalog generate`"
+
+
+def marker(kind: str, name: str) -> str:
+    """The marker line (without line ending) that begins or ends region ``name``."""
+    return f"<!-- awesome-catalog:{kind}:{name} -->"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A generated region: ``begin`` and ``end`` are the 0-based lines of its markers."""
+
+    name: str
+    begin: int
+    end: int
+
+
+class MarkerError(Exception):
+    """The markers are broken; ``diagnostics`` say which line is wrong."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(f"{len(diagnostics)} marker problem(s)")
+        self.diagnostics = diagnostics
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` with their endings; only ``\\n`` ends a line."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    return [*lines, parts[-1]] if parts[-1] else lines
+
+
+def _scan(lines: list[str], path: str) -> tuple[dict[tuple[str, str], list[int]], list[Diagnostic]]:
+    """Every marker by (kind, name) -> line indexes, skipping fenced code blocks."""
+    found: dict[tuple[str, str], list[int]] = {}
+    problems: list[Diagnostic] = []
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        content = line.rstrip("\r\n")
+        match = MARKER.match(content)
+        if fence is not None:
+            close = _FENCE_CLOSE.match(content)
+            if close and close["fence"][0] == fence[0] and len(close["fence"]) >= len(fence):
+                fence = None
+            elif match:
+                problems.append(Diagnostic(path, i + 1, 1, "E408", "this marker is inside a fenced code block, "
+                                           "so it is text and marks nothing", "move it out of the code block"))
+            continue
+        if match:
+            if len(match["indent"].expandtabs(4)) >= 4:
+                problems.append(Diagnostic(path, i + 1, 1, "E408", "this marker is indented by 4 spaces or more, "
+                                           "so Markdown reads it as code", "start the marker at the line's start"))
+            elif match["name"] not in render.REGIONS:
+                problems.append(Diagnostic(path, i + 1, 1, "E403", f"unknown region `{match['name']}` in this marker",
+                                           f"the regions are: {', '.join(render.REGIONS)}"))
+            else:
+                found.setdefault((match["kind"], match["name"]), []).append(i)
+            continue
+        opening = _FENCE_OPEN.match(content)
+        if opening and not (opening["fence"][0] == "`" and "`" in opening["info"]):
+            fence = opening["fence"]
+    return found, problems
+
+
+def find_regions(text: str, path: str = "README.md") -> tuple[list[Region], list[Diagnostic]]:
+    """The regions of a README in file order, and every problem with its markers."""
+    found, problems = _scan(split_lines(text), path)
+    regions: list[Region] = []
+    for name in render.REGIONS:
+        begins, ends = found.get(("begin", name), []), found.get(("end", name), [])
+        for kind, lines in (("begin", begins), ("end", ends)):
+            problems += [Diagnostic(path, i + 1, 1, "E404", f"{kind} marker of region `{name}` repeated "
+                                    f"(first on line {lines[0] + 1})", "keep one and delete the others")
+                         for i in lines[1:]]
+        if not begins or not ends:
+            problems.append(_missing(path, name, begins, ends))
+        elif ends[0] < begins[0]:
+            problems.append(Diagnostic(path, ends[0] + 1, 1, "E405", f"end marker of region `{name}` comes before "
+                                       f"its begin marker (line {begins[0] + 1})", "swap the two marker lines"))
+        elif len(begins) == len(ends) == 1:
+            regions.append(Region(name, begins[0], ends[0]))
+    regions.sort(key=lambda r: r.begin)
+    for outer, inner in itertools.pairwise(regions):
+        if inner.begin < outer.end:
+            problems.append(Diagnostic(path, inner.begin + 1, 1, "E405", f"region `{inner.name}` begins inside region "
+                                       f"`{outer.name}` (lines {outer.begin + 1}-{outer.end + 1})",
+                                       "end each region before the next one begins"))
+    return regions, problems
+
+
+def _missing(path: str, name: str, begins: list[int], ends: list[int]) -> Diagnostic:
+    if begins or ends:
+        missing, other, where = ("begin", "end", ends[0]) if ends else ("end", "begin", begins[0])
+        return Diagnostic(path, where + 1, 1, "E403", f"region `{name}` has a {other} marker here but no {missing} "
+                          "marker", f"add the line `{marker(missing, name)}`")
+    return Diagnostic(path, 0, 0, "E403", f"region `{name}` ({render.REGIONS[name]}) has no markers",
+                      f"add the lines `{marker('begin', name)}` and `{marker('end', name)}` where it belongs")
+
+
+def _regions(text: str, path: str) -> list[Region]:
+    regions, problems = find_regions(text, path)
+    if problems:
+        raise MarkerError(problems)
+    return regions
+
+
+def splice(text: str, bodies: Mapping[str, str], path: str = "README.md") -> str:
+    """``text`` with the body of each region named in ``bodies`` replaced; every other
+    byte kept. Bodies use ``\\n`` and are written with their begin marker's line ending.
+    Raises ``MarkerError`` when the markers are broken."""
+    lines = split_lines(text)
+    out: list[str] = []
+    start = 0
+    for region in _regions(text, path):
+        out += lines[start:region.begin + 1]
+        if region.name in bodies:
+            newline = "\r\n" if lines[region.begin].endswith("\r\n") else "\n"
+            out.append(bodies[region.name].replace("\n", newline))
+        else:
+            out += lines[region.begin + 1:region.end]
+        start = region.end
+    return "".join(out + lines[start:])
+
+
+def anchors(text: str, regions: list[Region], catalog: Catalog) -> dict[str, str]:
+    """The anchor of every generated heading, numbered over the whole file in order,
+    counting the hand-written headings before it."""
+    lines = split_lines(text)
+    slugger = slug.Slugger()
+    found: dict[str, str] = {}
+    start = 0
+    for region in regions:
+        for heading in slug.heading_texts("".join(lines[start:region.begin])):
+            slugger.slug(heading)
+        for generated in render.headings(catalog, region.name):
+            found[generated.key] = slugger.slug(slug.inline_text(generated.markdown))
+        start = region.end + 1
+    return found
+
+
+def render_readme(text: str, catalog: Catalog, path: str = "README.md") -> str:
+    """The README with every region regenerated from ``catalog``.
+    Raises ``MarkerError`` when the markers are broken."""
+    regions = _regions(text, path)
+    targets = anchors(text, regions, catalog)
+    return splice(text, {r.name: render.RENDERERS[r.name](catalog, targets) for r in regions}, path)
+
+
+def unified_diff(old: str, new: str) -> str:
+    """What ``generate`` would change, as a unified diff of ``a/README.md`` and ``b/README.md``."""
+    diff = difflib.unified_diff(split_lines(old), split_lines(new), "a/README.md", "b/README.md")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
+
+
+def read(project: Project) -> tuple[str | None, list[Diagnostic]]:
+    """The README's text, or the reason it cannot be used (E401, E402)."""
+    path = project.rel(project.readme)
+    try:
+        raw = project.readme.read_bytes()
+    except FileNotFoundError:
+        return None, [Diagnostic(path, 0, 0, "E401", "README.md does not exist",
+                                 "create it with the markers of the generated regions")]
+    except OSError as err:
+        return None, [Diagnostic(path, 0, 0, "E401", f"README.md cannot be read: {err.strerror}")]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        return None, [Diagnostic(path, line, 0, "E402", f"README.md is not UTF-8 text (byte {err.start})",
+                                 "save the file as UTF-8")]
+
+
+def broken_anchors(text: str, path: str = "README.md") -> list[Diagnostic]:
+    """E407 for every ``#anchor`` link of ``text`` that names no heading (nor HTML id)."""
+    slugger = slug.Slugger()
+    targets = {"", "top"}
+    links: list[str] = []
+    for node in slug.walk(slug.parse(text)):
+        kind = node["type"]
+        if kind == "heading":
+            slugger.slug(slug.plain_text(node["children"]))
+        elif kind == "link" and node["attrs"]["url"].startswith("#"):
+            links.append(unquote(node["attrs"]["url"][1:]))
+        elif kind in ("inline_html", "block_html"):
+            targets.update(_HTML_TARGET.findall(node["raw"]))
+    targets |= slugger.taken
+    problems = []
+    cursor = 0
+    for fragment in links:
+        if fragment in targets:
+            continue
+        at = text.find(f"#{fragment}", cursor)
+        cursor = at + 1 if at >= 0 else cursor
+        line = text.count("\n", 0, at) + 1 if at >= 0 else 0
+        close = difflib.get_close_matches(fragment, sorted(targets - {"", "top"}), n=1)
+        problems.append(Diagnostic(path, line, 0, "E407", f"link to `#{fragment}` leads to no heading",
+                                   f"did you mean `#{close[0]}`?" if close else "link to an existing heading's anchor"))
+    return problems
+
+
+def check_readme(project: Project, catalog: Catalog | None) -> tuple[list[Diagnostic], str | None]:
+    """Every problem of the README, and the diff that ``generate`` would apply when it
+    is stale. ``catalog`` is None when the catalog has errors: staleness is not tested."""
+    text, problems = read(project)
+    if text is None:
+        return problems, None
+    path = project.rel(project.readme)
+    regions, problems = find_regions(text, path)
+    markers_ok = not problems
+    problems += broken_anchors(text, path)
+    if catalog is None or not markers_ok:
+        return problems, None
+    new = render_readme(text, catalog, path)
+    if new == text:
+        return problems, None
+    old_lines, new_lines = split_lines(text), split_lines(new)
+    first = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b),
+                 min(len(old_lines), len(new_lines)))
+    region = next((r for r in regions if r.end >= first), regions[-1])
+    problems.append(Diagnostic(path, region.begin + 1, 0, "E406",
+                               f"generated region `{region.name}` differs from the catalog", STALE_HINT))
+    return problems, unified_diff(text, new)

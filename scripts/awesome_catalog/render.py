@@ -1,0 +1,190 @@
+"""Render stage: the Markdown of the README's generated regions, from the catalog.
+
+Pure functions of the catalog (and, for links, of the anchors the headings get):
+
+- ``taxonomy``: the section tree as a Mermaid flowchart;
+- ``toc``: a "Contents" heading and a nested list of links to every section;
+- ``sections``: a line of figures, then per section its heading (level following the
+  nesting), description, a link back to the contents and a table of its rows.
+
+Rows come in ``Catalog.in_section`` order (year, then title, then id), so adding an
+entry inserts rows and moves no other. Every text taken from the catalog goes through
+``escape``, so no title or summary can break a table, open a link or inject HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from awesome_catalog.model import Appearance, Catalog, Entry, Section
+
+REGIONS: dict[str, str] = {
+    "taxonomy": "the section tree as a Mermaid diagram",
+    "toc": "the table of contents",
+    "sections": "the sections and their tables",
+}
+"""The generated regions, by marker name."""
+
+NOTE = ("<sub>Generated from `catalog/` by `awesome-catalog generate`: "
+        "edit the catalog, not this part of the README.</sub>")
+TOC_KEY = ":toc"
+"""Key of the contents heading among the anchors (section ids cannot contain ``:``)."""
+TOC_TITLE = "Contents"
+EMPTY_CELL = "—"
+COLUMN_TITLES = {"techniques": "Techniques", "evaluation": "Evaluation", "summary": "Summary"}
+LINK_ORDER = ("pdf", "openreview", "proceedings", "paper", "blog", "code", "docs", "release", "website")
+
+_NEWLINES = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_SPECIAL = re.compile(r"[\\`*_\[\]!#~$@|&<>]|:(?=\S)|(?<=\b[wW]{3})\.")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_BLOCK_START = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
+_URL_UNSAFE = re.compile(r"[\s()<>|\\]")
+_MERMAID_UNSAFE = re.compile(r"[#\"<>&`]")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading a region writes: ``key`` is a section id or ``TOC_KEY``."""
+
+    key: str
+    level: int
+    markdown: str
+
+    def line(self) -> str:
+        return f"{'#' * self.level} {self.markdown}"
+
+
+def escape(text: str) -> str:
+    """Inline Markdown that reads exactly as ``text``: on one line, with no markup,
+    link, image, HTML, emoji code or autolink, and safe inside a table cell."""
+    text = _NEWLINES.sub(" ", text)
+    return _SPECIAL.sub(lambda m: _ENTITIES.get(m[0], "\\" + m[0]), text)
+
+
+def paragraph(text: str) -> str:
+    """``escape`` for a paragraph of its own: a leading ``-``, ``+`` or ``1.`` stays text."""
+    escaped = escape(text.strip())
+    match = _BLOCK_START.match(escaped)
+    if match is None:
+        return escaped
+    end = match.end()
+    return escaped[:end] + "\\" + escaped[end:] if match[0].isdigit() else "\\" + escaped
+
+
+def url(value: str) -> str:
+    """A link destination: characters that would end or break it are percent-encoded."""
+    return _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), value)
+
+
+def mermaid_label(text: str) -> str:
+    """A quoted Mermaid node label; quotes, ``#``, HTML and backticks as entity codes."""
+    text = _NEWLINES.sub(" ", text)
+    return '"' + _MERMAID_UNSAFE.sub(lambda m: f"#{ord(m[0])};", text) + '"'
+
+
+def headings(catalog: Catalog, region: str) -> list[Heading]:
+    """The headings ``region`` writes, in order; anchors are computed from these."""
+    if region == "toc":
+        return [Heading(TOC_KEY, 2, TOC_TITLE)]
+    if region == "sections":
+        return [Heading(s.id, min(2 + s.depth, 6), escape(s.title)) for s in catalog.taxonomy.walk()]
+    return []
+
+
+def taxonomy(catalog: Catalog) -> str:
+    """The section tree as a Mermaid flowchart, inside a fenced code block."""
+
+    def node(section: Section) -> str:
+        return "sec_" + section.id.replace("-", "_")
+
+    lines = ["```mermaid", "flowchart LR"]
+    lines += [f"    {node(s)}[{mermaid_label(s.title)}]" for s in catalog.taxonomy.walk()]
+    lines += [f"    {node(s)} --> {node(c)}" for s in catalog.taxonomy.walk() for c in s.children]
+    lines += ["```", "", NOTE]
+    return _block(lines)
+
+
+def toc(catalog: Catalog, anchors: Mapping[str, str]) -> str:
+    """The contents: a heading, then a nested list of links to every section heading."""
+    lines = [headings(catalog, "toc")[0].line(), "", NOTE, ""]
+    lines += [f"{'  ' * s.depth}- [{escape(s.title)}](#{url(anchors[s.id])})" for s in catalog.taxonomy.walk()]
+    return _block(lines)
+
+
+def figures(catalog: Catalog) -> str:
+    """One line of counts: works, appearances (table rows), tools and sections."""
+    tools = sum(e.kind == "tool" for e in catalog.entries)
+    counts = (
+        (len(catalog.entries) - tools, "work"),
+        (sum(len(e.appearances) for e in catalog.entries), "appearance"),
+        (tools, "tool"),
+        (sum(1 for _ in catalog.taxonomy.walk()), "section"),
+    )
+    return " · ".join(f"{n} {word}{'s' * (n != 1)}" for n, word in counts)
+
+
+def sections(catalog: Catalog, anchors: Mapping[str, str]) -> str:
+    """Every section: heading, description, link back to the contents, table of rows."""
+    lines = [NOTE, "", f"**{figures(catalog)}**"]
+    back = f"[↑ Back to contents](#{url(anchors[TOC_KEY])})"
+    for section, heading in zip(catalog.taxonomy.walk(), headings(catalog, "sections"), strict=True):
+        lines += ["", heading.line(), ""]
+        if section.description:
+            lines += [paragraph(section.description), ""]
+        lines.append(back)
+        rows = catalog.in_section(section.id)
+        if section.columns:
+            lines += ["", *table(catalog, section, rows)] if rows else ["", "*No entries yet.*"]
+    return _block(lines)
+
+
+def table(catalog: Catalog, section: Section, rows: list[tuple[Entry, Appearance]]) -> list[str]:
+    """The lines of one section's table: header, alignment, one row per appearance.
+
+    The first column is headed "Tool" when most rows are tools, "Work" otherwise."""
+    first = "Tool" if 2 * sum(e.kind == "tool" for e, _ in rows) > len(rows) else "Work"
+    titles = [first, *(COLUMN_TITLES[c] for c in section.columns)]
+    lines = [_row(titles), _row([":--"] * len(titles))]
+    for entry, appearance in rows:
+        lines.append(_row([work_cell(entry), *(cell(catalog, c, appearance) for c in section.columns)]))
+    return lines
+
+
+def work_cell(entry: Entry) -> str:
+    """The linked title, then the venue (or else the year), then any other links."""
+    text = f"[{escape(entry.title)}]({url(entry.url)})"
+    when = entry.venue or (str(entry.year) if entry.year else None)
+    if when:
+        text += f" ({escape(when)})"
+    order = {key: i for i, key in enumerate(LINK_ORDER)}
+    for key in sorted(entry.links, key=lambda k: (order.get(k, len(order)), k)):
+        text += f" · [{escape(key)}]({url(entry.links[key])})"
+    return text
+
+
+def cell(catalog: Catalog, column: str, appearance: Appearance) -> str:
+    """One column of a row: the summary, or the vocabulary labels in the entry's order;
+    ``—`` when empty."""
+    if column == "summary":
+        return escape(appearance.summary) or EMPTY_CELL
+    refs = appearance.terms(column) or ()
+    return ", ".join(escape(catalog.vocabulary.label(column, r)) for r in refs) or EMPTY_CELL
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _block(lines: list[str]) -> str:
+    """A region body: a blank line after the begin marker and before the end marker."""
+    return "\n" + "\n".join(lines) + "\n\n"
+
+
+RENDERERS: dict[str, Callable[[Catalog, Mapping[str, str]], str]] = {
+    "taxonomy": lambda catalog, _anchors: taxonomy(catalog),
+    "toc": toc,
+    "sections": sections,
+}
+"""The renderer of each region, by marker name."""

@@ -1,0 +1,157 @@
+"""The README's regions: markers found or refused line by line, hand-written bytes kept,
+and the checks `awesome-catalog check` runs on the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from awesome_catalog import readme
+from awesome_catalog.catalog import load_catalog
+from awesome_catalog.model import Catalog
+from awesome_catalog.project import Project
+from awesome_catalog.slug import Slugger, parse, plain_text, walk
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def regions(*names: str) -> str:
+    return "".join(f"{readme.marker('begin', n)}\n{readme.marker('end', n)}\n" for n in names)
+
+
+ALL = regions("taxonomy", "toc", "sections")
+B, E = readme.marker("begin", "toc"), readme.marker("end", "toc")
+REST = regions("taxonomy", "sections")
+
+# (README text, expected (code, line) problems); lines are 1-based, 0 for "nowhere".
+BROKEN = {
+    "no markers at all": ("# Title\n\nText.\n", [("E403", 0), ("E403", 0), ("E403", 0)]),
+    "begin missing": (f"# T\n{E}\n{REST}", [("E403", 2)]),
+    "end missing": (f"# T\n\n{B}\n{REST}", [("E403", 3)]),
+    "begin repeated": (f"{B}\n{B}\n{E}\n{REST}", [("E404", 2)]),
+    "end repeated": (f"{B}\n{E}\ntext\n{E}\n{REST}", [("E404", 4)]),
+    "reversed": (f"# T\n{E}\n\n{B}\n{REST}", [("E405", 2)]),
+    "nested": (f"{readme.marker('begin', 'sections')}\n{B}\n{E}\n{readme.marker('end', 'sections')}\n"
+               f"{regions('taxonomy')}", [("E405", 2)]),
+    "in a fenced block": (f"```md\n{B}\n```\n{E}\n{REST}", [("E408", 2), ("E403", 4)]),
+    "in a tilde fence closed by a longer one": (f"~~~\n{B}\n{E}\n~~~~~\n{REST}", [("E408", 2), ("E408", 3),
+                                                                              ("E403", 0)]),
+    "indented as code": (f"    {B}\n{E}\n{REST}", [("E408", 1), ("E403", 2)]),
+    "unknown region": (f"<!-- awesome-catalog:begin:tocs -->\n{ALL}", [("E403", 1)]),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_broken_markers_are_reported_at_their_line(case: str) -> None:
+    text, expected = BROKEN[case]
+    _, problems = readme.find_regions(text)
+    assert sorted((d.code, d.line) for d in problems) == sorted(expected)
+    with pytest.raises(readme.MarkerError):
+        readme.splice(text, {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ALL,
+        f"```\ncode before\n```\n{ALL}",
+        f"````\n```\n````\n{ALL}",  # a shorter fence does not close a longer one
+        f"  {B}  \n{E}\t\n{REST}",  # up to three spaces before, any whitespace after
+        f"<!--awesome-catalog:begin:toc-->\n{E}\n{REST}",
+        f"Inline `{B}` is no marker.\n{ALL}",
+    ],
+)
+def test_valid_markers(text: str) -> None:
+    found, problems = readme.find_regions(text)
+    assert problems == []
+    assert sorted(r.name for r in found) == ["sections", "taxonomy", "toc"]
+
+
+HAND = "\ufeff# Title \t\r\n\r\nIntro with trailing space \r\nand a lone LF\n"
+CLOSING = "\r\nClosing text, no final newline  "
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_splice_keeps_every_hand_written_byte(newline: str) -> None:
+    text = HAND + newline.join([B, "old body", E, *REST.splitlines(), ""]) + CLOSING
+    new = readme.splice(text, {"toc": "\nnew\nbody\n\n"})
+    assert new.startswith(HAND + B + newline)
+    assert new.endswith(E + newline + REST.replace("\n", newline) + CLOSING)
+    body = new[len(HAND + B + newline):-len(E + newline + REST.replace("\n", newline) + CLOSING)]
+    assert body == newline.join(["", "new", "body", "", ""])
+    assert readme.splice(new, {"toc": "\nnew\nbody\n\n"}) == new
+
+
+def test_splice_leaves_regions_it_is_not_given() -> None:
+    text = f"{B}\nkeep me\n{E}\n{REST}"
+    assert readme.splice(text, {"sections": "\nx\n"}) == (
+        f"{B}\nkeep me\n{E}\n{readme.marker('begin', 'taxonomy')}\n{readme.marker('end', 'taxonomy')}\n"
+        f"{readme.marker('begin', 'sections')}\n\nx\n{readme.marker('end', 'sections')}\n")
+
+
+def mini_catalog(project: Project) -> Catalog:
+    loaded = load_catalog(project)
+    assert loaded.catalog is not None
+    return loaded.catalog
+
+
+def test_mini_readme_is_clean(mini: Project) -> None:
+    assert readme.check_readme(mini, mini_catalog(mini)) == ([], None)
+
+
+def test_missing_readme(mini: Project) -> None:
+    mini.readme.unlink()
+    problems, diff = readme.check_readme(mini, mini_catalog(mini))
+    assert [d.code for d in problems] == ["E401"] and diff is None
+
+
+def test_readme_that_is_not_utf8(mini: Project) -> None:
+    mini.readme.write_bytes(b"# Title\n\nline two \xff\xfe\n")
+    problems, _ = readme.check_readme(mini, mini_catalog(mini))
+    assert [(d.code, d.line) for d in problems] == [("E402", 3)]
+
+
+def make_stale(project: Project) -> str:
+    """Edit a generated cell by hand; returns the README's text from before the edit."""
+    text = project.readme.read_text(encoding="utf-8")
+    project.readme.write_text(text.replace("| Logit Lens |", "| Logit lens |"), encoding="utf-8")
+    return text
+
+
+def test_stale_region_is_reported_with_a_diff(mini: Project) -> None:
+    text = make_stale(mini)
+    problems, diff = readme.check_readme(mini, mini_catalog(mini))
+    begin = text.splitlines().index(readme.marker("begin", "sections")) + 1
+    assert [(d.code, d.line) for d in problems] == [("E406", begin)]
+    assert diff is not None and diff.startswith("--- a/README.md\n+++ b/README.md\n")
+    assert "-| [Interpreting GPT: the logit lens]" in diff and "| Logit lens |" in diff
+
+
+def test_staleness_is_not_tested_without_a_catalog(mini: Project) -> None:
+    make_stale(mini)
+    assert readme.check_readme(mini, None) == ([], None)
+
+
+def test_broken_anchor_links_anywhere_are_reported(mini: Project) -> None:
+    text = mini.readme.read_text(encoding="utf-8")
+    text += "\nSee [nothing](#no-such-heading), [methods](#Methods) and [ok](#methods-1).\n"
+    text += '\n<a name="custom"></a>[custom anchors count](#custom)\n'
+    mini.readme.write_text(text, encoding="utf-8")
+    problems, _ = readme.check_readme(mini, mini_catalog(mini))
+    line = len(text.splitlines()) - 2
+    assert [(d.code, d.line, d.message) for d in problems] == [
+        ("E407", line, "link to `#no-such-heading` leads to no heading"),
+        ("E407", line, "link to `#Methods` leads to no heading"),
+    ]
+    assert problems[1].hint == "did you mean `#methods`?"
+
+
+def test_every_anchor_of_the_root_readme_resolves() -> None:
+    """The committed README, parsed with mistune: each `#anchor` is a heading's slug."""
+    nodes = list(walk(parse((REPO / "README.md").read_text(encoding="utf-8"))))
+    slugger = Slugger()
+    slugs = {slugger.slug(plain_text(n["children"])) for n in nodes if n["type"] == "heading"}
+    anchors = [n["attrs"]["url"] for n in nodes if n["type"] == "link" and n["attrs"]["url"].startswith("#")]
+    assert len(anchors) > len(slugs) > 10
+    assert [a for a in anchors if a[1:] not in slugs] == []
