@@ -62,6 +62,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E406": ("readme-stale", "A generated region differs from what `generate` writes."),
     "E407": ("broken-anchor", "A #anchor link points at no heading."),
     "E408": ("marker-in-code", "A marker sits inside a code block, where it is only text."),
+    # Links
+    "E501": ("dead-link", "A URL is dead: 404 or 410, a host that does not resolve, or no answer on every try."),
+    "W501": ("permanent-redirect", "A URL redirects permanently: the link should name the new address."),
+    "W502": ("link-unchecked", "A URL could not be checked: busy server, server error, or the deadline came."),
 }
 
 

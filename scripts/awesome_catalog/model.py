@@ -137,7 +137,11 @@ class Taxonomy:
             stack.extend(reversed(section.children))
 
     def by_id(self) -> dict[str, Section]:
-        return {s.id: s for s in self.walk()}
+        """Sections by id; when an id is repeated (an error), the first one counts."""
+        found: dict[str, Section] = {}
+        for section in self.walk():
+            found.setdefault(section.id, section)
+        return found
 
 
 @dataclass(frozen=True)

@@ -165,9 +165,13 @@ def _appearances(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
 
 
 def _identity(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
-    by_arxiv: dict[str, Entry] = {}
-    by_title: dict[str, Entry] = {}
-    by_url: dict[str, tuple[Entry, str]] = {}
+    """One work, one file; one identifier (arXiv id or URL), one work.
+
+    Two files that share a title are the same work (E305). Two files that share an
+    arXiv id or a URL but not a title mean one of the links is wrong (E306). Each pair
+    is reported once, on the file that sorts second, naming the first.
+    """
+    first_of: dict[tuple[str, str], tuple[Entry, JsonPath]] = {}
     by_id: dict[str, Entry] = {}
     for entry in catalog.entries:
         if entry.id in by_id:
@@ -179,33 +183,28 @@ def _identity(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
             yield _at(where, entry.path, ("url",), "E306",
                       f"url points at arXiv {url_arxiv} but arxiv is {entry.arxiv}",
                       "make both name the same paper")
-        ident = entry.arxiv or url_arxiv
-        if ident:
-            if ident in by_arxiv:
-                yield _at(where, entry.path, ("arxiv",) if entry.arxiv else ("url",), "E305",
-                          f"arXiv {ident} is also {by_arxiv[ident].path}", "one work, one file: merge the two")
-            else:
-                by_arxiv[ident] = entry
-        key = title_key(entry.title)
-        if key in by_title:
-            yield _at(where, entry.path, ("title",), "E305",
-                      f"the title is also that of {by_title[key].path}", "one work, one file: merge the two")
-        by_title.setdefault(key, entry)
+        keys: list[tuple[tuple[str, str], JsonPath]] = [(("title", title_key(entry.title)), ("title",))]
+        if entry.arxiv:
+            keys.append((("arxiv", entry.arxiv), ("arxiv",)))
         for field, url in entry.urls():
-            norm = url_key(url)
-            parts = tuple(field.split("."))
-            other = by_url.get(norm)
-            if other is None:
-                by_url[norm] = (entry, field)
-            elif other[0] is not entry:
-                first = other[0]
-                if title_key(first.title) == key:
-                    yield _at(where, entry.path, parts, "E305",
-                              f"{field} {url} is also used by {first.path}", "one work, one file: merge the two")
-                else:
-                    yield _at(where, entry.path, parts, "E306",
-                              f"{field} {url} already names {first.title!r} in {first.path}",
-                              "each link belongs to one work: check which paper it really is")
+            keys.append((("url", url_key(url)), tuple(field.split("."))))
+            found = arxiv_id(url)
+            if found and found != entry.arxiv:
+                keys.append((("arxiv", found), tuple(field.split("."))))
+        reported: set[str] = set()
+        for key, parts in keys:
+            other = first_of.setdefault(key, (entry, parts))[0]
+            if other is entry or other.id in reported:
+                continue
+            reported.add(other.id)
+            if title_key(other.title) == title_key(entry.title):
+                yield _at(where, entry.path, parts, "E305", f"this work is also {other.path} (same {key[0]})",
+                          "one work, one file: merge the two, keeping other links under links:")
+            else:
+                shown = "arXiv " + key[1] if key[0] == "arxiv" else "this link"
+                yield _at(where, entry.path, parts, "E306",
+                          f"{shown} also belongs to {other.title!r} ({other.path})",
+                          "each link belongs to one work: check which paper it really is")
 
 
 def _summaries(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:

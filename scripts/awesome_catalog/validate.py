@@ -62,9 +62,10 @@ def _leaves(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
     """Replace each ``oneOf``/``anyOf`` error by the most relevant of its sub-errors."""
     for err in errors:
         if err.validator in ("oneOf", "anyOf") and err.context:
-            deepest = max(len(e.absolute_path) for e in err.context)
-            if deepest > len(err.absolute_path):
-                yield from _leaves(iter([e for e in err.context if len(e.absolute_path) == deepest][:1]))
+            # the branch whose type matched says what is really wrong
+            matched = [e for e in err.context if e.validator != "type" and e.validator != "$ref"]
+            if matched:
+                yield from _leaves(iter(matched[:1]))
                 continue
         yield err
 

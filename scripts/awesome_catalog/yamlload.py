@@ -175,9 +175,15 @@ def _marked(path: str, text: str, err: yaml.MarkedYAMLError, code: str) -> Diagn
     mark = err.problem_mark or err.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = err.problem or "invalid YAML"
+    if "maximum nesting depth" in problem:
+        return Diagnostic(path, line, column, "E109", "values nest too deep for YAML to read",
+                          "catalog entries nest three or four levels")
     message = f"YAML syntax error: {problem}"
     if err.context:
         message += f" ({err.context})"
+    started = err.context_mark
+    if started is not None and mark is not None and started.line != mark.line:
+        message += f"; it started on line {started.line + 1}"
     hint = None
     lines = text.splitlines()
     bad_line = lines[line - 1] if 0 < line <= len(lines) else ""
@@ -185,6 +191,8 @@ def _marked(path: str, text: str, err: yaml.MarkedYAMLError, code: str) -> Diagn
         hint = "YAML does not allow tabs for indentation: use spaces"
     elif "mapping values are not allowed" in problem:
         hint = "quote values that contain ': ', e.g. title: \"A: B\""
+    elif "end of stream" in problem and err.context and "quoted" in err.context:
+        hint = "close the quote on the line where it started"
     elif "could not find expected ':'" in problem or "expected <block end>" in problem:
         hint = "check the indentation of this line and the one before it"
     return Diagnostic(path, line, column, code, message, hint)
