@@ -102,7 +102,7 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
 
     if kind == "required":
         missing = str(err.message).split("'")[1] if "'" in err.message else "?"
-        message = f"missing required key `{missing}` in {where}"
+        message = f"missing required key `{missing}`" + (f" in {where}" if parts else " at the top level")
         described = _describe(schema, missing)
         hint = f"add `{missing}:` here" + (f"; {described}" if described else "")
         code = "E201"
