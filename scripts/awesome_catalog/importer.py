@@ -1,0 +1,601 @@
+"""``awesome-catalog import``: turn a Markdown awesome list into catalog entry files.
+
+``import_markdown`` is pure: from the text of the list, the vocabulary and the taxonomy
+it computes an ``ImportResult`` (the works, the fate of every row, what it merged, what
+it could not use). ``write_entries`` and ``run`` are the edges that touch files.
+
+The rules, in the order they apply:
+
+- A row (``markdown_rows``) is placed in the taxonomy section whose title matches the
+  heading above it (case, spacing and punctuation folded). A row under another heading
+  is reported as unplaced, never silently dropped.
+- Rows are one work when their titles match (``identity.title_key``: case, punctuation
+  and a trailing venue such as "(ICLR'23)" folded), or when they share a link
+  (``identity.url_key``: arXiv ``/pdf/`` is ``/abs/``) and one title is the other with a
+  typo or cut short. Rows that share a link but name different titles stay apart and
+  are reported.
+- A work's ``url`` is ``https://arxiv.org/abs/<id>`` when any of its links is on arXiv,
+  else the first of its links by kind: a page, then OpenReview, then proceedings, then a
+  PDF. Its other links go under ``links`` by ``link_kind``, or under the key they are
+  named by ("[openreview](...)", as ``generate`` writes them).
+- The title keeps the spelling with the most capitals, without a trailing venue
+  "(ICLR'23)", which becomes ``venue: ICLR 2023``, or a trailing bracket without a year
+  such as "[Redwood Research]". The year comes from the arXiv id, else the venue.
+- Term cells are split on commas outside parentheses; "N/A", "—" and empty cells mean no
+  term. A piece matches a term's id, label or alias, ignoring case; "Label (detail)"
+  gives ``{term: id, detail: detail}`` (detail lowercased). Pieces that match nothing
+  are reported and left out.
+- Summaries are the source's text, copied as they are: they must be rewritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from awesome_catalog.catalog import load_catalog, suggest_id
+from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity
+from awesome_catalog.identity import arxiv_id, title_key, url_key
+from awesome_catalog.markdown_rows import Problem, SourceRow, read_rows
+from awesome_catalog.model import TERM_KINDS, Appearance, Entry, Section, Taxonomy, TermRef, Vocabulary
+from awesome_catalog.project import Project
+from awesome_catalog.render import LINK_ORDER
+from awesome_catalog.rules import suggest_term
+
+MODELINE = "# yaml-language-server: $schema=../../schema/entry.schema.json\n"
+TOOLS_SECTION = "tools"
+"""Works whose every row is in this section are written to ``tools/``, the rest to ``papers/``."""
+NO_TERMS = {"", "n/a", "na", "none", "-", "\u2014", "\u2013"}  # also the em and en dashes
+MAX_ID_LENGTH = 50
+TYPO_SIMILARITY = 0.95
+"""Titles sharing a link are one work when ``difflib`` finds them at least this similar
+(a typo), or when one is the other cut short. "... in GPT" and "... in Mamba" are not."""
+
+PROCEEDINGS_HOSTS = ("proceedings.neurips.cc", "papers.nips.cc", "aclanthology.org", "proceedings.mlr.press",
+                     "openaccess.thecvf.com", "ojs.aaai.org", "dl.acm.org", "jmlr.org")
+BLOG_HOSTS = ("lesswrong.com", "alignmentforum.org", "medium.com", "substack.com", "neelnanda.io", "openai.com",
+              "anthropic.com")
+_URL_RANK = {"openreview": 1, "proceedings": 2, "pdf": 3}  # any other kind of page: 0, the best
+_ARTICLES = ("a", "an", "the")
+_STOP_WORDS = {*_ARTICLES, "and", "at", "by", "for", "from", "in", "is", "of", "on", "to", "via", "with"}
+_TRAILING_GROUP = re.compile(r"\s*([(\[])([^()\[\]]*)[)\]]\s*$")
+_SHORT_YEAR = re.compile("['\u2019]" r"(\d{2})\b")  # ICLR'23, ICLR\u201923
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_DETAIL = re.compile(r"^(?P<label>[^()]+?)\s*\((?P<detail>.*)\)$")
+_HTTP_URL = re.compile(r"^https?://[^\s/$.?#]\S*$")
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What became of one source row: ``status`` is ``appearance``, ``repeated`` (the
+    work already appears in that section), ``unplaced`` or ``unparsed``."""
+
+    line: int
+    title: str
+    status: str
+    entry: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Several rows that became one work, with the URLs (normal forms) and title spellings they used."""
+
+    entry: str
+    lines: tuple[int, ...]
+    urls: tuple[str, ...]
+    titles: tuple[str, ...]
+
+    def describe(self) -> str:
+        text = f"merged {len(self.lines)} rows into {self.entry}: lines {', '.join(map(str, self.lines))}"
+        if len(self.urls) > 1:
+            text += f"; {len(self.urls)} URLs: {', '.join(self.urls)}"
+        if len(self.titles) > 1:
+            text += f"; {len(self.titles)} title spellings: {' / '.join(self.titles)}"
+        return text
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The works of a list as catalog entries (``path`` relative to the catalog folder),
+    the outcome of every row in source order, the merges, the problems (information
+    left out) and the notes (oddities read correctly anyway), both sorted by line."""
+
+    entries: tuple[Entry, ...]
+    rows: tuple[RowOutcome, ...]
+    merges: tuple[Merge, ...]
+    problems: tuple[Problem, ...]
+    notes: tuple[Problem, ...]
+
+    def summary(self) -> str:
+        appearances = sum(len(e.appearances) for e in self.entries)
+        text = (f"{len(self.rows)} rows -> {len(self.entries)} works, {appearances} appearances; "
+                f"{_count(len(self.problems), 'problem')}")
+        return text + (f", {_count(len(self.notes), 'note')}" if self.notes else "")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+@dataclass
+class Findings:
+    """What an import reports as it goes: problems lose information, notes do not."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+
+    def problem(self, line: int, kind: str, message: str) -> None:
+        self.problems.append(Problem(line, kind, message))
+
+    def note(self, line: int, kind: str, message: str) -> None:
+        self.notes.append(Problem(line, kind, message))
+
+
+# --- Reading the cells of one row -----------------------------------------------------------------
+
+
+def link_kind(url: str) -> str:
+    """The ``links`` key for a URL: ``openreview``, ``proceedings`` (conference and journal
+    hosts), ``pdf`` (any other ``.pdf``), ``code`` (GitHub), ``blog`` (blog hosts) or ``website``."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
+
+    def on(hosts: Iterable[str]) -> bool:
+        return any(host == h or host.endswith("." + h) for h in hosts)
+
+    if host == "openreview.net":
+        return "openreview"
+    if on(PROCEEDINGS_HOSTS):
+        return "proceedings"
+    if parts.path.lower().endswith(".pdf"):
+        return "pdf"
+    if host == "github.com":
+        return "code"
+    return "blog" if on(BLOG_HOSTS) else "website"
+
+
+def split_title(text: str) -> tuple[str, str | None, int | None, list[str]]:
+    """A title without its trailing venue or bracket: (title, venue, year, dropped brackets).
+
+    "Paper (ICLR'23)" gives venue "ICLR 2023" and year 2023; "Paper (2022)" only the year;
+    "Paper [Redwood Research]" drops the bracket. Other parentheses stay in the title.
+    """
+    venue: str | None = None
+    year: int | None = None
+    dropped: list[str] = []
+    while match := _TRAILING_GROUP.search(text):
+        found_venue, found_year = parse_venue(match.group(2))
+        if found_year is not None:
+            venue, year = venue or found_venue, year or found_year
+        elif match.group(1) == "[" and match.start() > 0:
+            dropped.append(match.group(0).strip())
+        else:
+            break
+        text = text[: match.start()]
+    return text.strip(), venue, year, dropped
+
+
+def parse_venue(text: str) -> tuple[str | None, int | None]:
+    """The venue and year a note names: "ICLR'23" -> ("ICLR 2023", 2023), "2022" -> (None,
+    2022), "NeurIPS" -> ("NeurIPS", None); two-digit years are 19xx from 50 on."""
+
+    def expand(match: re.Match[str]) -> str:
+        short = int(match.group(1))
+        return f" {2000 + short if short < 50 else 1900 + short}"
+
+    text = " ".join(_SHORT_YEAR.sub(expand, text).split())
+    found = _YEAR.search(text)
+    if found is None:
+        return text or None, None
+    return (None if text == found.group(0) else text), int(found.group(0))
+
+
+class TermReader:
+    """Map the text of a Techniques or Evaluation cell to vocabulary terms."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.index = {kind: _spellings(vocabulary, kind) for kind in TERM_KINDS}
+
+    def read(self, kind: str, cell: str, line: int, findings: Findings) -> tuple[TermRef, ...]:
+        """The terms of ``kind`` a cell names. Unknown pieces are problems; empty pieces
+        (a stray comma) and spellings other than the term's id or label are notes."""
+        if cell.strip().casefold() in NO_TERMS:
+            return ()
+        refs = []
+        for piece in _split_terms(cell):
+            ref = self._match(kind, piece)
+            other = "evaluation" if kind == "techniques" else "techniques"
+            if not piece:
+                findings.note(line, "empty-term", f"{kind}: an empty term (a stray comma) was ignored")
+            elif ref is not None:
+                refs.append(ref)
+                term = self.vocabulary.by_id(kind)[ref.id]
+                written = _DETAIL.sub(r"\g<label>", piece) if ref.detail else piece
+                if written.casefold() not in (term.label.casefold(), term.id):
+                    findings.note(line, "spelling", f"{kind}: {written!r} read as `{term.id}` ({term.label})")
+            elif self._match(other, piece) is not None:
+                findings.problem(line, "wrong-column", f"{kind}: {piece!r} is a term of the {other} column; left out")
+            else:
+                close = suggest_term(self.vocabulary, kind, piece)
+                hint = f" (did you mean `{close}`?)" if close else ""
+                findings.problem(line, "unknown-term", f"{kind}: {piece!r} is not in the vocabulary; left out{hint}")
+        return tuple(refs)
+
+    def _match(self, kind: str, piece: str) -> TermRef | None:
+        index = self.index[kind]
+        if piece.casefold() in index:
+            return TermRef(index[piece.casefold()])
+        parts = _DETAIL.match(piece)
+        if parts is None or parts.group("label").casefold() not in index:
+            return None
+        detail = " ".join(parts.group("detail").split()).lower()
+        return TermRef(index[parts.group("label").casefold()], detail or None)
+
+
+def _spellings(vocabulary: Vocabulary, kind: str) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for term in vocabulary.terms(kind):
+        for spelling in (term.id, term.label, *term.aliases):
+            index.setdefault(spelling.casefold(), term.id)
+    return index
+
+
+def _split_terms(cell: str) -> list[str]:
+    """Split on commas outside parentheses: "A, Extrinsic (x, y)," -> ["A", "Extrinsic (x, y)", ""]."""
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(cell):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth <= 0:
+            pieces.append(cell[start:i].strip())
+            start = i + 1
+    return [*pieces, cell[start:].strip()]
+
+
+# --- Rows into works ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A usable row: its index among the source's rows, the row, its cleaned title, venue,
+    year and section."""
+
+    index: int
+    source: SourceRow
+    title: str
+    venue: str | None
+    year: int | None
+    section: Section
+
+
+def _usable(index: int, row: SourceRow, sections: Mapping[str, Section], findings: Findings) -> _Row | str:
+    """The row ready to group, or why it cannot be used: ``unparsed`` or ``unplaced``."""
+    if row.note:  # the venue stands after the link, as `generate` writes it: the title is verbatim
+        title, dropped = " ".join(row.title.split()), list[str]()
+        venue, year = parse_venue(row.note.strip("()[] "))
+    else:
+        title, venue, year, dropped = split_title(row.title)
+    section = sections.get(title_key(row.heading or ""))
+    if not row.url:
+        findings.problem(row.line, "unparsed", "no [title](link) in the first column; row left out")
+    elif not _HTTP_URL.match(row.url):
+        findings.problem(row.line, "unparsed", f"the link {row.url!r} is not an http(s) URL; row left out")
+    elif not title:
+        findings.problem(row.line, "unparsed", "the link has no title; row left out")
+    elif section is None or not section.columns:
+        where = f"heading {row.heading!r}" if row.heading else "the text before the first heading"
+        why = ("is not a section of the taxonomy" if section is None
+               else "only groups other sections (put the row under one of its subsections)")
+        findings.problem(row.line, "unplaced", f"{title!r} was not imported: {where} {why}")
+        return "unplaced"
+    else:
+        for bracket in dropped:
+            findings.note(row.line, "title", f"{bracket} was removed from the title")
+        return _Row(index, row, title, venue, year, section)
+    return "unparsed"
+
+
+def _group(rows: Sequence[_Row], findings: Findings) -> list[list[_Row]]:
+    """Rows of one work together, in order of first appearance (union-find)."""
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_title: dict[str, int] = {}
+    first_link: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        parent[find(i)] = find(first_title.setdefault(title_key(row.title), i))
+    for i, row in enumerate(rows):
+        j = first_link.setdefault(url_key(row.source.url), i)
+        if find(i) == find(j):
+            continue
+        if _same_title(title_key(rows[j].title), title_key(row.title)):
+            parent[find(i)] = find(j)
+        else:
+            findings.problem(row.source.line, "shared-link",
+                             f"{row.source.url} is also the link of {rows[j].title!r} (line {rows[j].source.line}); "
+                             "kept as a separate work: check which paper the link belongs to")
+    groups: dict[int, list[_Row]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(find(i), []).append(row)
+    return list(groups.values())
+
+
+def _same_title(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short + " ") or difflib.SequenceMatcher(None, a, b).ratio() >= TYPO_SIMILARITY
+
+
+def _links(rows: Sequence[_Row], findings: Findings) -> tuple[str, str | None, dict[str, str]]:
+    """(url, arXiv id, links) of a work from the links of its rows."""
+    line, title = rows[0].source.line, rows[0].title
+    ids = list(dict.fromkeys(found for r in rows if (found := arxiv_id(r.source.url))))
+    spellings: dict[str, str] = {}  # url_key -> the first spelling, preferably without a #fragment
+    for row in rows:
+        key = url_key(row.source.url)
+        if key not in spellings or ("#" in spellings[key] and "#" not in row.source.url):
+            spellings[key] = row.source.url
+    if ids:
+        url = f"https://arxiv.org/abs/{ids[0]}"
+        others = [u for k, u in spellings.items() if not k.startswith("arxiv.org/")]
+        for other_id in ids[1:]:
+            findings.problem(line, "link-dropped", f"{title!r} is also linked to arXiv {other_id}; only {ids[0]} "
+                             "was kept")
+    else:
+        url, *others = sorted(spellings.values(), key=lambda u: _URL_RANK.get(link_kind(u), 0))
+    candidates = [(link_kind(u), u) for u in others]
+    candidates += [(name.casefold(), u) for r in rows for name, u in r.source.links]
+    links: dict[str, str] = {}
+    for kind, other in candidates:
+        kind = kind if kind in LINK_ORDER else link_kind(other)
+        if other in (url, links.get(kind)):
+            continue
+        if kind in links:
+            findings.problem(line, "link-dropped", f"{title!r}: no place for a second {kind} link {other}; left out")
+        else:
+            links[kind] = other
+    return url, (ids[0] if ids else None), dict(sorted(links.items()))
+
+
+def make_id(title: str, taken: set[str]) -> str:
+    """A short id not in ``taken`` (and then added to it): the words before a colon when
+    there are two or more, without a leading article or trailing small words, cut between
+    words to at most ``MAX_ID_LENGTH`` characters; "-2", "-3"... when taken."""
+    head, colon, _ = title.partition(":")
+    words = suggest_id(head if colon and len(head.split()) >= 2 else title).split("-")
+    while len(words) > 1 and words[0] in _ARTICLES:
+        words.pop(0)
+    kept = words[:1]
+    for word in words[1:]:
+        if len("-".join([*kept, word])) > MAX_ID_LENGTH:
+            break
+        kept.append(word)
+    while len(kept) > 1 and kept[-1] in _STOP_WORDS:
+        kept.pop()
+    base = candidate = "-".join(kept)
+    number = 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
+class _WorkBuilder:
+    """Turns groups of rows into entries, one appearance per section."""
+
+    def __init__(self, vocabulary: Vocabulary, findings: Findings) -> None:
+        self.terms = TermReader(vocabulary)
+        self.findings = findings
+        self.taken: set[str] = set()
+        self.reported_columns: set[tuple[str, str]] = set()
+
+    def entry(self, group: Sequence[_Row]) -> tuple[Entry, list[tuple[int, RowOutcome]]]:
+        """The entry of a group of rows, and the outcome of each row by its index."""
+        title = max((r.title for r in group), key=lambda t: sum(c.isupper() for c in t))
+        entry_id = make_id(title, self.taken)
+        appearances: list[Appearance] = []
+        outcomes = []
+        for row in group:
+            status = "appearance"
+            if any(a.section == row.section.id for a in appearances):
+                status = "repeated"
+                self.findings.problem(row.source.line, "repeated", f"{title!r} is already in section "
+                                      f"`{row.section.id}`; this row was left out")
+            else:
+                appearances.append(self.appearance(row))
+            outcomes.append((row.index, RowOutcome(row.source.line, row.source.title, status, entry_id,
+                                                   row.section.id)))
+        url, arxiv, links = _links(group, self.findings)
+        year = 2000 + int(arxiv[:2]) if arxiv else next((r.year for r in group if r.year), None)
+        folder = "tools" if all(r.section.id == TOOLS_SECTION for r in group) else "papers"
+        entry = Entry(id=entry_id, path=f"{folder}/{entry_id}.yaml", kind=folder.removesuffix("s"), title=title,
+                      url=url, appearances=tuple(appearances), year=year,
+                      venue=next((r.venue for r in group if r.venue), None), arxiv=arxiv, links=links)
+        return entry, outcomes
+
+    def appearance(self, row: _Row) -> Appearance:
+        """The row as seen from its section: the section's columns, filled from the row's cells."""
+        section, cells, line = row.section, row.source.cells, row.source.line
+        found: dict[str, tuple[TermRef, ...] | None] = {}
+        for kind in TERM_KINDS:
+            shown = kind in section.columns
+            if shown != (kind in cells) and (section.id, kind) not in self.reported_columns:
+                self.reported_columns.add((section.id, kind))
+                self.findings.problem(line, "column", f"section `{section.id}` shows {kind}, but this table has no "
+                                      "such column: left empty" if shown else f"section `{section.id}` does not "
+                                      f"show {kind}: this table's {kind} column was ignored")
+            found[kind] = self.terms.read(kind, cells.get(kind, ""), line, self.findings) if shown else None
+        summary = cells.get("summary", "")
+        if summary.casefold() in NO_TERMS:
+            summary = ""
+            self.findings.problem(line, "no-summary", "the row has no summary; write one")
+        return Appearance(section.id, summary, found["techniques"], found["evaluation"])
+
+
+def import_markdown(text: str, vocabulary: Vocabulary, taxonomy: Taxonomy) -> ImportResult:
+    """Every work of a Markdown awesome list, as catalog entries, with a report."""
+    source = read_rows(text)
+    findings = Findings(list(source.problems), _repeated_summaries(source.rows))
+    sections = {title_key(s.title): s for s in reversed(list(taxonomy.walk()))}  # the first of a title wins
+    outcomes: dict[int, RowOutcome] = {}
+    rows: list[_Row] = []
+    for index, row in enumerate(source.rows):
+        usable = _usable(index, row, sections, findings)
+        if isinstance(usable, str):
+            outcomes[index] = RowOutcome(row.line, row.title, usable)
+        else:
+            rows.append(usable)
+    builder = _WorkBuilder(vocabulary, findings)
+    entries, merges = [], []
+    for group in _group(rows, findings):
+        entry, placed = builder.entry(group)
+        entries.append(entry)
+        outcomes.update(placed)
+        if len(group) > 1:
+            merges.append(Merge(entry.id, tuple(r.source.line for r in group),
+                                tuple(dict.fromkeys(url_key(r.source.url) for r in group)),
+                                tuple(dict.fromkeys(r.title for r in group))))
+    return ImportResult(tuple(entries), tuple(outcomes[i] for i in range(len(source.rows))), tuple(merges),
+                        tuple(sorted(findings.problems, key=lambda p: p.line)),
+                        tuple(sorted(findings.notes, key=lambda p: p.line)))
+
+
+def _repeated_summaries(rows: Sequence[SourceRow]) -> list[Problem]:
+    """A note for each summary that repeats an earlier one (case and spacing folded)."""
+    first: dict[str, int] = {}
+    notes = []
+    for row in rows:
+        key = " ".join(row.cells.get("summary", "").casefold().split())
+        if key and first.setdefault(key, row.line) != row.line:
+            notes.append(Problem(row.line, "same-summary", f"the summary repeats the one on line {first[key]}"))
+    return notes
+
+
+# --- Writing --------------------------------------------------------------------------------------
+
+
+class _Flow(list[Any]):
+    """A list written on one line: ``[a, {term: b, detail: c}]``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, writing ``_Flow`` lists on one line."""
+
+
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+def entry_yaml(entry: Entry) -> str:
+    """The text of an entry file: the schema modeline, then the fields in schema order."""
+    data: dict[str, Any] = {"title": entry.title, "url": entry.url}
+    data.update({k: v for k, v in (("year", entry.year), ("venue", entry.venue), ("arxiv", entry.arxiv)) if v})
+    if entry.links:
+        data["links"] = dict(entry.links)
+    data["sections"] = []
+    for app in entry.appearances:
+        item: dict[str, Any] = {"section": app.section}
+        for kind in TERM_KINDS:
+            refs = app.terms(kind)
+            if refs is not None:
+                item[kind] = _Flow(r.id if r.detail is None else {"term": r.id, "detail": r.detail} for r in refs)
+        item["summary"] = app.summary
+        data["sections"].append(item)
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return MODELINE + body
+
+
+def existing_targets(result: ImportResult, into: Path) -> list[Path]:
+    """The files under ``into`` an import would overwrite."""
+    return [into / e.path for e in result.entries if (into / e.path).exists()]
+
+
+def write_entries(result: ImportResult, into: Path) -> None:
+    """Write every entry under ``into``. Each file goes first to a temporary file beside
+    its target; the targets are replaced only once all are written, so a failure while
+    writing (a full disk, a folder without permission) leaves every target as it was."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for entry in result.entries:
+            target = into / entry.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            staged.append((tmp, target))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(entry_yaml(entry))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def format_report(result: ImportResult, source: str) -> str:
+    """The import's report: merges, problems and notes by line, then the summary."""
+    lines = [m.describe() for m in result.merges]
+    lines += [f"{source}:{p.line}: {p.message}" for p in result.problems]
+    lines += [f"{source}:{p.line}: note: {p.message}" for p in result.notes]
+    lines.append(result.summary())
+    if result.entries:
+        lines.append("summaries were copied from the source: rewrite each one in your own words before publishing")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace, project: Project) -> int:
+    """Import ``args.source`` into ``args.into`` (relative to the project's root).
+
+    Exit 0 when every row was imported cleanly, 1 when some rows had problems (the files
+    are still written) or when files exist and ``--force`` is not given (then nothing is
+    written), 2 when the source, the taxonomy or the vocabulary cannot be read.
+    """
+    name = str(args.source)
+    try:
+        text = Path(args.source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"awesome-catalog import: cannot read {name}: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
+        return EXIT_USAGE
+    loaded = load_catalog(project)
+    if loaded.catalog is None:
+        for d in loaded.diagnostics:
+            if d.severity is Severity.ERROR and not d.path.startswith(("catalog/papers/", "catalog/tools/")):
+                print(f"{d.path}:{d.line}: {d.code} {d.message}", file=sys.stderr)
+        print("awesome-catalog import: the taxonomy or the vocabulary cannot be used; nothing was written",
+              file=sys.stderr)
+        return EXIT_USAGE
+    result = import_markdown(text, loaded.catalog.vocabulary, loaded.catalog.taxonomy)
+    print(format_report(result, name), end="")
+    into = args.into if args.into.is_absolute() else project.root / args.into
+    existing = existing_targets(result, into)
+    if existing and not args.force:
+        print(f"refusing to overwrite {_count(len(existing), 'existing file')} (use --force); nothing was written:",
+              file=sys.stderr)
+        for path in existing:
+            print(f"  {project.rel(path)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.dry_run:
+        print(f"dry run: {_count(len(result.entries), 'file')} would be written under {args.into}; "
+              "nothing was written")
+    else:
+        try:
+            write_entries(result, into)
+        except OSError as err:
+            print(f"awesome-catalog import: cannot write under {args.into}: {err.strerror or err}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"wrote {_count(len(result.entries), 'file')} under {args.into}")
+    return EXIT_PROBLEMS if result.problems else EXIT_OK

@@ -1,0 +1,231 @@
+"""Read an awesome list written in Markdown into rows of plain text, with their lines.
+
+A *row* is a candidate entry: a table row, or a list item that starts with a link. The
+text of every cell comes from mistune's syntax tree, so Markdown escapes (``\\|``,
+``\\*``), entities (``&lt;``) and inline markup are undone by the parser, never by a
+regular expression on the raw lines. This module knows Markdown, not the catalog: it
+does not decide whether a row is valid; ``importer`` does.
+
+mistune's tree carries no positions, so a block parser that stamps each top-level block
+with its line is used. A table row sits on the table's line + 2 + its index (the table
+plugin reads exactly one line per row); list items take the lines of the list markers
+below their list, in order.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import zip_longest
+from re import Match
+from typing import Any
+
+import mistune
+from mistune.core import BlockState
+from mistune.plugins.table import table
+from mistune.util import unescape
+
+# A header cell, case-folded, -> the column it holds. The first column that is neither a
+# term column nor the summary is the work's link.
+COLUMN_NAMES: Mapping[str, str] = {
+    "paper": "work", "tool": "work", "work": "work", "title": "work", "name": "work",
+    "techniques": "techniques", "technique": "techniques",
+    "evaluation": "evaluation", "evaluations": "evaluation",
+    "tl;dr": "summary", "tldr": "summary", "summary": "summary", "description": "summary",
+}
+
+_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_SEPARATOR = " \t-:\u2013\u2014"  # what may stand between a list item's link and its description
+Node = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the importer could not use, or noticed, at one line of the source."""
+
+    line: int
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One candidate entry as text. ``url`` and ``title`` are empty when the row's work
+    cell holds no link; ``note`` is the other text of that cell (a venue such as
+    "(ICLR 2023)") and ``links`` its other links as (text, url), such as
+    ``("openreview", ...)``; ``cells`` maps column names (``techniques``, ``evaluation``,
+    ``summary``) to their plain text, and holds only the columns the source has."""
+
+    line: int
+    heading: str | None
+    title: str
+    url: str
+    note: str
+    cells: Mapping[str, str]
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceRows:
+    """Every row of a document, in reading order, and the problems of its tables."""
+
+    rows: tuple[SourceRow, ...]
+    problems: tuple[Problem, ...]
+
+
+class _LineBlockParser(mistune.BlockParser):
+    """A block parser that records, on each top-level token, the line it starts on, and
+    the pipe tables that mistune gave up on (a row with too many or too few cells turns
+    the whole table into a paragraph) as (line, number of lines)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._src = ""
+        self._starts: list[int] = []
+        self.broken_tables: list[tuple[int, int]] = []
+
+    def parse_method(self, m: Match[str], state: BlockState) -> int | None:
+        if state.parent is not None:  # inside a list item or a quote: positions are relative
+            return super().parse_method(m, state)
+        if state.src is not self._src:
+            self._src = state.src
+            self._starts = [0] + [i + 1 for i, c in enumerate(state.src) if c == "\n"]
+        line = bisect.bisect_right(self._starts, m.start())
+        before = len(state.tokens)
+        end = super().parse_method(m, state)
+        added = state.tokens[before:]
+        for token in added:
+            token.setdefault("line", line)
+        if m.lastgroup == "table" and end is not None and not any(t["type"] == "table" for t in added):
+            self.broken_tables.append((line, bisect.bisect_left(self._starts, end) - line + 1))
+        return end
+
+
+def parse(text: str) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """The syntax tree of ``text`` (mistune with its table plugin), its blocks stamped
+    with their lines, and the tables mistune could not read as (line, number of lines)."""
+    parser = _LineBlockParser()
+    markdown = mistune.Markdown(renderer=None, block=parser, inline=mistune.InlineParser(), plugins=[table])
+    tokens, _ = markdown.parse(text)
+    assert isinstance(tokens, list)
+    return tokens, parser.broken_tables
+
+
+def plain_text(nodes: Sequence[Node]) -> str:
+    """The text a reader sees in inline nodes: markup, images and HTML tags dropped,
+    entities decoded, whitespace folded to single spaces."""
+    return " ".join(_text(nodes).split())
+
+
+def _text(nodes: Sequence[Node]) -> str:
+    parts = []
+    for node in nodes:
+        kind = node.get("type")
+        if kind == "text":
+            parts.append(unescape(node.get("raw", "")))
+        elif kind == "codespan":
+            parts.append(node.get("raw", ""))
+        elif kind in ("softbreak", "linebreak"):
+            parts.append(" ")
+        elif kind != "inline_html":
+            parts.append(_text(node.get("children", ())))
+    return "".join(parts)
+
+
+def _first_link(nodes: Sequence[Node]) -> tuple[Node | None, Sequence[Node]]:
+    """The link a run of inline nodes starts with (possibly inside bold or italics), and
+    the nodes after it; (None, nodes) when the run does not start with a link."""
+    for i, node in enumerate(nodes):
+        kind = node.get("type")
+        if kind == "text" and not node.get("raw", "").strip():
+            continue
+        if kind == "link":
+            return node, nodes[i + 1:]
+        if kind in ("strong", "emphasis"):
+            link, rest = _first_link(node.get("children", ()))
+            if link is not None and not plain_text(rest):
+                return link, nodes[i + 1:]
+        break
+    return None, nodes
+
+
+def read_rows(text: str) -> SourceRows:
+    """Every table row and every list item that starts with a link, under its heading."""
+    markers = [n for n, content in enumerate(text.splitlines(), 1) if _LIST_MARKER.match(content)]
+    tokens, broken = parse(text)
+    rows: list[SourceRow] = []
+    problems = [Problem(line, "bad-table", "Markdown does not read this as a table: a row has another number of "
+                        "cells than the header (escape a | inside a cell as \\|); its rows were not imported: "
+                        f"lines {line + 2} to {line + size - 1}") for line, size in broken]
+    heading: str | None = None
+    for token in tokens:
+        line = int(token.get("line", 0))
+        kind = token.get("type")
+        if kind == "heading":
+            heading = plain_text(token.get("children", ()))
+        elif kind == "table":
+            rows += _table_rows(token, line, heading, problems)
+        elif kind == "list":
+            first = bisect.bisect_left(markers, line)
+            for item, item_line in zip_longest(_list_items(token), markers[first:]):
+                if item is None:
+                    break
+                row = _item_row(item, item_line or line, heading)
+                if row is not None:
+                    rows.append(row)
+    return SourceRows(tuple(rows), tuple(problems))
+
+
+def _table_rows(token: Node, line: int, heading: str | None, problems: list[Problem]) -> Iterator[SourceRow]:
+    head, body = token["children"]
+    columns: list[str | None] = []
+    for cell in head["children"]:
+        name = plain_text(cell.get("children", ()))
+        column = COLUMN_NAMES.get(name.casefold())
+        if column is None:
+            problems.append(Problem(line, "column", f"column {name!r} is not understood; its cells were ignored"))
+        columns.append(column)
+    work = columns.index("work") if "work" in columns else 0
+    for i, row in enumerate(body["children"]):
+        cells = [c.get("children", ()) for c in row["children"]]
+        link, rest = _first_link(cells[work])
+        others = [n for n in rest if n.get("type") == "link"]
+        yield SourceRow(
+            line=line + 2 + i,
+            heading=heading,
+            title=plain_text(link["children"]) if link else "",
+            url=link["attrs"]["url"] if link else "",
+            note=" ".join(plain_text([n for n in rest if n.get("type") != "link"]).replace("\u00b7", " ").split()),
+            cells={c: plain_text(cells[j]) for j, c in enumerate(columns) if c and j != work},
+            links=tuple((plain_text(n["children"]), n["attrs"]["url"]) for n in others),
+        )
+
+
+def _list_items(token: Node) -> Iterator[Node]:
+    """The items of a list and of the lists nested in it, in reading order."""
+    for item in token.get("children", ()):
+        yield item
+        for block in item.get("children", ()):
+            if block.get("type") == "list":
+                yield from _list_items(block)
+
+
+def _item_row(item: Node, line: int, heading: str | None) -> SourceRow | None:
+    """``- [Title](url) (venue) - description``; None unless the item starts with a link
+    to another page (a table of contents links to anchors, and prose has no link)."""
+    first = next((b for b in item.get("children", ()) if b.get("type") in ("block_text", "paragraph")), None)
+    if first is None:
+        return None
+    link, rest = _first_link(first.get("children", ()))
+    if link is None or link["attrs"]["url"].startswith("#"):
+        return None
+    after = plain_text(rest)
+    note = ""
+    if after.startswith("("):
+        close = after.find(")")
+        if close > 0:
+            note, after = after[: close + 1], after[close + 1:]
+    return SourceRow(line, heading, plain_text(link["children"]), link["attrs"]["url"], note,
+                     {"summary": after.lstrip(_SEPARATOR)})

@@ -1,0 +1,192 @@
+"""``awesome-catalog import``: Markdown awesome lists (tables, bullet lists, the README that
+``generate`` writes) into catalog entries, against the mini list's vocabulary and taxonomy.
+
+Each case is ``tests/importer/<name>.md`` with its expected outcome in ``<name>.yaml``:
+the entry files (their content as data, keyed by path), the problems and notes as
+``[line, kind]``, the merges as ``{entry: [lines]}`` and optionally the status of rows.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from awesome_catalog import readme
+from awesome_catalog.catalog import load_catalog
+from awesome_catalog.cli import main
+from awesome_catalog.importer import ImportResult, entry_yaml, import_markdown, make_id, split_title
+from awesome_catalog.model import Catalog, Entry
+from awesome_catalog.project import Project
+from conftest import make_project
+
+CASES = Path(__file__).resolve().parent / "importer"
+
+
+def _catalog(project: Project) -> Catalog:
+    catalog = load_catalog(project).catalog
+    assert catalog is not None
+    return catalog
+
+
+def _import(project: Project, text: str) -> ImportResult:
+    catalog = _catalog(project)
+    return import_markdown(text, catalog.vocabulary, catalog.taxonomy)
+
+
+def _as_data(text: str) -> dict[str, Any]:
+    """An entry file as data, its sections keyed by section id."""
+    data: dict[str, Any] = yaml.safe_load(text)
+    data["sections"] = {s.pop("section"): s for s in data["sections"]}
+    return data
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in CASES.glob("*.md")))
+def test_case(name: str, mini: Project) -> None:
+    expected = yaml.safe_load((CASES / f"{name}.yaml").read_text(encoding="utf-8"))
+    result = _import(mini, (CASES / f"{name}.md").read_text(encoding="utf-8"))
+
+    assert {e.path: _as_data(entry_yaml(e)) for e in result.entries} == expected["entries"]
+    assert [[p.line, p.kind] for p in result.problems] == expected["problems"]
+    assert [[p.line, p.kind] for p in result.notes] == expected["notes"]
+    assert {m.entry: list(m.lines) for m in result.merges} == expected["merges"]
+    if "rows" in expected:
+        assert {r.line: r.status for r in result.rows} == expected["rows"]
+    # every row is accounted for: an appearance, or a problem reported at its line
+    problem_lines = {p.line for p in result.problems}
+    assert all(r.status == "appearance" or r.line in problem_lines for r in result.rows)
+    assert sum(r.status == "appearance" for r in result.rows) == sum(len(e.appearances) for e in result.entries)
+
+
+@pytest.mark.parametrize(("title", "taken", "expected"), [
+    ("Interpretability in the Wild: a Circuit for Indirect Object Identification in GPT-2 small", set(),
+     "interpretability-in-the-wild"),
+    ("AtP*: An efficient and scalable method for localizing LLM behavior to components", set(),
+     "atp-an-efficient-and-scalable-method"),  # cut at 50 characters, then "for" dropped
+    ("Towards Automated Circuit Discovery for Mechanistic Interpretability", set(),
+     "towards-automated-circuit-discovery"),
+    ("In-context Learning and Induction Heads", set(), "in-context-learning-and-induction-heads"),
+    ("The Clock and the Pizza", {"clock-and-the-pizza"}, "clock-and-the-pizza-2"),
+    ("Über 🙂", set(), "uber"),
+    ("🙂", set(), "entry"),
+])
+def test_ids_are_short_and_unique(title: str, taken: set[str], expected: str) -> None:
+    assert make_id(title, taken) == expected
+    assert expected in taken
+
+
+@pytest.mark.parametrize(("written", "title", "venue", "year"), [
+    ("Interpretability in the Wild (ICLR'23)", "Interpretability in the Wild", "ICLR 2023", 2023),
+    ("Emergent linear representations (ACL'23 BlackboxNLP)", "Emergent linear representations",
+     "ACL 2023 BlackboxNLP", 2023),
+    ("Causal Scrubbing [Redwood Research]", "Causal Scrubbing", None, None),
+    ("A toy model (2022)", "A toy model", None, 2022),
+    ("[Interim research report] Taking features out of superposition",
+     "[Interim research report] Taking features out of superposition", None, None),
+    ("Language models (GPT-2)", "Language models (GPT-2)", None, None),
+])
+def test_titles_lose_their_venue(written: str, title: str, venue: str | None, year: int | None) -> None:
+    assert split_title(written)[:3] == (title, venue, year)
+
+
+def test_written_files_are_valid_entries(mini: Project) -> None:
+    """What the import writes loads and passes the entry schema (no E1xx or E2xx)."""
+    assert main(["--root", str(mini.root), "import", str(CASES / "merge-arxiv.md")]) == 0
+    written = {"catalog/papers/towards-automated-circuit-discovery.yaml",
+               "catalog/papers/sparse-autoencoders-find-highly-interpretable.yaml"}
+    loaded = load_catalog(mini)
+    assert [d for d in loaded.diagnostics if d.path in written] == []
+    assert written <= {e.path for e in _catalog(mini).entries}
+    text = (mini.root / "catalog/papers/towards-automated-circuit-discovery.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schema/entry.schema.json\n")
+    assert "arxiv: '2304.14997'\n" in text  # quoted: never read back as a number
+
+
+def test_generated_readme_round_trip(tmp_path: Path) -> None:
+    """Importing the README that ``generate`` writes recovers the catalog's works,
+    appearances, terms and summaries, hostile markup included."""
+    project = make_project(tmp_path / "list")
+    shutil.copytree(CASES / "roundtrip", project.root, dirs_exist_ok=True)
+    catalog = _catalog(project)
+    text = readme.render_readme(project.readme.read_text(encoding="utf-8"), catalog)
+    result = import_markdown(text, catalog.vocabulary, catalog.taxonomy)
+
+    assert (result.problems, result.notes) == ((), ())
+
+    def works(entries: Iterable[Entry]) -> set[tuple[Any, ...]]:
+        return {(e.title, e.url, e.arxiv, e.venue, tuple(sorted(e.links.items())),
+                 frozenset(e.appearances)) for e in entries}
+
+    assert works(result.entries) == works(catalog.entries)
+    assert {e.title for e in result.entries if e.kind == "tool"} == {e.title for e in catalog.entries
+                                                                      if e.kind == "tool"}
+
+
+def _run(root: Path, *args: str) -> int:
+    return main(["--root", str(root), "import", str(CASES / "table.md"), "--into", "imported", *args])
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_cli_writes_and_reports(mini: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(mini.root) == 0
+    out = capsys.readouterr().out
+    assert "5 rows -> 5 works, 5 appearances; 0 problems, 3 notes" in out
+    assert "table.md:9: note: [Redwood Research] was removed from the title" in out
+    assert "summaries were copied from the source" in out
+    assert sorted(_tree(mini.root / "imported")) == [
+        "papers/causal-scrubbing.yaml", "papers/interpretability-in-the-wild.yaml", "papers/interpreting-gpt.yaml",
+        "papers/pipes-and-entities.yaml", "papers/row-with-no-terms.yaml"]
+
+
+def test_cli_never_overwrites_without_force(mini: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run(mini.root) == 0
+    folder = mini.root / "imported"
+    edited = folder / "papers/interpreting-gpt.yaml"
+    edited.write_text("hand-written\n", encoding="utf-8")
+    (folder / "papers/causal-scrubbing.yaml").unlink()
+    before = _tree(folder)
+    capsys.readouterr()
+
+    assert _run(mini.root) == 1  # all or nothing: the missing file is not written either
+    err = capsys.readouterr().err
+    assert "refusing to overwrite 4 existing files (use --force); nothing was written" in err
+    assert "imported/papers/interpreting-gpt.yaml" in err
+    assert _tree(folder) == before
+
+    assert _run(mini.root, "--force") == 0
+    assert edited.read_text(encoding="utf-8").startswith("# yaml-language-server:")
+    assert (folder / "papers/causal-scrubbing.yaml").is_file()
+    assert not [p for p in folder.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_cli_dry_run_writes_nothing(mini: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _tree(mini.root)
+    assert _run(mini.root, "--dry-run") == 0
+    assert "dry run: 5 files would be written under imported; nothing was written" in capsys.readouterr().out
+    assert _tree(mini.root) == before
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["import", "problems.md", "--into", "out"], 1, "problems.md:11: techniques: 'Telepathy' is not in the"),
+    (["import", "missing.md"], 2, "awesome-catalog import: cannot read"),
+])
+def test_cli_exit_codes(mini: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                        args: list[str], code: int, message: str) -> None:
+    monkeypatch.chdir(CASES)
+    assert main(["--root", str(mini.root), *args]) == code
+    captured = capsys.readouterr()
+    assert message in captured.out + captured.err
+
+
+def test_cli_needs_the_vocabulary(mini: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    mini.vocabulary_file.unlink()
+    assert _run(mini.root) == 2
+    assert "the taxonomy or the vocabulary cannot be used; nothing was written" in capsys.readouterr().err
+    assert not (mini.root / "imported").exists()
