@@ -1,0 +1,323 @@
+"""HTTP engine of ``awesome-catalog links``: check many URLs quickly but politely.
+
+``check_urls(urls, options)`` returns one ``Result`` per URL and knows nothing of files.
+Each URL is tried with HEAD, then GET when HEAD is refused. Politeness: at most
+``concurrency`` requests in flight overall and ``per_host`` per host name, ``delay``
+seconds between two requests to one host, ``Retry-After`` honoured (capped) on 429
+and 503, exponential backoff after timeouts and dropped connections, and a hard
+``deadline`` after which nothing more is sent and what is left is reported unchecked.
+Redirects are followed here, not by a library, so that a permanent one is reported
+with the address to use instead.
+
+A link is dead only when the answer is final: 404, 410 or another client error, a
+host name that does not resolve, a TLS failure, or a timeout or dropped connection
+on every try. Busy servers (429, 503 after every retry) and server errors leave the
+link unchecked, which is a warning. Hosts in ``ALLOWLIST`` refuse scripts whatever
+they are sent; from them 401, 403 and 429 mean "works, but could not be verified".
+"""
+
+from __future__ import annotations
+
+import email.utils
+import functools
+import heapq
+import http.client
+import itertools
+import queue
+import socket
+import ssl
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC
+from enum import StrEnum
+from urllib.parse import quote, urljoin, urlsplit
+
+from awesome_catalog import __version__
+
+USER_AGENT = f"awesome-catalog/{__version__} (+https://github.com/awesome-mi/awesome-mi)"
+"""How the tool names itself to the hosts it asks (links and arXiv's API)."""
+
+ALLOWLIST: frozenset[str] = frozenset({
+    # Cloudflare's bot challenge answers 403 to every client that does not run JavaScript.
+    "openai.com",
+    "www.science.org",
+    # The ACM Digital Library and ResearchGate answer 403 to anything that is not a browser.
+    "dl.acm.org",
+    "www.researchgate.net",
+})
+"""Hosts (and their subdomains) that refuse scripts: 401, 403 or 429 from them is not a dead link."""
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+PERMANENT = frozenset({301, 308})
+BUSY = frozenset({408, 429, 503})
+_URL_SAFE = "/%:@!$&'()*+,;=-._~?"
+
+
+class Outcome(StrEnum):
+    """What became of one URL."""
+
+    OK = "ok"
+    MOVED = "moved"  # works, but a permanent redirect names its new address
+    UNVERIFIED = "unverified"  # an allowlisted host refused the script
+    DEAD = "dead"
+    UNCHECKED = "unchecked"  # busy server, server error, or the deadline came first
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verdict on one URL. ``final_url`` ends the redirect chain; ``moved_to`` is
+    where its leading permanent redirects point."""
+
+    url: str
+    outcome: Outcome
+    detail: str
+    status: int | None = None
+    final_url: str | None = None
+    moved_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    """Limits of one run; times in seconds."""
+
+    timeout: float = 15.0
+    concurrency: int = 8
+    per_host: int = 2
+    delay: float = 0.5
+    retries: int = 2
+    deadline: float = 600.0
+    backoff: float = 1.0
+    max_retry_after: float = 60.0
+    max_redirects: int = 10
+    allowlist: frozenset[str] = ALLOWLIST
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One HTTP exchange: a status, or an ``error`` kind (dns, tls, invalid, timeout,
+    reset, refused, other) with a detail."""
+
+    status: int | None = None
+    location: str | None = None
+    retry_after: float | None = None
+    error: str | None = None
+    detail: str = ""
+
+
+def host_of(url: str) -> str:
+    """The host name politeness is counted by (port not included)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def allowlisted(host: str, allowlist: frozenset[str]) -> bool:
+    """Whether ``host`` or a domain it belongs to is allowlisted."""
+    return any(host == h or host.endswith("." + h) for h in allowlist)
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: a number or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
+def request(url: str, method: str, timeout: float) -> Reply:
+    """Send one request without following redirects; never raises."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        return Reply(error="invalid", detail="the URL cannot be parsed")
+    if parts.scheme not in ("http", "https") or not host:
+        return Reply(error="invalid", detail="not an http(s) URL")
+    target = quote(parts.path or "/", safe=_URL_SAFE)
+    if parts.query:
+        target += "?" + quote(parts.query, safe=_URL_SAFE)
+    conn = (http.client.HTTPSConnection(host, port, timeout=timeout, context=_tls()) if parts.scheme == "https"
+            else http.client.HTTPConnection(host, port, timeout=timeout))
+    try:
+        conn.request(method, target, headers={"User-Agent": USER_AGENT, "Accept": "*/*", "Connection": "close"})
+        response = conn.getresponse()
+        return Reply(response.status, response.getheader("Location"), retry_after(response.getheader("Retry-After")))
+    except socket.gaierror as err:
+        return Reply(error="dns", detail=f"the host name does not resolve ({err.strerror or err})")
+    except ssl.SSLError as err:  # includes certificate errors
+        return Reply(error="tls", detail=f"TLS failed: {err.reason or err}")
+    except TimeoutError:
+        return Reply(error="timeout", detail=f"no answer within {timeout:g} s")
+    except ConnectionRefusedError:
+        return Reply(error="refused", detail="connection refused")
+    except (ConnectionError, http.client.BadStatusLine) as err:
+        return Reply(error="reset", detail=f"connection dropped ({type(err).__name__})")
+    except (OSError, http.client.HTTPException) as err:
+        return Reply(error="other", detail=f"{type(err).__name__}: {err}")
+    finally:
+        conn.close()
+
+
+@dataclass
+class Job:
+    """One URL on its way: where it has got to, and how many tries went wrong."""
+
+    url: str
+    current: str = ""
+    method: str = "HEAD"
+    failures: int = 0
+    hops: int = 0
+    moved_to: str | None = None
+    permanent: bool = True  # every redirect so far was permanent
+    note: str = ""  # why it is waiting, for the deadline's report
+
+    def __post_init__(self) -> None:
+        self.current = self.current or self.url
+
+    def result(self, outcome: Outcome, detail: str, status: int | None = None) -> Result:
+        final = self.current if self.current != self.url else None
+        return Result(self.url, outcome, detail, status, final, self.moved_to if outcome is Outcome.MOVED else None)
+
+
+def decide(job: Job, reply: Reply, options: Options) -> Result | float:
+    """The verdict after one reply, or the seconds to wait before ``job``'s next request
+    (``job`` then says what to send: another method, URL or a retry)."""
+    if reply.error is not None:
+        if reply.error in ("dns", "tls", "invalid"):
+            return job.result(Outcome.DEAD, reply.detail)
+        job.failures += 1
+        job.note = reply.detail
+        if job.failures > options.retries:
+            return job.result(Outcome.DEAD, f"{reply.detail}, {job.failures} tries")
+        return options.backoff * 2.0 ** (job.failures - 1)
+    status = reply.status or 0
+    if status in REDIRECTS and reply.location:
+        job.hops += 1
+        if job.hops > options.max_redirects:
+            return job.result(Outcome.DEAD, f"more than {options.max_redirects} redirects", status)
+        job.current = urljoin(job.current, reply.location.strip())
+        job.permanent = job.permanent and status in PERMANENT
+        if job.permanent:
+            job.moved_to = job.current
+        job.method, job.failures = "HEAD", 0
+        return 0.0
+    if 200 <= status < 300:
+        if job.moved_to:
+            return job.result(Outcome.MOVED, f"moved permanently to {job.moved_to}", status)
+        return job.result(Outcome.OK, f"HTTP {status}", status)
+    refused_script = status in (401, 403, 429) and allowlisted(host_of(job.current), options.allowlist)
+    if job.method == "HEAD" and status >= 400 and status not in BUSY:
+        job.method = "GET"  # many servers refuse or mishandle HEAD
+        return 0.0
+    if refused_script:
+        return job.result(Outcome.UNVERIFIED, f"HTTP {status} from a host that refuses scripts", status)
+    if status in BUSY:
+        job.failures += 1
+        job.note = f"HTTP {status}"
+        if job.failures > options.retries:
+            return job.result(Outcome.UNCHECKED, f"still HTTP {status} after {job.failures} tries", status)
+        wait = reply.retry_after if reply.retry_after is not None else options.backoff * 2.0 ** (job.failures - 1)
+        return min(wait, options.max_retry_after)
+    if 400 <= status < 500:
+        return job.result(Outcome.DEAD, f"HTTP {status}", status)
+    return job.result(Outcome.UNCHECKED, f"HTTP {status}", status)
+
+
+@dataclass
+class _Host:
+    ready: deque[Job] = field(default_factory=deque)
+    in_flight: int = 0
+    next_at: float = 0.0
+
+
+Progress = Callable[[int, int, int], None]
+"""Called with (URLs done, URLs in all, dead so far) after each verdict."""
+
+
+def check_urls(urls: Iterable[str], options: Options, progress: Progress | None = None) -> dict[str, Result]:
+    """Check every URL once (duplicates are checked once) within the options' bounds."""
+    jobs = [Job(url) for url in dict.fromkeys(urls)]
+    results: dict[str, Result] = {}
+    deadline = time.monotonic() + options.deadline
+    hosts: dict[str, _Host] = {}
+    waiting: list[tuple[float, int, Job]] = []
+    order = itertools.count()
+    work: queue.SimpleQueue[tuple[Job, str] | None] = queue.SimpleQueue()
+    replies: queue.SimpleQueue[tuple[Job, str, Reply]] = queue.SimpleQueue()
+    in_flight = dead = 0
+
+    def worker() -> None:
+        while (item := work.get()) is not None:
+            job, host = item
+            replies.put((job, host, request(job.current, job.method, options.timeout)))
+
+    def host(job: Job) -> _Host:
+        return hosts.setdefault(host_of(job.current), _Host())
+
+    for job in jobs:
+        host(job).ready.append(job)
+    threads = [threading.Thread(target=worker, daemon=True, name=f"links-{i}")
+               for i in range(min(options.concurrency, len(jobs)))]
+    for thread in threads:
+        thread.start()
+    try:
+        while len(results) < len(jobs):
+            now = time.monotonic()
+            if now >= deadline:
+                break
+            while waiting and waiting[0][0] <= now:
+                job = heapq.heappop(waiting)[2]
+                host(job).ready.append(job)
+            wake = [deadline, *(w[0] for w in waiting[:1])]
+            for name, h in hosts.items():
+                while h.ready and h.in_flight < options.per_host and in_flight < options.concurrency:
+                    if h.next_at > now:
+                        wake.append(h.next_at)
+                        break
+                    job = h.ready.popleft()
+                    h.in_flight += 1
+                    in_flight += 1
+                    h.next_at = now + options.delay
+                    work.put((job, name))
+            try:
+                job, name, reply = replies.get(timeout=max(0.0, min(wake) - now))
+            except queue.Empty:
+                continue
+            hosts[name].in_flight -= 1
+            in_flight -= 1
+            verdict = decide(job, reply, options)
+            if isinstance(verdict, Result):
+                results[job.url] = verdict
+                dead += verdict.outcome is Outcome.DEAD
+                if progress:
+                    progress(len(results), len(jobs), dead)
+            elif verdict > 0:
+                heapq.heappush(waiting, (time.monotonic() + verdict, next(order), job))
+            else:
+                host(job).ready.appendleft(job)
+    finally:
+        for _ in threads:
+            work.put(None)  # requests still in flight finish on their own: the threads are daemons
+    for job in jobs:
+        if job.url not in results:
+            why = f" (last: {job.note})" if job.note else ""
+            results[job.url] = job.result(Outcome.UNCHECKED, f"the deadline of {options.deadline:g} s came first{why}")
+    return results

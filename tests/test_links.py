@@ -1,0 +1,258 @@
+"""``awesome-catalog links`` and its HTTP engine, against a server on the loopback address.
+
+The server plays every kind of host the checker meets: fine, slow, busy with
+Retry-After, redirecting, gone, dropping connections, refusing HEAD. It counts what it
+is asked, so politeness (bounds, delay, Retry-After) is measured, not assumed. Host
+names other than the loopback ones do not resolve during these tests.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from awesome_catalog import cli
+from awesome_catalog.http_check import Options, Outcome, check_urls, retry_after
+from awesome_catalog.links import progress_printer
+from awesome_catalog.project import Project
+from net.local_server import Handler, LocalServer, offline, serve
+
+FAST = Options(timeout=0.5, concurrency=4, per_host=2, delay=0.0, retries=1, deadline=20.0, backoff=0.05)
+
+
+def app(h: Handler, method: str) -> None:
+    """The server's behaviour, by path."""
+    parts = urlsplit(h.path)
+    path, query = parts.path, parse_qs(parts.query)
+    first = len(h.server.requests(h.path)) == 1
+    if path.startswith("/slow"):
+        time.sleep(float(query["t"][0]))
+        h.answer(200)
+    elif path.startswith(("/ok", "/item/")):
+        time.sleep(float(query.get("t", ["0"])[0]))
+        h.answer(200, body=b"fine")
+    elif path.startswith(("/dead/", "/404")):
+        h.answer(404)
+    elif path == "/410":
+        h.answer(410)
+    elif path == "/forbidden":
+        h.answer(403)
+    elif path == "/500":
+        h.answer(500)
+    elif path.startswith("/limited/"):
+        h.answer(429, {"Retry-After": "1"}) if first else h.answer(200)
+    elif path == "/busy":
+        h.answer(503, {"Retry-After": "0"})
+    elif path == "/moved":
+        h.answer(301, {"Location": "/ok"})
+    elif path == "/temp":
+        h.answer(302, {"Location": "/ok?temp"})
+    elif path == "/chain":
+        h.answer(308, {"Location": "/temp"})
+    elif path == "/loop":
+        h.answer(301, {"Location": "/loop"})
+    elif path == "/nohead":
+        h.answer(405) if method == "HEAD" else h.answer(200)
+    elif path == "/reset":
+        h.reset()
+    else:
+        h.answer(500)
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    offline(monkeypatch)
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    with serve(app) as running:
+        yield running
+
+
+@pytest.mark.parametrize(
+    ("path", "outcome", "detail", "moved_to", "methods"),
+    [
+        ("/ok", Outcome.OK, "HTTP 200", None, ["HEAD"]),
+        ("/nohead", Outcome.OK, "HTTP 200", None, ["HEAD", "GET"]),
+        ("/temp", Outcome.OK, "HTTP 200", None, ["HEAD"]),
+        ("/moved", Outcome.MOVED, "moved permanently", "/ok", ["HEAD"]),
+        ("/chain", Outcome.MOVED, "moved permanently", "/temp", ["HEAD"]),
+        ("/404", Outcome.DEAD, "HTTP 404", None, ["HEAD", "GET"]),
+        ("/410", Outcome.DEAD, "HTTP 410", None, ["HEAD", "GET"]),
+        ("/forbidden", Outcome.DEAD, "HTTP 403", None, ["HEAD", "GET"]),
+        ("/loop", Outcome.DEAD, "redirects", None, ["HEAD"] * 11),
+        ("/reset", Outcome.DEAD, "connection dropped", None, ["HEAD", "HEAD"]),
+        ("/slow?t=2", Outcome.DEAD, "no answer within 0.5 s, 2 tries", None, ["HEAD", "HEAD"]),
+        ("/busy", Outcome.UNCHECKED, "still HTTP 503 after 2 tries", None, ["HEAD", "HEAD"]),
+        ("/500", Outcome.UNCHECKED, "HTTP 500", None, ["HEAD", "GET"]),
+    ],
+)
+def test_each_kind_of_answer(server: LocalServer, path: str, outcome: Outcome, detail: str,
+                             moved_to: str | None, methods: list[str]) -> None:
+    url = server.url(path)
+    result = check_urls([url], FAST)[url]
+    assert (result.outcome, result.moved_to) == (outcome, moved_to and server.url(moved_to))
+    assert detail in result.detail
+    assert [r[2] for r in server.requests(path)] == methods
+
+
+def test_retry_after_is_honoured(server: LocalServer) -> None:
+    url = server.url("/limited/a")
+    result = check_urls([url], FAST)[url]
+    assert result.outcome is Outcome.OK
+    (first, *_), (second, *_) = server.requests("/limited/a")
+    assert second - first >= 1.0
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("120", 120.0), ("0", 0.0), ("Thu, 01 Jan 1970 00:02:00 GMT", 60.0), ("Thu, 01 Jan 1970 00:00:30 GMT", 0.0),
+     ("soon", None), ("-5", None), ("", None), (None, None)],
+)
+def test_retry_after_header(header: str | None, seconds: float | None) -> None:
+    assert retry_after(header, now=60.0) == seconds
+
+
+def test_unknown_host_is_dead_at_once() -> None:
+    url = "http://no-such-host.invalid/paper"
+    result = check_urls([url], FAST)[url]
+    assert result.outcome is Outcome.DEAD
+    assert "does not resolve" in result.detail
+
+
+def test_allowlisted_host_refusing_scripts_is_not_dead(server: LocalServer) -> None:
+    options = Options(**{**FAST.__dict__, "allowlist": frozenset({"localhost"})})
+    listed, other = server.url("/forbidden", "localhost"), server.url("/forbidden")
+    results = check_urls([listed, other], options)
+    assert (results[listed].outcome, results[other].outcome) == (Outcome.UNVERIFIED, Outcome.DEAD)
+
+
+def test_deadline_stops_the_run_and_leaves_the_rest_unchecked(server: LocalServer) -> None:
+    urls = [server.url(f"/slow?t=3&n={n}") for n in range(8)]
+    options = Options(**{**FAST.__dict__, "timeout": 10.0, "deadline": 0.6})
+    start = time.monotonic()
+    results = check_urls(urls, options)
+    assert time.monotonic() - start < 1.5
+    assert {r.outcome for r in results.values()} == {Outcome.UNCHECKED}
+    assert all("deadline" in r.detail for r in results.values())
+
+
+def test_concurrency_is_bounded_overall_and_per_host(server: LocalServer) -> None:
+    urls = [server.url(f"/ok?t=0.1&n={n}", host) for n in range(12) for host in ("127.0.0.1", "localhost")]
+    options = Options(timeout=5.0, concurrency=3, per_host=2, delay=0.0, retries=0, deadline=20.0)
+    results = check_urls(urls, options)
+    assert {r.outcome for r in results.values()} == {Outcome.OK}
+    assert server.max_total == 3
+    assert dict(server.max_per_host) == {"127.0.0.1": 2, "localhost": 2}
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay(server: LocalServer) -> None:
+    urls = [server.url(f"/ok?n={n}", host) for n in range(12) for host in ("127.0.0.1", "localhost")]
+    options = Options(timeout=5.0, concurrency=8, per_host=2, delay=0.05, retries=0, deadline=20.0)
+    start = time.monotonic()
+    check_urls(urls, options)
+    assert time.monotonic() - start < 1.5  # the two hosts are asked side by side
+    for host in ("127.0.0.1", "localhost"):
+        starts = [t for t, h, _, _ in server.requests() if h == host]
+        # 11 gaps of at least 0.05 s; the first request's own latency may eat into the span
+        assert starts[-1] - starts[0] >= 11 * 0.05 - 0.1
+
+
+def test_a_thousand_urls_within_the_deadline(server: LocalServer) -> None:
+    hosts = ("127.0.0.1", "localhost")
+    urls = [server.url(f"/dead/{n}" if n % 37 == 0 else f"/item/{n}?t=0.02", hosts[n % 2]) for n in range(1000)]
+    options = Options(timeout=5.0, concurrency=16, per_host=8, delay=0.001, retries=1, deadline=30.0)
+    start = time.monotonic()
+    results = check_urls(urls, options)
+    assert time.monotonic() - start < options.deadline
+    dead = {url for url, r in results.items() if r.outcome is Outcome.DEAD}
+    assert dead == {url for url in urls if "/dead/" in url}
+    assert {r.outcome for url, r in results.items() if url not in dead} == {Outcome.OK}
+    assert server.max_total <= 16
+    assert max(server.max_per_host.values()) <= 8
+
+
+def test_progress_is_rewritten_in_place() -> None:
+    stream = io.StringIO()
+    show = progress_printer(stream, every=0.0)
+    for done, dead in ((1, 0), (2, 1), (3, 1)):
+        show(done, 3, dead)
+    assert stream.getvalue() == "\r checked 1/3, 0 dead\r checked 2/3, 1 dead\r checked 3/3, 1 dead"
+
+
+# The command, on the mini list with its URLs pointed at the local server.
+
+MINI_URLS = (
+    "https://transformer-circuits.pub/2022/in-context-learning-and-induction-heads/index.html",
+    "https://arxiv.org/abs/2211.00593",
+    "https://openreview.net/forum?id=NpsVSN6o4ul",
+    "https://www.lesswrong.com/posts/AcKRB8wDpdaN6v6ru/interpreting-gpt-the-logit-lens",
+    "https://github.com/TransformerLensOrg/CircuitsVis",
+)
+
+
+def localize(project: Project, server: LocalServer, paths: tuple[str, ...]) -> None:
+    """Replace the mini list's URLs, in the order of MINI_URLS, by paths on the server."""
+    for file in project.entry_files():
+        text = file.read_text(encoding="utf-8")
+        for real, path in zip(MINI_URLS, paths, strict=True):
+            text = text.replace(real, server.url(path))
+        assert "https://" not in text
+        file.write_text(text, encoding="utf-8")
+
+
+def links(project: Project, *args: str) -> int:
+    return cli.main(["--root", str(project.root), "links", "--delay", "0", "--timeout", "2", "--retries", "0", *args])
+
+
+def test_problems_are_reported_at_the_line_of_the_url(mini: Project, server: LocalServer,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    localize(mini, server, ("/ok", "/404", "/moved", "/nohead", "/busy"))
+    assert links(mini, "--format", "json") == 1
+    out, err = capsys.readouterr()
+    found = [(d["path"], d["line"], d["code"]) for d in json.loads(out)["diagnostics"]]
+    assert found == [
+        ("catalog/papers/ioi-circuit.yaml", 3, "E501"),
+        ("catalog/papers/ioi-circuit.yaml", 8, "W501"),
+        ("catalog/tools/circuitsvis.yaml", 3, "W502"),
+    ]
+    assert err == ""  # no progress when standard error is not a terminal
+    assert links(mini, "--format", "github") == 1
+    assert "::error file=catalog/papers/ioi-circuit.yaml,line=3," in capsys.readouterr().out
+
+
+def test_cache_spares_the_hosts_while_fresh(mini: Project, server: LocalServer, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    localize(mini, server, ("/ok?1", "/ok?2", "/moved", "/ok?3", "/ok?4"))
+    cache = tmp_path / "links-cache.json"
+    assert links(mini, "--cache", str(cache)) == 0
+    asked = len(server.requests())
+    first = capsys.readouterr().out
+    assert asked > 0 and "W501" in first
+    assert json.loads(cache.read_text(encoding="utf-8"))["version"] == 1
+    assert links(mini, "--cache", str(cache)) == 0
+    assert len(server.requests()) == asked
+    assert "W501" in capsys.readouterr().out  # a cached redirect is still reported
+    assert links(mini, "--cache", str(cache), "--max-age", "0") == 0
+    assert len(server.requests()) == 2 * asked
+
+
+def test_dead_links_are_not_cached(mini: Project, server: LocalServer, tmp_path: Path) -> None:
+    localize(mini, server, ("/ok?1", "/404", "/ok?2", "/ok?3", "/ok?4"))
+    cache = tmp_path / "links-cache.json"
+    assert links(mini, "--cache", str(cache)) == 1
+    assert links(mini, "--cache", str(cache)) == 1
+    assert [r[2] for r in server.requests("/404")] == ["HEAD", "GET", "HEAD", "GET"]
+
+
+@pytest.mark.parametrize("args", [["--concurrency", "0"], ["--per-host", "0"], ["--delay", "-1"], ["--timeout", "0"]])
+def test_bad_limits_are_usage_errors(mini: Project, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert links(mini, *args) == 2
+    assert "must" in capsys.readouterr().err
