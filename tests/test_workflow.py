@@ -1,0 +1,120 @@
+"""GitHub files: every workflow validates against GitHub's schema, passes zizmor's
+security audit and grants read-only permissions; the issue form validates and offers
+the taxonomy's sections.
+
+The tools are test dependencies (the ``test`` extra); a missing one fails the test.
+Each check is also run on a bad example under ``tests/precommit/workflows/`` so that
+it is known to fail when it should.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from awesome_catalog.model import Taxonomy
+
+REPO = Path(__file__).resolve().parent.parent
+GITHUB = REPO / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.y*ml"))
+ISSUE_FORMS = sorted(p for p in (GITHUB / "ISSUE_TEMPLATE").glob("*.y*ml") if p.stem != "config")
+BAD = Path(__file__).resolve().parent / "precommit" / "workflows"
+
+
+def executable(name: str) -> str:
+    """The test dependency ``name``: beside this Python first, then on PATH."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.is_file() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: run pip install -e '.[test]'")
+    return found
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+def schema_check(schema: str, path: Path) -> subprocess.CompletedProcess[str]:
+    return run(executable("check-jsonschema"), "--builtin-schema", schema, str(path))
+
+
+def zizmor(path: Path) -> subprocess.CompletedProcess[str]:
+    """zizmor's offline audits with its default persona; exit 0 means no finding,
+    1 an error, 3 an input it could not read, 10-14 findings by highest severity."""
+    return run(executable("zizmor"), "--offline", "--no-progress", str(path))
+
+
+def load(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def write_permissions(workflow: Any) -> list[str]:
+    """The workflow-level permissions that are not read-only (``write-all`` counts)."""
+    granted = workflow.get("permissions", "missing")
+    if isinstance(granted, dict):
+        return [f"{scope}: {level}" for scope, level in granted.items() if level != "read" and level != "none"]
+    return [] if granted == "read-all" else [f"permissions: {granted}"]
+
+
+def test_there_are_workflows() -> None:
+    assert any(p.name == "ci.yml" for p in WORKFLOWS)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_matches_github_schema(path: Path) -> None:
+    result = schema_check("vendor.github-workflows", path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_passes_zizmor(path: Path) -> None:
+    result = zizmor(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_permissions_are_read_only(path: Path) -> None:
+    """Least privilege: the workflow-wide token reads; a job that must write says so itself."""
+    assert write_permissions(load(path)) == []
+
+
+@pytest.mark.parametrize(
+    ("bad", "check", "expected"),
+    [
+        ("missing-runs-on.yml", "schema", "'runs-on' is a required property"),
+        ("template-injection.yml", "zizmor", "template-injection"),
+        ("template-injection.yml", "zizmor", "artipacked"),
+        ("unpinned.yml", "zizmor", "unpinned-uses"),
+    ],
+)
+def test_bad_workflows_are_rejected(bad: str, check: str, expected: str) -> None:
+    path = BAD / bad
+    result = schema_check("vendor.github-workflows", path) if check == "schema" else zizmor(path)
+    assert result.returncode != 0
+    assert expected in result.stdout + result.stderr
+
+
+def test_write_all_is_not_read_only() -> None:
+    assert write_permissions(load(BAD / "write-all.yml")) == ["permissions: write-all"]
+
+
+@pytest.mark.parametrize("path", ISSUE_FORMS, ids=lambda p: p.name)
+def test_issue_form_matches_github_schema(path: Path) -> None:
+    result = schema_check("vendor.github-issue-forms", path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_suggest_a_paper_offers_the_taxonomy_leaf_sections() -> None:
+    """The form's Section dropdown lists the sections that have a table, in reading order."""
+    form = load(GITHUB / "ISSUE_TEMPLATE" / "suggest-a-paper.yml")
+    fields = {item.get("id"): item for item in form["body"]}
+    assert {"title", "url", "section", "techniques", "why"} <= fields.keys()
+    taxonomy = Taxonomy.from_data(load(REPO / "catalog" / "taxonomy.yaml"))
+    leaves = [s.title for s in taxonomy.walk() if s.columns]
+    assert fields["section"]["attributes"]["options"] == leaves
