@@ -122,8 +122,10 @@ def test_adding_an_entry_inserts_its_row_and_moves_no_other() -> None:
     after = render.sections(catalog(*entries), {render.TOC_KEY: "contents", SECTION.id: "heads"})
     old, new = before.splitlines(), after.splitlines()
     changes = [op for op in difflib.SequenceMatcher(None, old, new).get_opcodes() if op[0] != "equal"]
-    figures, row = changes  # the line of figures changes; the new row is inserted, nothing else moves
+    # the lines of figures change; the new row is inserted, nothing else moves
+    figures, per_year, row = changes
     assert figures[0] == "replace" and "8 works" in new[figures[3]]
+    assert per_year[0] == "replace" and "2021: 3" in new[per_year[3]]
     assert row[0] == "insert" and row[4] - row[3] == 1 and "Title 7" in new[row[3]]
 
 
@@ -167,3 +169,10 @@ def test_figures_count_works_appearances_tools_and_sections(mini: Project) -> No
     assert loaded.catalog is not None
     assert render.figures(loaded.catalog) == "3 works · 5 appearances · 1 tool · 5 sections"
     assert render.figures(catalog(entry())) == "1 work · 1 appearance · 0 tools · 1 section"
+
+
+def test_growth_counts_works_per_year_without_tools(mini: Project) -> None:
+    loaded = load_catalog(mini)
+    assert loaded.catalog is not None
+    assert render.growth(loaded.catalog) == "Works per year: 2020: 1 · 2022: 2"
+    assert render.growth(catalog(entry(year=None))) is None

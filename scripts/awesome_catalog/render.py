@@ -4,7 +4,7 @@ Pure functions of the catalog (and, for links, of the anchors the headings get):
 
 - ``taxonomy``: the section tree as a Mermaid flowchart;
 - ``toc``: a "Contents" heading and a nested list of links to every section;
-- ``sections``: a line of figures, then per section its heading (level following the
+- ``sections``: a line of figures and one of works per year, then per section its heading (level following the
   nesting), description, a link back to the contents and a table of its rows.
 
 Rows come in ``Catalog.in_section`` order (year, then title, then id), so adding an
@@ -15,6 +15,7 @@ entry inserts rows and moves no other. Every text taken from the catalog goes th
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -125,9 +126,20 @@ def figures(catalog: Catalog) -> str:
     return " · ".join(f"{n} {word}{'s' * (n != 1)}" for n, word in counts)
 
 
+def growth(catalog: Catalog) -> str | None:
+    """How many works (tools aside) first appeared each year, oldest first; None without years."""
+    years = Counter(e.year for e in catalog.entries if e.kind != "tool" and e.year is not None)
+    if not years:
+        return None
+    return "Works per year: " + " · ".join(f"{year}: {years[year]}" for year in sorted(years))
+
+
 def sections(catalog: Catalog, anchors: Mapping[str, str]) -> str:
     """Every section: heading, description, link back to the contents, table of rows."""
     lines = [NOTE, "", f"**{figures(catalog)}**"]
+    per_year = growth(catalog)
+    if per_year:
+        lines += ["", f"*{per_year}*"]
     back = f"[↑ Back to contents](#{url(anchors[TOC_KEY])})"
     for section, heading in zip(catalog.taxonomy.walk(), headings(catalog, "sections"), strict=True):
         lines += ["", heading.line(), ""]
