@@ -14,12 +14,11 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
-from awesome_catalog import __version__
+from awesome_catalog import __version__, writing
 from awesome_catalog.diagnostics import Diagnostic
 
 CACHE_ENV = "AWESOME_CATALOG_CACHE_DIR"
@@ -101,13 +100,6 @@ class FileCache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    marshal.dump((self.salt, self.files, self.last_run), handle)
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
+            writing.replace(self.path, marshal.dumps((self.salt, self.files, self.last_run)))
         except (OSError, ValueError):
             pass  # a cache that cannot be written only costs time

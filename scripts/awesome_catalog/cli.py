@@ -122,6 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_USAGE
+    except OSError as err:  # the disk is full, a folder is read-only...: not a bug
+        where = f" {err.filename}" if err.filename else ""
+        print(f"awesome-catalog: error:{where}: {err.strerror or err}; files being written were left as they were",
+              file=sys.stderr)
+        return EXIT_USAGE
     except Exception as err:  # the last line of defence: no traceback for users
         print(f"awesome-catalog: internal error: {type(err).__name__}: {err}", file=sys.stderr)
         print("this is a bug in awesome-catalog; please report it with the command you ran", file=sys.stderr)

@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from awesome_catalog import bibtex, report
+from awesome_catalog import bibtex, report, writing
 from awesome_catalog.catalog import load_catalog
 from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity
 from awesome_catalog.model import TERM_KINDS, Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
@@ -57,22 +54,6 @@ def checked_catalog(project: Project) -> Catalog | None:
         report.write_text(errors, sys.stderr, footer=f"{report.summary(errors)}; nothing was written")
         return None
     return loaded.catalog
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, so that
-    readers see the old file or the new one, never half of one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; give it the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _terms(vocabulary: Vocabulary, kind: str, refs: tuple[TermRef, ...] | None) -> list[dict[str, Any]] | None:
@@ -192,7 +173,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        write_atomic(args.output, text)
+        writing.replace(args.output, text.encode("utf-8"))
     except OSError as err:
         print(f"awesome-catalog: error: cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
         return EXIT_USAGE

@@ -9,36 +9,13 @@ the unified diff and exits 1 when the README is stale.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import stat
 import sys
-import tempfile
-from pathlib import Path
 
-from awesome_catalog import readme, report
+from awesome_catalog import readme, report, writing
 from awesome_catalog.catalog import load_catalog
 from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Diagnostic, Severity
 from awesome_catalog.project import Project
 from awesome_catalog.rules import check_rules
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` in one step: readers see the old file or the new one,
-    never a mix; on failure the old file stays and no temporary file is left."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 def _refuse(diagnostics: list[Diagnostic], reason: str) -> int:
@@ -78,7 +55,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print(f"{name} already up to date")
         return EXIT_OK
     try:
-        write_atomic(project.readme, new.encode("utf-8"))
+        writing.replace(project.readme, new.encode("utf-8"))
     except OSError as err:
         print(f"awesome-catalog: cannot write {name}: {err}", file=sys.stderr)
         return EXIT_USAGE

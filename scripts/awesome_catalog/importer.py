@@ -32,10 +32,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +42,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from awesome_catalog import writing
 from awesome_catalog.catalog import load_catalog, suggest_id
 from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity
 from awesome_catalog.identity import arxiv_id, title_key, url_key
@@ -530,20 +529,9 @@ def write_entries(result: ImportResult, into: Path) -> None:
     """Write every entry under ``into``. Each file goes first to a temporary file beside
     its target; the targets are replaced only once all are written, so a failure while
     writing (a full disk, a folder without permission) leaves every target as it was."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for entry in result.entries:
-            target = into / entry.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            staged.append((tmp, target))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(entry_yaml(entry))
-        for tmp, target in staged:
-            os.replace(tmp, target)
-    finally:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+    for entry in result.entries:
+        (into / entry.path).parent.mkdir(parents=True, exist_ok=True)
+    writing.replace_all([(into / e.path, entry_yaml(e).encode("utf-8")) for e in result.entries])
 
 
 def format_report(result: ImportResult, source: str) -> str:

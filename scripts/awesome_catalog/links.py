@@ -15,18 +15,15 @@ asked again. Progress goes to standard error on a terminal only.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
-from awesome_catalog import report
+from awesome_catalog import report, writing
 from awesome_catalog.catalog import load_catalog
 from awesome_catalog.diagnostics import EXIT_PROBLEMS, EXIT_USAGE, Diagnostic, exit_code
 from awesome_catalog.http_check import Options, Outcome, Progress, Result, check_urls, host_of
@@ -85,15 +82,7 @@ def save_cache(path: Path, results: Mapping[str, tuple[Result, float]]) -> None:
             row = {k: v for k, v in asdict(result).items() if k != "url"}
             rows[url] = {**row, "outcome": result.outcome.value, "checked_at": int(checked_at)}
     text = json.dumps({"version": CACHE_VERSION, "results": rows}, indent=1, sort_keys=True, ensure_ascii=False)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text + "\n")
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    writing.replace(path, (text + "\n").encode("utf-8"))
 
 
 def diagnose(result: Result, field: str) -> tuple[str, str, str | None] | None:

@@ -22,11 +22,8 @@ The file is created atomically and exclusively, so it never replaces another fil
 from __future__ import annotations
 
 import argparse
-import contextlib
 import difflib
-import os
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from awesome_catalog import report, validate, yamlload
+from awesome_catalog import report, validate, writing, yamlload
 from awesome_catalog.catalog import ID_PATTERN, LoadedCatalog, load_catalog, suggest_id
 from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from awesome_catalog.identity import arxiv_id, title_key, url_key
@@ -228,27 +225,10 @@ def create(path: Path, text: str) -> None:
     """Write ``text`` to a file that must not exist yet: atomically (a complete file or
     none) and exclusively (a file created meanwhile is never replaced)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        try:
-            _link_or_copy(tmp, path, text)
-        except FileExistsError:
-            raise Refusal(f"{path.name} appeared meanwhile; nothing was written", EXIT_PROBLEMS) from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-
-
-def _link_or_copy(tmp: str, path: Path, text: str) -> None:
-    try:
-        os.link(tmp, path)  # fails if ``path`` exists, never replaces it
+        writing.create(path, text.encode("utf-8"))
     except FileExistsError:
-        raise
-    except OSError:  # a file system without hard links: exclusive, if not atomic
-        with open(path, "x", encoding="utf-8", newline="\n") as out:
-            out.write(text)
+        raise Refusal(f"{path.name} appeared meanwhile; nothing was written", EXIT_PROBLEMS) from None
 
 
 def next_steps(rel: str, draft: Draft) -> str:

@@ -29,8 +29,9 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from awesome_catalog import writing
 from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from awesome_catalog.export import checked_catalog, write_atomic
+from awesome_catalog.export import checked_catalog
 from awesome_catalog.model import Catalog, Entry, Section, TermRef
 from awesome_catalog.project import Project
 
@@ -252,9 +253,9 @@ the address of the page keeps the filters, so a filtered view can be shared.</p>
 def build(catalog: Catalog, title: str, out: Path) -> None:
     """Write the page and its assets into ``out``, creating the folder if needed."""
     out.mkdir(parents=True, exist_ok=True)
-    write_atomic(out / "index.html", render_page(catalog, title))
+    writing.replace(out / "index.html", render_page(catalog, title).encode("utf-8"))
     for name in ASSETS:
-        write_atomic(out / name, _asset(name))
+        writing.replace(out / name, _asset(name).encode("utf-8"))
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
