@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from awesome_catalog.catalog import load_catalog
 from awesome_catalog.cli import main
 from awesome_catalog.importer import import_markdown
+from awesome_catalog.model import Entry
 from awesome_catalog.project import Project
 from conftest import make_project
 
@@ -117,25 +118,29 @@ def test_generated_readme_checks_clean_and_is_stable(works: list[dict[str, Any]]
         assert project.readme.read_bytes() == first
 
 
+def _generate_and_import(project: Project) -> tuple[tuple[Entry, ...], tuple[Entry, ...]]:
+    """(the catalog's entries, the entries imported back from the README generated from it)."""
+    assert main(["--root", str(project.root), "generate"]) == 0
+    loaded = load_catalog(project)
+    assert loaded.catalog is not None
+    result = import_markdown(project.readme.read_text(encoding="utf-8"), loaded.catalog.vocabulary,
+                             loaded.catalog.taxonomy)
+    return loaded.catalog.entries, result.entries
+
+
+def _shape(entries: tuple[Entry, ...]) -> dict[tuple[str, str], list[Any]]:
+    return {
+        (_fold(e.title), e.url): sorted((a.section, _fold(a.summary), a.techniques, a.evaluation) for a in e.appearances)
+        for e in entries
+    }
+
+
 @PROPERTY
 @given(catalogs())
 def test_importing_the_generated_readme_recovers_the_catalog(works: list[dict[str, Any]]) -> None:
     with listed(works) as project:
-        assert main(["--root", str(project.root), "generate"]) == 0
-        loaded = load_catalog(project)
-        assert loaded.catalog is not None
-        result = import_markdown(project.readme.read_text(encoding="utf-8"), loaded.catalog.vocabulary,
-                                 loaded.catalog.taxonomy)
-
-        def shape(entries: Any) -> dict[str, Any]:
-            return {
-                (_fold(e.title), e.url): sorted(
-                    (a.section, _fold(a.summary), a.techniques, a.evaluation) for a in e.appearances
-                )
-                for e in entries
-            }
-
-        assert shape(result.entries) == shape(loaded.catalog.entries)
+        shipped, imported = _generate_and_import(project)
+        assert _shape(imported) == _shape(shipped)
 
 
 @pytest.mark.parametrize("title", ["Ends with a year (2023)", "Pipes | and <b>tags</b>", "[Not](a link)"])
@@ -143,9 +148,5 @@ def test_round_trip_of_awkward_titles(title: str) -> None:
     works = [{"title": title, "url": "https://example.org/0/x", "year": 2024,
               "sections": [{"section": "universality", "summary": "A summary long enough to pass."}]}]
     with listed(works) as project:
-        assert main(["--root", str(project.root), "generate"]) == 0
-        loaded = load_catalog(project)
-        assert loaded.catalog is not None
-        result = import_markdown(project.readme.read_text(encoding="utf-8"), loaded.catalog.vocabulary,
-                                 loaded.catalog.taxonomy)
-        assert [e.title for e in result.entries] == [title]
+        _, imported = _generate_and_import(project)
+        assert [e.title for e in imported] == [title]

@@ -13,6 +13,7 @@ from awesome_catalog import report
 from awesome_catalog.cache import FileCache, stat_key
 from awesome_catalog.catalog import load_catalog
 from awesome_catalog.diagnostics import Diagnostic, Severity, exit_code
+from awesome_catalog.model import Catalog
 from awesome_catalog.project import SCHEMA_NAMES, Project
 from awesome_catalog.rules import check_rules
 
@@ -25,6 +26,20 @@ class CheckResult:
     diff: str | None
     entries: int
     appearances: int
+
+
+def load_and_check(project: Project, only: Sequence[Path] | None = None,
+                   cache: FileCache | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
+    """Load the catalog and apply the rules across files: the catalog (None when it has
+    errors) and every diagnostic of the catalog, not yet of the README."""
+    loaded = load_catalog(project, only=only, cache=cache)
+    diagnostics = list(loaded.diagnostics)
+    if loaded.catalog is not None:
+        diagnostics += check_rules(loaded.catalog, loaded.texts, project.rel(project.taxonomy_file),
+                                   project.rel(project.vocabulary_file))
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return None, diagnostics
+    return loaded.catalog, diagnostics
 
 
 def open_cache(project: Project, enabled: bool = True) -> FileCache:
@@ -62,14 +77,8 @@ def run_check(project: Project, paths: Sequence[Path] | None = None, *, use_cach
     from awesome_catalog import readme
 
     only = [p if p.is_absolute() else Path.cwd() / p for p in paths] if paths else None
-    loaded = load_catalog(project, only=only, cache=cache if use_cache else None)
-    diagnostics = list(loaded.diagnostics)
-    catalog = loaded.catalog
-    if catalog is not None:
-        diagnostics += check_rules(catalog, loaded.texts, project.rel(project.taxonomy_file),
-                                   project.rel(project.vocabulary_file))
-    catalog_ok = catalog is not None and not any(d.severity is Severity.ERROR for d in diagnostics)
-    readme_problems, diff = readme.check_readme(project, catalog if catalog_ok else None)
+    catalog, diagnostics = load_and_check(project, only, cache if use_cache else None)
+    readme_problems, diff = readme.check_readme(project, catalog)
     diagnostics += readme_problems
     entries = len(catalog.entries) if catalog else 0
     appearances = sum(len(e.appearances) for e in catalog.entries) if catalog else 0

@@ -21,7 +21,7 @@ import sys
 from typing import Any
 
 from awesome_catalog import bibtex, report, writing
-from awesome_catalog.catalog import load_catalog
+from awesome_catalog.check import load_and_check
 from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity
 from awesome_catalog.model import TERM_KINDS, Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
 from awesome_catalog.project import Project
@@ -42,18 +42,11 @@ CSL_TYPES = {
 def checked_catalog(project: Project) -> Catalog | None:
     """The catalog when it loads with no errors; otherwise None, after printing every
     problem on standard error. Warnings do not stop an export."""
-    from awesome_catalog.rules import check_rules
-
-    loaded = load_catalog(project)
-    diagnostics = list(loaded.diagnostics)
-    if loaded.catalog is not None:
-        diagnostics += check_rules(loaded.catalog, loaded.texts, project.rel(project.taxonomy_file),
-                                   project.rel(project.vocabulary_file))
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    if loaded.catalog is None or errors:
+    catalog, diagnostics = load_and_check(project)
+    if catalog is None:
+        errors = [d for d in diagnostics if d.severity is Severity.ERROR]
         report.write_text(errors, sys.stderr, footer=f"{report.summary(errors)}; nothing was written")
-        return None
-    return loaded.catalog
+    return catalog
 
 
 def _terms(vocabulary: Vocabulary, kind: str, refs: tuple[TermRef, ...] | None) -> list[dict[str, Any]] | None:

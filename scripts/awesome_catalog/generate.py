@@ -12,10 +12,9 @@ import argparse
 import sys
 
 from awesome_catalog import readme, report, writing
-from awesome_catalog.catalog import load_catalog
-from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Diagnostic, Severity
+from awesome_catalog.check import load_and_check
+from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Diagnostic
 from awesome_catalog.project import Project
-from awesome_catalog.rules import check_rules
 
 
 def _refuse(diagnostics: list[Diagnostic], reason: str) -> int:
@@ -26,13 +25,8 @@ def _refuse(diagnostics: list[Diagnostic], reason: str) -> int:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     """Regenerate the README (or, with ``--check``, report whether it is stale)."""
-    loaded = load_catalog(project)
-    diagnostics = list(loaded.diagnostics)
-    catalog = loaded.catalog
-    if catalog is not None:
-        diagnostics += check_rules(catalog, loaded.texts, project.rel(project.taxonomy_file),
-                                   project.rel(project.vocabulary_file))
-    if catalog is None or any(d.severity is Severity.ERROR for d in diagnostics):
+    catalog, diagnostics = load_and_check(project)
+    if catalog is None:
         return _refuse(diagnostics, "fix the catalog first")
 
     text, problems = readme.read(project)
