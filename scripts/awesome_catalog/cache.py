@@ -2,11 +2,12 @@
 
 A file whose size and modification time match the cached ones is not read again. The
 whole cache is keyed by the tool's version and the schemas' content, so a changed
-schema re-checks everything. It lives in the user's cache folder
-(``$AWESOME_CATALOG_CACHE_DIR``, else ``$XDG_CACHE_HOME/awesome-catalog``, else
-``~/.cache/awesome-catalog``), one file per list, never inside the repository: a clean
-clone and CI start without it, a cloned repository cannot plant one, and deleting it
-is always safe.
+schema re-checks everything. The result of the last whole run is kept apart, keyed by
+the stat of every input, so a run in which nothing changed reads only that. The cache
+lives in the user's cache folder (``$AWESOME_CATALOG_CACHE_DIR``, else
+``$XDG_CACHE_HOME/awesome-catalog``, else ``~/.cache/awesome-catalog``), never inside
+the repository: a clean clone and CI start without it, a cloned repository cannot plant
+one, and deleting it is always safe.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from awesome_catalog import __version__, writing
 from awesome_catalog.diagnostics import Diagnostic
 
 CACHE_ENV = "AWESOME_CATALOG_CACHE_DIR"
-_FORMAT = 1
+_FORMAT = 2
 
 Stat = tuple[int, int]
 
@@ -41,27 +42,38 @@ def stat_key(st: os.stat_result) -> Stat:
 
 
 class FileCache:
-    """Per-file results of the load and schema stages, plus the last whole run."""
+    """Per-file results of the load and schema stages, plus the last whole run.
+
+    Each part is read on first use and written only when it changed; a cache that
+    cannot be read or written only costs time.
+    """
 
     def __init__(self, root: Path, salt: str, enabled: bool = True) -> None:
         self.enabled = enabled
-        self.path = cache_dir() / f"{hashlib.sha256(str(root).encode()).hexdigest()[:20]}.cache"
+        stem = cache_dir() / hashlib.sha256(str(root).encode()).hexdigest()[:20]
+        self._files_path, self._run_path = stem.with_suffix(".files"), stem.with_suffix(".run")
         self.salt = f"{_FORMAT}:{__version__}:{salt}"
-        self.files: dict[str, tuple[Stat, Any, list[tuple[Any, ...]]]] = {}
-        self.last_run: tuple[str, Any] | None = None
+        self._files: dict[str, tuple[Stat, bytes, list[tuple[Any, ...]]]] | None = None
         self._seen: set[str] = set()
-        self._dirty = False
-        if enabled:
-            self._read()
+        self._dirty: set[str] = set()
+        self._run: tuple[str, Any] | None = None
 
-    def _read(self) -> None:
+    def _read(self, path: Path) -> Any:
+        if not self.enabled:
+            return None
         try:
-            with open(self.path, "rb") as handle:
-                salt, files, last_run = marshal.load(handle)
+            with open(path, "rb") as handle:
+                salt, payload = marshal.load(handle)
         except (OSError, EOFError, ValueError, TypeError):
-            return
-        if salt == self.salt and isinstance(files, dict):
-            self.files, self.last_run = files, last_run
+            return None
+        return payload if salt == self.salt else None
+
+    @property
+    def files(self) -> dict[str, tuple[Stat, bytes, list[tuple[Any, ...]]]]:
+        if self._files is None:
+            found = self._read(self._files_path)
+            self._files = found if isinstance(found, dict) else {}
+        return self._files
 
     def get(self, rel: str, stat: Stat) -> tuple[Any, list[Diagnostic]] | None:
         """The cached (data, diagnostics) of a file whose stat has not changed."""
@@ -69,37 +81,39 @@ class FileCache:
         hit = self.files.get(rel)
         if hit is None or tuple(hit[0]) != stat:
             return None
-        return hit[1], [Diagnostic(*d) for d in hit[2]]
+        return marshal.loads(hit[1]), [Diagnostic(*d) for d in hit[2]]
 
     def put(self, rel: str, stat: Stat, data: Any, diagnostics: list[Diagnostic]) -> None:
         self._seen.add(rel)
         if self.enabled:
-            self.files[rel] = (stat, data, [astuple(d) for d in diagnostics])
-            self._dirty = True
+            # kept serialised: a live copy of every file's data would double the memory
+            self.files[rel] = (stat, marshal.dumps(data), [astuple(d) for d in diagnostics])
+            self._dirty.add("files")
 
     def run_result(self, key: str) -> Any:
         """The stored result of a whole run whose inputs had ``key``, or None."""
-        if self.last_run and self.last_run[0] == key:
-            return self.last_run[1]
+        stored = self._read(self._run_path)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+            return stored[1]
         return None
 
     def store_run(self, key: str, result: Any) -> None:
-        self.last_run = (key, result)
-        self._dirty = True
+        self._run = (key, result)
+        self._dirty.add("run")
 
     def save(self) -> None:
-        """Write the cache atomically; files not seen in this run are dropped. Never fails."""
+        """Write what changed; files not seen in this run are dropped."""
         if not self.enabled:
             return
-        stale = set(self.files) - self._seen
-        if stale and self._seen:
-            for rel in stale:
-                del self.files[rel]
-            self._dirty = True
-        if not self._dirty:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            writing.replace(self.path, marshal.dumps((self.salt, self.files, self.last_run)))
-        except (OSError, ValueError):
-            pass  # a cache that cannot be written only costs time
+        if self._files is not None and self._seen:
+            for rel in set(self._files) - self._seen:
+                del self._files[rel]
+                self._dirty.add("files")
+        parts = {"files": (self._files_path, self._files), "run": (self._run_path, self._run)}
+        for name in sorted(self._dirty):
+            path, payload = parts[name]
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                writing.replace(path, marshal.dumps((self.salt, payload)), sync=False)
+            except (OSError, ValueError):
+                pass  # a cache that cannot be written only costs time

@@ -8,7 +8,9 @@ the others from being read.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,35 +85,37 @@ def load_schemas(project: Project) -> tuple[dict[str, Any], list[Diagnostic]]:
     return schemas, problems
 
 
-def read_file(project: Project, path: Path, diagnostics: list[Diagnostic]) -> bytes | None:
-    """The bytes of a catalog file, refusing links that lead outside the catalog."""
-    rel = project.rel(path)
-    if path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(project.catalog_dir.resolve()):
-            diagnostics.append(Diagnostic(rel, 0, 0, "E111", "symbolic link leads outside catalog/",
-                                          "replace the link by a real file"))
-            return None
+def file_stat(project: Project, path: str, rel: str, diagnostics: list[Diagnostic]) -> os.stat_result | None:
+    """The stat of a catalog file, after refusing links that lead outside the catalog and
+    files too large to read."""
     try:
-        size = path.stat().st_size
-        if size > yamlload.MAX_BYTES:  # refuse before reading it into memory
-            diagnostics.append(yamlload.too_large(rel, size))
-            return None
-        return path.read_bytes()
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(project.catalog_dir.resolve()):
+                diagnostics.append(Diagnostic(rel, 0, 0, "E111", "symbolic link leads outside catalog/",
+                                              "replace the link by a real file"))
+                return None
+            st = os.stat(path)
     except FileNotFoundError:
         diagnostics.append(Diagnostic(rel, 0, 0, "E112", "file is missing or is a broken link"))
+        return None
     except OSError as err:
         diagnostics.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {err.strerror}"))
-    return None
-
-
-def check_name(project: Project, path: Path) -> Diagnostic | None:
-    """E110 when an entry file's name is not ``<id>.yaml``."""
-    if path.suffix == ".yaml" and ID_PATTERN.match(path.stem):
         return None
-    suggestion = f"{suggest_id(path.stem)}.yaml"
-    return Diagnostic(project.rel(path), 0, 0, "E110",
-                      f"file name {path.name!r} is not a valid id followed by .yaml",
+    if st.st_size > yamlload.MAX_BYTES:  # refuse before reading it into memory
+        diagnostics.append(yamlload.too_large(rel, st.st_size))
+        return None
+    return st
+
+
+def check_name(rel: str, name: str) -> Diagnostic | None:
+    """E110 when an entry file's name is not ``<id>.yaml``."""
+    stem, dot, suffix = name.rpartition(".")
+    if dot and suffix == "yaml" and ID_PATTERN.match(stem):
+        return None
+    suggestion = f"{suggest_id(stem or name)}.yaml"
+    return Diagnostic(rel, 0, 0, "E110", f"file name {name!r} is not a valid id followed by .yaml",
                       f"rename it to {suggestion}")
 
 
@@ -127,41 +131,47 @@ def load_catalog(project: Project, only: Iterable[Path] | None = None, cache: Fi
     result.diagnostics.extend(problems)
     validators = {name: validate.build_validator(s) for name, s in schemas.items()}
 
-    def load_one(path: Path, schema: str) -> Any:
-        rel = project.rel(path)
-        try:
-            stat = stat_key(path.stat())
-        except OSError:
-            stat = (0, 0)
-        hit = cache.get(rel, stat) if cache and not path.is_symlink() else None
+    def load_one(path: str, rel: str, schema: str) -> Any:
+        found: list[Diagnostic] = []
+        st = file_stat(project, path, rel, found)
+        if st is None:
+            result.diagnostics.extend(found)
+            return None
+        key = stat_key(st)
+        hit = cache.get(rel, key) if cache else None
         if hit is not None:
             result.diagnostics.extend(hit[1])
             return hit[0]
-        found: list[Diagnostic] = []
-        data = _load_and_validate(project, path, validators.get(schema), result.texts, found)
+        data = _load_and_validate(path, rel, validators.get(schema), result.texts, found)
         if cache:
-            cache.put(rel, stat, data, found)
+            cache.put(rel, key, data, found)
         result.diagnostics.extend(found)
         return data
 
     taxonomy_data = vocabulary_data = None
-    if _exists(project, project.taxonomy_file, result):
-        taxonomy_data = load_one(project.taxonomy_file, "taxonomy")
-    if _exists(project, project.vocabulary_file, result):
-        vocabulary_data = load_one(project.vocabulary_file, "vocabulary")
+    for special, schema in ((project.taxonomy_file, "taxonomy"), (project.vocabulary_file, "vocabulary")):
+        if not special.is_file():
+            result.diagnostics.append(Diagnostic(project.rel(special), 0, 0, "E112", "file is missing",
+                                                 "run from the list's root, or pass --root"))
+            continue
+        data = load_one(str(special), project.rel(special), schema)
+        if schema == "taxonomy":
+            taxonomy_data = data
+        else:
+            vocabulary_data = data
 
-    keep = None if only is None else {p.resolve() for p in only}
+    keep = None if only is None else {str(p.resolve()) for p in only}
     entries: list[Entry] = []
-    for path in project.entry_files():
+    for file in project.entry_listing():
         before = len(result.diagnostics)
-        name_problem = check_name(project, path)
+        name_problem = check_name(file.rel, file.name)
         if name_problem:
             result.diagnostics.append(name_problem)
-        data = load_one(path, "entry")
-        if keep is not None and path.resolve() not in keep:
+        data = load_one(file.path, file.rel, "entry")
+        if keep is not None and os.path.realpath(file.path) not in keep:
             del result.diagnostics[before:]
         if data is not None and name_problem is None:
-            entries.append(Entry.from_data(path.stem, project.rel(path), path.parent.name, data))
+            entries.append(Entry.from_data(file.name[: -len(".yaml")], file.rel, file.folder, data))
 
     if taxonomy_data is not None and vocabulary_data is not None:
         result.catalog = Catalog(
@@ -172,29 +182,21 @@ def load_catalog(project: Project, only: Iterable[Path] | None = None, cache: Fi
     return result
 
 
-def _load_and_validate(project: Project, path: Path, validator: Validator | None, texts: SourceTexts,
+def _load_and_validate(path: str, rel: str, validator: Validator | None, texts: SourceTexts,
                        found: list[Diagnostic]) -> Any:
     """Read, parse and validate one file; its problems go to ``found``."""
     from awesome_catalog import validate
 
-    rel = project.rel(path)
-    raw = read_file(project, path, found)
-    if raw is None:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as err:
+        found.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {err.strerror}"))
         return None
     loaded = yamlload.load(raw, rel)
-    if loaded.text is not None:
-        texts[rel] = loaded.text
     found.extend(loaded.diagnostics)
-    if loaded.data is None or validator is None:
-        return None
-    problems = validate.validate(validator, loaded.data, rel, loaded.text or "")
-    found.extend(problems)
-    return None if problems else loaded.data
-
-
-def _exists(project: Project, path: Path, result: LoadedCatalog) -> bool:
-    if path.is_file():
-        return True
-    result.diagnostics.append(Diagnostic(project.rel(path), 0, 0, "E112", "file is missing",
-                                         "run from the list's root, or pass --root"))
-    return False
+    if loaded.data is not None and validator is not None:
+        found.extend(validate.validate(validator, loaded.data, rel, loaded.text or ""))
+    if found and loaded.text is not None:
+        texts[rel] = loaded.text  # kept to locate later problems; others are read again if needed
+    return None if found else loaded.data

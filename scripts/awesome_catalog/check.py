@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from awesome_catalog import report
 from awesome_catalog.cache import FileCache, stat_key
-from awesome_catalog.catalog import load_catalog
 from awesome_catalog.diagnostics import Diagnostic, Severity, exit_code
-from awesome_catalog.model import Catalog
 from awesome_catalog.project import SCHEMA_NAMES, Project
-from awesome_catalog.rules import check_rules
+
+if TYPE_CHECKING:
+    from awesome_catalog.model import Catalog
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,9 @@ def load_and_check(project: Project, only: Sequence[Path] | None = None,
                    cache: FileCache | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
     """Load the catalog and apply the rules across files: the catalog (None when it has
     errors) and every diagnostic of the catalog, not yet of the README."""
+    from awesome_catalog.catalog import load_catalog
+    from awesome_catalog.rules import check_rules
+
     loaded = load_catalog(project, only=only, cache=cache)
     diagnostics = list(loaded.diagnostics)
     if loaded.catalog is not None:
@@ -56,10 +61,10 @@ def open_cache(project: Project, enabled: bool = True) -> FileCache:
 def _inputs_key(project: Project, paths: Sequence[Path] | None) -> str:
     """A digest of every input's stat: equal keys mean nothing was touched."""
     digest = hashlib.sha256(repr(sorted(str(p) for p in paths or ())).encode())
-    files = [project.taxonomy_file, project.vocabulary_file, project.readme, *project.entry_files()]
-    for path in files:
+    files = [str(project.taxonomy_file), str(project.vocabulary_file), str(project.readme)]
+    for path in files + [f.path for f in project.entry_listing()]:
         try:
-            digest.update(f"{path}\0{stat_key(path.stat())}\n".encode())
+            digest.update(f"{path}\0{stat_key(os.stat(path))}\n".encode())
         except OSError:
             digest.update(f"{path}\0missing\n".encode())
     return digest.hexdigest()

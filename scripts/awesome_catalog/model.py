@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 COLUMNS = ("techniques", "evaluation", "summary")
@@ -183,7 +184,11 @@ class Vocabulary:
         return self.techniques if kind == "techniques" else self.evaluation
 
     def by_id(self, kind: str) -> dict[str, Term]:
-        return {t.id: t for t in self.terms(kind)}
+        return self._by_id[kind]
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Term]]:
+        return {kind: {t.id: t for t in self.terms(kind)} for kind in TERM_KINDS}
 
     def label(self, kind: str, ref: TermRef) -> str:
         """How a term reference is shown: the term's label, then the detail in parentheses."""
@@ -205,6 +210,14 @@ class Catalog:
 
         Entries without a year (tools may have none) come last.
         """
-        rows = [(e, a) for e in self.entries for a in e.appearances if a.section == section_id]
-        rows.sort(key=lambda r: (r[0].year is None, r[0].year or 0, r[0].title.casefold(), r[0].id))
+        return list(self._rows.get(section_id, ()))
+
+    @cached_property
+    def _rows(self) -> dict[str, list[tuple[Entry, Appearance]]]:
+        rows: dict[str, list[tuple[Entry, Appearance]]] = {}
+        for entry in self.entries:
+            for appearance in entry.appearances:
+                rows.setdefault(appearance.section, []).append((entry, appearance))
+        for found in rows.values():
+            found.sort(key=lambda r: (r[0].year is None, r[0].year or 0, r[0].title.casefold(), r[0].id))
         return rows

@@ -6,10 +6,22 @@ looks for the catalog relative to its own code.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 SCHEMA_NAMES = ("entry", "taxonomy", "vocabulary")
+
+
+class EntryFile(NamedTuple):
+    """A file of an entry folder: its path relative to the root (as diagnostics show
+    it), its path on disk, its folder's name and its own name."""
+
+    rel: str
+    path: str
+    folder: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -41,21 +53,31 @@ class Project:
     def schema_file(self, name: str) -> Path:
         return self.schema_dir / f"{name}.schema.json"
 
-    def entry_files(self) -> list[Path]:
+    def entry_listing(self) -> list[EntryFile]:
         """Every file in the catalog's entry folders (``catalog/<folder>/*``), sorted.
 
-        Hidden files are skipped; everything else is returned so that a wrongly named
-        file is reported instead of silently ignored.
+        Hidden files are skipped; everything else is listed so that a wrongly named file
+        is reported instead of silently ignored.
         """
-        if not self.catalog_dir.is_dir():
+        prefix = self.rel(self.catalog_dir)
+        found: list[EntryFile] = []
+        try:
+            folders = os.scandir(self.catalog_dir)
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(
-            path
-            for folder in self.catalog_dir.iterdir()
-            if folder.is_dir() and not folder.name.startswith(".")
-            for path in folder.iterdir()
-            if not path.name.startswith(".") and not path.is_dir()
-        )
+        with folders:
+            for folder in folders:
+                if folder.name.startswith(".") or not folder.is_dir():
+                    continue
+                with os.scandir(folder.path) as files:
+                    found += [EntryFile(f"{prefix}/{folder.name}/{f.name}", f.path, folder.name, f.name)
+                              for f in files if not f.name.startswith(".") and not f.is_dir()]
+        found.sort()
+        return found
+
+    def entry_files(self) -> list[Path]:
+        """The paths of ``entry_listing``."""
+        return [Path(f.path) for f in self.entry_listing()]
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the root, with forward slashes, as diagnostics show it."""

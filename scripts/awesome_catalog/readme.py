@@ -17,7 +17,7 @@ import difflib
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from awesome_catalog import render, slug
@@ -201,32 +201,65 @@ def read(project: Project) -> tuple[str | None, list[Diagnostic]]:
                                  "save the file as UTF-8")]
 
 
+@dataclass
+class _Anchors:
+    """Headings (as anchors) and ``#anchor`` links found while reading a README in order."""
+
+    slugger: slug.Slugger = field(default_factory=slug.Slugger)
+    targets: set[str] = field(default_factory=lambda: {"", "top"})
+    links: list[str] = field(default_factory=list)
+
+    def read(self, markdown: str) -> None:
+        """Take in the headings, links and HTML ids of a piece of Markdown."""
+        for node in slug.walk(slug.parse(markdown)):
+            kind = node["type"]
+            if kind == "heading":
+                self.slugger.slug(slug.plain_text(node["children"]))
+            elif kind == "link" and node["attrs"]["url"].startswith("#"):
+                self.links.append(unquote(node["attrs"]["url"][1:]))
+            elif kind in ("inline_html", "block_html"):
+                self.targets.update(_HTML_TARGET.findall(node["raw"]))
+
+    def broken(self, text: str, path: str) -> list[Diagnostic]:
+        """E407 for every link taken in that names no heading (nor HTML id)."""
+        targets = self.targets | self.slugger.taken
+        problems = []
+        cursor = 0
+        for fragment in self.links:
+            if fragment in targets:
+                continue
+            at = text.find(f"#{fragment}", cursor)
+            cursor = at + 1 if at >= 0 else cursor
+            line = text.count("\n", 0, at) + 1 if at >= 0 else 0
+            close = difflib.get_close_matches(fragment, sorted(targets - {"", "top"}), n=1)
+            problems.append(Diagnostic(path, line, 0, "E407", f"link to `#{fragment}` leads to no heading",
+                                       f"did you mean `#{close[0]}`?" if close else
+                                       "link to an existing heading's anchor"))
+        return problems
+
+
 def broken_anchors(text: str, path: str = "README.md") -> list[Diagnostic]:
     """E407 for every ``#anchor`` link of ``text`` that names no heading (nor HTML id)."""
-    slugger = slug.Slugger()
-    targets = {"", "top"}
-    links: list[str] = []
-    for node in slug.walk(slug.parse(text)):
-        kind = node["type"]
-        if kind == "heading":
-            slugger.slug(slug.plain_text(node["children"]))
-        elif kind == "link" and node["attrs"]["url"].startswith("#"):
-            links.append(unquote(node["attrs"]["url"][1:]))
-        elif kind in ("inline_html", "block_html"):
-            targets.update(_HTML_TARGET.findall(node["raw"]))
-    targets |= slugger.taken
-    problems = []
-    cursor = 0
-    for fragment in links:
-        if fragment in targets:
-            continue
-        at = text.find(f"#{fragment}", cursor)
-        cursor = at + 1 if at >= 0 else cursor
-        line = text.count("\n", 0, at) + 1 if at >= 0 else 0
-        close = difflib.get_close_matches(fragment, sorted(targets - {"", "top"}), n=1)
-        problems.append(Diagnostic(path, line, 0, "E407", f"link to `#{fragment}` leads to no heading",
-                                   f"did you mean `#{close[0]}`?" if close else "link to an existing heading's anchor"))
-    return problems
+    found = _Anchors()
+    found.read(text)
+    return found.broken(text, path)
+
+
+def broken_hand_written_anchors(text: str, regions: list[Region], catalog: Catalog,
+                                path: str = "README.md") -> list[Diagnostic]:
+    """``broken_anchors`` for a README whose regions are exactly as generated from
+    ``catalog``: only the hand-written text is parsed, since the generated headings are
+    known and the generated links lead to them by construction."""
+    lines = split_lines(text)
+    found = _Anchors()
+    start = 0
+    for region in regions:
+        found.read("".join(lines[start:region.begin]))
+        for generated in render.headings(catalog, region.name):
+            found.slugger.slug(slug.inline_text(generated.markdown))
+        start = region.end + 1
+    found.read("".join(lines[start:]))
+    return found.broken(text, path)
 
 
 def check_readme(project: Project, catalog: Catalog | None) -> tuple[list[Diagnostic], str | None]:
@@ -237,13 +270,12 @@ def check_readme(project: Project, catalog: Catalog | None) -> tuple[list[Diagno
         return problems, None
     path = project.rel(project.readme)
     regions, problems = find_regions(text, path)
-    markers_ok = not problems
-    problems += broken_anchors(text, path)
-    if catalog is None or not markers_ok:
-        return problems, None
+    if catalog is None or problems:
+        return problems + broken_anchors(text, path), None
     new = render_readme(text, catalog, path)
     if new == text:
-        return problems, None
+        return broken_hand_written_anchors(text, regions, catalog, path), None
+    problems += broken_anchors(text, path)
     old_lines, new_lines = split_lines(text), split_lines(new)
     first = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b),
                  min(len(old_lines), len(new_lines)))

@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from awesome_catalog.model import Appearance, Catalog, Entry, Section
 
@@ -38,8 +39,10 @@ COLUMN_TITLES = {"techniques": "Techniques", "evaluation": "Evaluation", "summar
 LINK_ORDER = ("pdf", "openreview", "proceedings", "paper", "blog", "code", "docs", "release", "website")
 
 _NEWLINES = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
-_SPECIAL = re.compile(r"[\\`*_\[\]!#~$@|&<>]|:(?=\S)|(?<=\b[wW]{3})\.")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*_[]!#~$@|"}, **_ENTITIES})
+_COLON = re.compile(r":(?=\S)")  # would start an autolink (https:...) or an :emoji: code
+_WWW = re.compile(r"(?<=\b[wW]{3})\.")  # www. would start an autolink
 _BLOCK_START = re.compile(r"^(?:[-+=]|\d{1,9}(?=[.)]))")
 _URL_UNSAFE = re.compile(r"[\s()<>|\\]")
 _MERMAID_UNSAFE = re.compile(r"[#\"<>&`]")
@@ -60,8 +63,12 @@ class Heading:
 def escape(text: str) -> str:
     """Inline Markdown that reads exactly as ``text``: on one line, with no markup,
     link, image, HTML, emoji code or autolink, and safe inside a table cell."""
-    text = _NEWLINES.sub(" ", text)
-    return _SPECIAL.sub(lambda m: _ENTITIES.get(m[0], "\\" + m[0]), text)
+    text = _NEWLINES.sub(" ", text).translate(_ESCAPES)
+    if ":" in text:
+        text = _COLON.sub(r"\:", text)
+    if "." in text:
+        text = _WWW.sub(r"\.", text)
+    return text
 
 
 def paragraph(text: str) -> str:
@@ -182,7 +189,13 @@ def cell(catalog: Catalog, column: str, appearance: Appearance) -> str:
     if column == "summary":
         return escape(appearance.summary) or EMPTY_CELL
     refs = appearance.terms(column) or ()
-    return ", ".join(escape(catalog.vocabulary.label(column, r)) for r in refs) or EMPTY_CELL
+    return ", ".join(_escaped_label(catalog.vocabulary.label(column, r)) for r in refs) or EMPTY_CELL
+
+
+@lru_cache(maxsize=4096)
+def _escaped_label(label: str) -> str:
+    """``escape`` for term labels, which repeat across rows: each is escaped once."""
+    return escape(label)
 
 
 def _row(cells: list[str]) -> str:

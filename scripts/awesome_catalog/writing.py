@@ -27,15 +27,17 @@ def _usual_mode(path: Path) -> int:
 
 
 @contextlib.contextmanager
-def _staged(path: Path, data: bytes) -> Iterator[str]:
-    """A complete, synced temporary copy of ``data`` beside ``path``; removed afterwards."""
+def _staged(path: Path, data: bytes, sync: bool = True) -> Iterator[str]:
+    """A complete (and, with ``sync``, synced) temporary copy of ``data`` beside ``path``;
+    removed afterwards."""
     folder = path.parent if str(path.parent) else Path(".")
     fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if sync:
+                os.fsync(stream.fileno())
         os.chmod(temp, _usual_mode(path))
         yield temp
     finally:
@@ -43,9 +45,10 @@ def _staged(path: Path, data: bytes) -> Iterator[str]:
             os.unlink(temp)
 
 
-def replace(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path``, replacing it in one step; keeps an existing file's mode."""
-    with _staged(path, data) as temp:
+def replace(path: Path, data: bytes, *, sync: bool = True) -> None:
+    """Write ``data`` to ``path``, replacing it in one step; keeps an existing file's mode.
+    ``sync=False`` skips flushing to the disk, for files that may be lost (caches)."""
+    with _staged(path, data, sync) as temp:
         os.replace(temp, path)
 
 

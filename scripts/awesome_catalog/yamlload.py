@@ -9,6 +9,7 @@ a problem.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -106,6 +107,79 @@ class _Loader(_Parser, _Constructor, _Resolver):
         _Resolver.__init__(self)
 
 
+_STR, _INT, _FLOAT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_WORD_STARTS = frozenset("nNtTfFyYoO")  # null, true, false, yes, no, on, off: at most 5 letters
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)\Z")
+
+
+class _Fallback(Exception):
+    """Something the fast path does not handle; the careful path reads the file instead."""
+
+
+class _FastLoader(_Parser, _Resolver):
+    """Composes nodes with libyaml; ``build`` turns them into data without PyYAML's
+    generic constructor. Anything unusual raises ``_Fallback``."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Resolver.__init__(self)
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted
+            if value and value[0].isalpha() and (value[0] not in _WORD_STARTS or len(value) > 5):
+                return _STR
+            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+        return _MAP if kind is MappingNode else _SEQ
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # no path resolvers: nothing to track
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+def _build(node: Node) -> Any:
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    if tag == _MAP:
+        data: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag != _STR or key_node.value in data:
+                raise _Fallback
+            data[key_node.value] = _build(value_node)
+        return data
+    if tag == _SEQ:
+        return [_build(item) for item in node.value]
+    value = node.value
+    if tag == _INT and _PLAIN_INT.match(value):
+        return int(value)
+    if tag == _FLOAT and _PLAIN_FLOAT.match(value):
+        return float(value)
+    if tag == _BOOL:
+        return SafeConstructor.bool_values[value.lower()]
+    if tag == _NULL:
+        return None
+    raise _Fallback
+
+
+def _load_fast(text: str) -> Any:
+    """The data of a plain file (no anchors, aliases or tags, no repeated keys), or
+    ``_Fallback``. Errors of the YAML syntax propagate as usual."""
+    if "&" in text or "*" in text or "!" in text or "<<" in text:
+        raise _Fallback  # anchors, aliases, tags and merge keys take the careful path
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return None if node is None else _build(node)
+
+
 @dataclass(frozen=True)
 class Loaded:
     """A file's text and data; ``data`` is None when the file could not be loaded."""
@@ -136,9 +210,27 @@ def load(raw: bytes, path: str) -> Loaded:
         deep = _too_deep(text, path)
         if deep:
             return _fail(text, deep)
+    try:
+        data = _load_fast(text)
+    except (_Fallback, yaml.YAMLError, RecursionError):
+        data = _load_careful(text, path)
+        if isinstance(data, Loaded):
+            return data
+    if data is None:
+        return _fail(text, Diagnostic(path, 1, 1, "E106", "file is empty or holds only comments",
+                                      "fill it in or delete it"))
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        return _fail(text, Diagnostic(path, 1, 1, "E107", f"the top level is {kind}, not a mapping",
+                                      "write `key: value` lines at the top level"))
+    return Loaded(text, data)
+
+
+def _load_careful(text: str, path: str) -> Any:
+    """PyYAML's safe constructor with our refusals: the data, or a failed ``Loaded``."""
     loader = _Loader(text)
     try:
-        data = loader.get_single_data()
+        return loader.get_single_data()
     except _Problem as problem:
         mark = problem.node.start_mark
         where = (mark.line + 1, mark.column + 1)
@@ -151,14 +243,6 @@ def load(raw: bytes, path: str) -> Loaded:
         return _fail(text, Diagnostic(path, 1, 1, "E102", f"YAML error: {err}"))
     finally:
         loader.dispose()
-    if data is None:
-        return _fail(text, Diagnostic(path, 1, 1, "E106", "file is empty or holds only comments",
-                                      "fill it in or delete it"))
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
-        return _fail(text, Diagnostic(path, 1, 1, "E107", f"the top level is {kind}, not a mapping",
-                                      "write `key: value` lines at the top level"))
-    return Loaded(text, data)
 
 
 def too_large(path: str, size: int) -> Diagnostic:
