@@ -40,8 +40,9 @@ def load_and_check(project: Project, only: Sequence[Path] | None = None,
     loaded = load_catalog(project, only=only, cache=cache)
     diagnostics = list(loaded.diagnostics)
     if loaded.catalog is not None:
+        complete = not any(d.severity is Severity.ERROR for d in diagnostics)
         diagnostics += check_rules(loaded.catalog, loaded.texts, project.rel(project.taxonomy_file),
-                                   project.rel(project.vocabulary_file))
+                                   project.rel(project.vocabulary_file), complete=complete)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return None, diagnostics
     return loaded.catalog, diagnostics

@@ -17,11 +17,12 @@ FORMATS = ("text", "github", "json")
 
 
 def use_color(stream: TextIO, choice: str = "auto") -> bool:
-    """Colour only on a terminal, never when NO_COLOR is set (https://no-color.org)."""
-    if choice != "auto":
-        return choice == "always"
-    if os.environ.get("NO_COLOR"):
+    """Colour only on a terminal (or with ``--color always``), and never when NO_COLOR
+    is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR") or choice == "never":
         return False
+    if choice == "always":
+        return True
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 

@@ -38,8 +38,10 @@ def make_locator(texts: TextSource) -> Locate:
     return find
 
 
-def check_rules(catalog: Catalog, texts: TextSource, taxonomy_path: str, vocabulary_path: str) -> list[Diagnostic]:
-    """Every cross-file problem of the catalog."""
+def check_rules(catalog: Catalog, texts: TextSource, taxonomy_path: str, vocabulary_path: str,
+                *, complete: bool = True) -> list[Diagnostic]:
+    """Every cross-file problem of the catalog. When entries were left out for errors
+    (not ``complete``), sections they would fill are not reported as unused."""
     where = make_locator(texts)
     found: list[Diagnostic] = []
     found += _taxonomy(catalog, where, taxonomy_path)
@@ -47,7 +49,8 @@ def check_rules(catalog: Catalog, texts: TextSource, taxonomy_path: str, vocabul
     found += _appearances(catalog, where)
     found += _identity(catalog, where)
     found += _summaries(catalog, where)
-    found += _unused_sections(catalog, where, taxonomy_path)
+    if complete:
+        found += _unused_sections(catalog, where, taxonomy_path)
     return found
 
 
