@@ -60,14 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = sub.add_parser("new", help="create a catalog entry to fill in")
     new.add_argument("title")
-    new.add_argument("--section", help="taxonomy section id of the first appearance")
-    new.add_argument("--url", help="the canonical link")
+    new.add_argument("--section", help="taxonomy section id of the first appearance (required; "
+                     "without it, the sections are listed)")
+    new.add_argument("--url", help="the canonical link (required)")
     new.add_argument("--year", type=int)
     new.add_argument("--tool", action="store_true", help="create catalog/tools/<id>.yaml instead of papers/")
 
     imp = sub.add_parser("import", help="turn a Markdown awesome list into catalog entries")
     imp.add_argument("source", type=Path, help="the Markdown file to import")
-    imp.add_argument("--into", type=Path, default=Path("catalog"), help="catalog folder to write (default: catalog)")
+    imp.add_argument("--into", type=Path, default=Path("catalog"),
+                     help="catalog folder to write, relative to --root (default: catalog)")
     imp.add_argument("--force", action="store_true", help="overwrite existing entry files")
     imp.add_argument("--dry-run", action="store_true", help="report what would be written, write nothing")
 
