@@ -1,0 +1,105 @@
+"""The benchmark's synthetic lists and harness, at a tiny size (no timing is asserted).
+
+A synthetic list must pass ``awesome-catalog check``, or the benchmark times the
+reporting of errors instead of a check; it must be the same for the same seed, or two
+runs of the benchmark measure different lists.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from awesome_catalog.project import Project
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import bench
+import synth
+
+
+def _tool(root: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AWESOME_CATALOG_CACHE_DIR": str(tmp_path / "cache")}
+    return subprocess.run([sys.executable, "-m", "awesome_catalog", *args], cwd=root, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _source_data(source: Project) -> tuple[dict[str, object], dict[str, object]]:
+    return yaml.safe_load(source.taxonomy_file.read_text()), yaml.safe_load(source.vocabulary_file.read_text())
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_a_synthetic_list_passes_check_and_stays_valid_when_an_entry_is_revised(mini: Project, tmp_path: Path,
+                                                                                  seed: int) -> None:
+    root = tmp_path / "list"
+    assert synth.write_list(root, 30, seed, mini.root) == 30
+    synth.fill_readme(root)
+    done = _tool(root, tmp_path, "check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "30 entries" in done.stdout
+
+    entry = sorted(root.glob("catalog/papers/*.yaml"))[5]
+    for revision in (1, 2):  # what the benchmark's one-file-changed case does before each run
+        entry.write_text(synth.revise_summary(entry.read_text(), revision))
+        synth.fill_readme(root)
+        done = _tool(root, tmp_path, "check")
+        assert done.returncode == 0, done.stdout + done.stderr
+    summary = yaml.safe_load(entry.read_text())["sections"][0]["summary"]
+    assert summary.endswith(" It was revised 2 times.") and "revised 1 times" not in summary
+
+
+def test_the_same_seed_gives_the_same_bytes_and_another_seed_another_list(mini: Project, tmp_path: Path) -> None:
+    trees = []
+    for name, seed in (("a", 3), ("b", 3), ("c", 4)):
+        synth.write_list(tmp_path / name, 30, seed, mini.root)
+        synth.fill_readme(tmp_path / name)
+        trees.append(_tree(tmp_path / name))
+    assert trees[0] == trees[1]
+    entries = [{k: v for k, v in tree.items() if k.startswith("catalog/papers/")} for tree in trees]
+    assert entries[0] != entries[2]
+
+
+def test_every_entry_reads_back_as_the_data_it_was_built_from(mini: Project) -> None:
+    taxonomy, vocabulary = _source_data(mini)
+    works = list(synth.works(300, 1, taxonomy, vocabulary))
+    assert [yaml.safe_load(synth.render(w.data)) for w in works] == [w.data for w in works]
+    assert len({w.id for w in works}) == 300
+    counts = {len(w.data["sections"]) for w in works}
+    assert counts == {1, 2, 3}  # the mini taxonomy has three sections for papers
+
+
+def test_too_few_works_for_the_vocabulary_is_refused(mini: Project) -> None:
+    taxonomy, vocabulary = _source_data(mini)
+    with pytest.raises(ValueError, match="introduced_by"):
+        list(synth.works(0, 0, taxonomy, vocabulary))  # the mini vocabulary names one entry
+
+
+@pytest.mark.parametrize("count", [1, 5_000, 100_000])
+def test_check_jsonschema_batches_keep_every_file_once_in_order(tmp_path: Path, count: int) -> None:
+    files = [f"catalog/papers/work-number-{i}.yaml" for i in range(count)]
+    batches = bench.jsonschema_batches(tmp_path, files)
+    assert [f for b in batches for f in b[3:]] == files
+    assert all(b[1:3] == ["--schemafile", "schema/entry.schema.json"] for b in batches)
+    assert max(sum(len(a) + 1 for a in b) for b in batches) <= min(os.sysconf("SC_ARG_MAX"), 2**21) // 4
+
+
+def test_the_harness_runs_end_to_end_and_saves_a_report_without_paths(mini: Project, tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    code = bench.main(["--sizes", "30", "--runs", "1", "--out", str(out), "--no-profile", "--source", str(mini.root)])
+    assert code == 0
+    (saved,) = out.iterdir()
+    text = saved.read_text()
+    for case in (bench.FLOOR, bench.COLD, bench.WARM, bench.TOUCHED, bench.GENERATE, bench.GENERATE_CHECK,
+                 bench.JSONSCHEMA, "awesome-catalog --version"):
+        assert f"| {case} |" in text
+    assert str(tmp_path) not in text and str(bench.REPO) not in text
+    assert not re.search(rf"\b{re.escape(os.uname().nodename)}\b", text)
