@@ -38,6 +38,7 @@ EMPTY_CELL = "—"
 COLUMN_TITLES = {"techniques": "Techniques", "evaluation": "Evaluation", "summary": "Summary"}
 LINK_ORDER = ("pdf", "openreview", "proceedings", "paper", "blog", "code", "docs", "release", "website")
 
+_LINK_RANK = {key: i for i, key in enumerate(LINK_ORDER)}
 _NEWLINES = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*_[]!#~$@|"}, **_ENTITIES})
@@ -63,7 +64,9 @@ class Heading:
 def escape(text: str) -> str:
     """Inline Markdown that reads exactly as ``text``: on one line, with no markup,
     link, image, HTML, emoji code or autolink, and safe inside a table cell."""
-    text = _NEWLINES.sub(" ", text).translate(_ESCAPES)
+    if not text.isprintable():  # only then can it hold a line break
+        text = _NEWLINES.sub(" ", text)
+    text = text.translate(_ESCAPES)
     if ":" in text:
         text = _COLON.sub(r"\:", text)
     if "." in text:
@@ -177,8 +180,7 @@ def work_cell(entry: Entry) -> str:
     when = entry.venue or (str(entry.year) if entry.year else None)
     if when:
         text += f" ({escape(when)})"
-    order = {key: i for i, key in enumerate(LINK_ORDER)}
-    for key in sorted(entry.links, key=lambda k: (order.get(k, len(order)), k)):
+    for key in sorted(entry.links, key=lambda k: (_LINK_RANK.get(k, len(_LINK_RANK)), k)):
         text += f" · [{escape(key)}]({url(entry.links[key])})"
     return text
 
