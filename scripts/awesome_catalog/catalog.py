@@ -115,7 +115,13 @@ def check_name(rel: str, name: str) -> Diagnostic | None:
     if dot and suffix == "yaml" and ID_PATTERN.match(stem):
         return None
     suggestion = f"{suggest_id(stem or name)}.yaml"
-    return Diagnostic(rel, 0, 0, "E110", f"file name {name!r} is not a valid id followed by .yaml",
+    foreign = sorted({c for c in name if not c.isascii()})
+    why = ""
+    if foreign:
+        import unicodedata
+
+        why = "; it contains " + ", ".join(f"{c!r} ({unicodedata.name(c, 'unnamed')})" for c in foreign)
+    return Diagnostic(rel, 0, 0, "E110", f"file name {name!r} is not a valid id followed by .yaml{why}",
                       f"rename it to {suggestion}")
 
 

@@ -7,6 +7,7 @@ key), with the JSON path in the message and a hint on how to fix it.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,7 @@ def _type_name(value: Any) -> str:
             list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _WANTED = {"string": "text", "integer": "a whole number", "array": "a list", "object": "a mapping",
            "number": "a number", "boolean": "true or false"}
 
@@ -111,7 +113,7 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
         extra = sorted(k for k in instance if k not in allowed) if isinstance(instance, dict) else []
         name = extra[0] if extra else "?"
         line, column = locate(text, [*parts, name], key=True)
-        message = f"unknown key `{name}` in {where}"
+        message = f"unknown key `{name}`" + (f" in {where}" if parts else " at the top level")
         close = difflib.get_close_matches(name, allowed, n=1)
         hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
         code = "E202"
@@ -130,6 +132,8 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
                 hint = "give a value after the colon, or remove the key"
             elif wanted == "string" and not isinstance(instance, str):
                 hint = "put the value in quotes"
+            elif wanted == "integer" and isinstance(instance, str) and _DATE.match(instance):
+                hint = f"write the year alone: {field}: {instance[:4]}"
             elif wanted == "integer" and isinstance(instance, str):
                 hint = "write the number without quotes, e.g. year: 2023"
             elif wanted == "array":
@@ -147,6 +151,8 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
         message = f"{where} has an invalid form: {instance!r}"
         if field == "arxiv" or "arxiv" in parts:
             hint = 'an arXiv id looks like "2211.00593"'
+        elif field == "title":
+            hint = "a title is one line, without spaces at its start or end"
         elif "[0-9a-z]" in rule or "[a-z0-9]" in rule:
             hint = "use lowercase kebab-case: letters a-z, digits and single hyphens"
         else:
@@ -154,7 +160,7 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
     elif kind == "enum":
         choices = ", ".join(repr(c) for c in rule)
         message = f"{where} is {instance!r}, which is not one of the choices"
-        close = difflib.get_close_matches(str(instance), [str(c) for c in rule], n=1)
+        close = difflib.get_close_matches(str(instance), [str(c) for c in rule], n=1, cutoff=0.75)
         hint = f"did you mean {close[0]!r}?" if close else f"choose one of {choices}"
     elif kind in ("minLength", "maxLength"):
         size = len(instance) if isinstance(instance, str) else 0

@@ -220,7 +220,7 @@ def load(raw: bytes, path: str) -> Loaded:
         return _fail(text, Diagnostic(path, 1, 1, "E106", "file is empty or holds only comments",
                                       "fill it in or delete it"))
     if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        kind = "a list" if isinstance(data, list) else "a single value"
         return _fail(text, Diagnostic(path, 1, 1, "E107", f"the top level is {kind}, not a mapping",
                                       "write `key: value` lines at the top level"))
     return Loaded(text, data)
@@ -266,7 +266,8 @@ def _marked(path: str, text: str, err: yaml.MarkedYAMLError, code: str) -> Diagn
     if err.context:
         message += f" ({err.context})"
     started = err.context_mark
-    if started is not None and mark is not None and started.line != mark.line:
+    opened = err.context and ("quoted" in err.context or "flow" in err.context)
+    if opened and started is not None and mark is not None and started.line != mark.line:
         message += f"; it started on line {started.line + 1}"
     hint = None
     lines = text.splitlines()
