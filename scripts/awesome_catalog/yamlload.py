@@ -2,9 +2,14 @@
 
 Safe means: only plain data (no ``!!python/...`` or other tags), no anchors or aliases
 (so no "billion laughs"), no duplicate keys, bounded size and nesting. Dates stay
-strings. Parsing uses libyaml's C parser when PyYAML has it. Positions are not kept
-after loading: ``locate`` parses a file again, which only happens for files that have
-a problem.
+strings. Parsing uses libyaml's C parser when PyYAML has it.
+
+Two paths give the same data: a plain file (no ``&``, ``*``, ``!`` or ``<<`` in it) is
+built straight from libyaml's nodes; anything else, and anything the fast path does not
+expect (a repeated key, an unusual number, an error), goes through PyYAML's safe
+constructor with our refusals, which also gives every diagnostic its position.
+Positions are not kept after loading: ``locate`` parses a file again, which only
+happens for files that have a problem.
 """
 
 from __future__ import annotations
@@ -38,8 +43,9 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
-# Below this size a file cannot nest deeper than MAX_DEPTH without also being
-# caught by the composer's own limits, so the extra event scan is skipped.
+# Files from this size on are scanned for depth first, for a clear E109. Smaller ones
+# cannot nest deeper than their size: libyaml's own limit (1,000 levels) or the careful
+# path's stack catches them, and the schema rejects whatever nests unexpectedly.
 _DEPTH_SCAN_FROM = 4096
 
 JsonPath = Sequence[str | int]
