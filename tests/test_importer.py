@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from awesome_catalog import readme
+from awesome_catalog import readme, render
 from awesome_catalog.catalog import load_catalog
 from awesome_catalog.cli import main
 from awesome_catalog.importer import ImportResult, entry_yaml, import_markdown, make_id, split_title
@@ -112,7 +112,7 @@ def test_generated_readme_round_trip(tmp_path: Path) -> None:
     project = make_project(tmp_path / "list")
     shutil.copytree(CASES / "roundtrip", project.root, dirs_exist_ok=True)
     catalog = _catalog(project)
-    text = readme.render_readme(project.readme.read_text(encoding="utf-8"), catalog)
+    text = readme.render_readme(project.readme.read_text(encoding="utf-8"), render.Listing.of(catalog))
     result = import_markdown(text, catalog.vocabulary, catalog.taxonomy)
 
     assert (result.problems, result.notes) == ((), ())

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from awesome_catalog import readme
+from awesome_catalog import readme, render
 from awesome_catalog.catalog import load_catalog
-from awesome_catalog.model import Catalog
 from awesome_catalog.project import Project
 from awesome_catalog.slug import Slugger, parse, plain_text, walk
 
@@ -90,10 +89,10 @@ def test_splice_leaves_regions_it_is_not_given() -> None:
         f"{readme.marker('begin', 'sections')}\n\nx\n{readme.marker('end', 'sections')}\n")
 
 
-def mini_catalog(project: Project) -> Catalog:
+def mini_catalog(project: Project) -> render.Listing:
     loaded = load_catalog(project)
     assert loaded.catalog is not None
-    return loaded.catalog
+    return render.Listing.of(loaded.catalog)
 
 
 def test_mini_readme_is_clean(mini: Project) -> None:

@@ -32,6 +32,12 @@ def catalog(*entries: Entry, sections: tuple[Section, ...] = (SECTION,)) -> Cata
     return Catalog(Taxonomy(sections), VOCABULARY, entries)
 
 
+def _table(*entries: Entry) -> list[str]:
+    """The table of SECTION holding ``entries``."""
+    listing = render.Listing.of(catalog(*entries))
+    return render.table(SECTION, sorted((r for p in listing.parts for r in p.rows), key=lambda r: r.key))
+
+
 def body_rows(markdown: str) -> list[dict[str, Any]]:
     """The body rows of the one table in ``markdown``, as mistune parses it."""
     tables = [n for n in walk(parse(markdown)) if n["type"] == "table"]
@@ -42,7 +48,7 @@ def body_rows(markdown: str) -> list[dict[str, Any]]:
 
 
 def one_row(item: Entry) -> list[dict[str, Any]]:
-    rows = body_rows("\n".join(render.table(catalog(item), SECTION, [(item, item.appearances[0])])))
+    rows = body_rows("\n".join(_table(item)))
     assert len(rows) == 1
     cells: list[dict[str, Any]] = rows[0]["children"]
     return cells
@@ -110,16 +116,16 @@ def test_term_cells_use_the_vocabulary_labels_and_a_dash_when_empty() -> None:
 def test_first_column_is_tool_when_most_rows_are_tools() -> None:
     tool = entry(kind="tool", entry_id="t1", year=None)
     paper = entry(entry_id="p1")
-    assert render.table(catalog(tool), SECTION, [(tool, tool.appearances[0])])[0].startswith("| Tool |")
-    rows = [(e, e.appearances[0]) for e in (tool, paper)]
-    assert render.table(catalog(tool, paper), SECTION, rows)[0].startswith("| Work |")
+    assert _table(tool)[0].startswith("| Tool |")
+    assert _table(tool, paper)[0].startswith("| Work |")
 
 
 def test_adding_an_entry_inserts_its_row_and_moves_no_other() -> None:
     entries = [entry(f"Title {n}", f"Summary number {n} of the list.", year=2020 + n % 3, entry_id=f"e{n}")
                for n in range(8)]
-    before = render.sections(catalog(*entries[:7]), {render.TOC_KEY: "contents", SECTION.id: "heads"})
-    after = render.sections(catalog(*entries), {render.TOC_KEY: "contents", SECTION.id: "heads"})
+    anchors = {render.TOC_KEY: "contents", SECTION.id: "heads"}
+    before = render.sections(render.Listing.of(catalog(*entries[:7])), anchors)
+    after = render.sections(render.Listing.of(catalog(*entries)), anchors)
     old, new = before.splitlines(), after.splitlines()
     changes = [op for op in difflib.SequenceMatcher(None, old, new).get_opcodes() if op[0] != "equal"]
     # the lines of figures change; the new row is inserted, nothing else moves
@@ -167,12 +173,12 @@ def test_taxonomy_diagram_has_every_section_and_edge() -> None:
 def test_figures_count_works_appearances_tools_and_sections(mini: Project) -> None:
     loaded = load_catalog(mini)
     assert loaded.catalog is not None
-    assert render.figures(loaded.catalog) == "3 works · 5 appearances · 1 tool · 5 sections"
-    assert render.figures(catalog(entry())) == "1 work · 1 appearance · 0 tools · 1 section"
+    assert render.figures(render.Listing.of(loaded.catalog)) == "3 works · 5 appearances · 1 tool · 5 sections"
+    assert render.figures(render.Listing.of(catalog(entry()))) == "1 work · 1 appearance · 0 tools · 1 section"
 
 
 def test_growth_counts_works_per_year_without_tools(mini: Project) -> None:
     loaded = load_catalog(mini)
     assert loaded.catalog is not None
-    assert render.growth(loaded.catalog) == "Works per year: 2020: 1 · 2022: 2"
-    assert render.growth(catalog(entry(year=None))) is None
+    assert render.growth(render.Listing.of(loaded.catalog)) == "Works per year: 2020: 1 · 2022: 2"
+    assert render.growth(render.Listing.of(catalog(entry(year=None)))) is None

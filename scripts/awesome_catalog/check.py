@@ -80,11 +80,11 @@ def run_check(project: Project, paths: Sequence[Path] | None = None, *, use_cach
         diagnostics, diff, entries, appearances = stored
         return CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances)
 
-    from awesome_catalog import readme
+    from awesome_catalog import readme, render
 
     only = [p if p.is_absolute() else Path.cwd() / p for p in paths] if paths else None
     catalog, diagnostics = load_and_check(project, only, cache if use_cache else None)
-    readme_problems, diff = readme.check_readme(project, catalog)
+    readme_problems, diff = readme.check_readme(project, render.Listing.of(catalog) if catalog else None)
     diagnostics += readme_problems
     entries = len(catalog.entries) if catalog else 0
     appearances = sum(len(e.appearances) for e in catalog.entries) if catalog else 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from awesome_catalog import readme, report, writing
+from awesome_catalog import readme, render, report, writing
 from awesome_catalog.check import load_and_check
 from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Diagnostic
 from awesome_catalog.project import Project
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         return _refuse(problems, "it cannot be read")
     name = project.rel(project.readme)
     try:
-        new = readme.render_readme(text, catalog, name)
+        new = readme.render_readme(text, render.Listing.of(catalog), name)
     except readme.MarkerError as err:
         return _refuse(err.diagnostics, "fix its markers first")
 

@@ -139,6 +139,10 @@ class Taxonomy:
 
     def by_id(self) -> dict[str, Section]:
         """Sections by id; when an id is repeated (an error), the first one counts."""
+        return self._by_id
+
+    @cached_property
+    def _by_id(self) -> dict[str, Section]:
         found: dict[str, Section] = {}
         for section in self.walk():
             found.setdefault(section.id, section)

@@ -22,7 +22,6 @@ from urllib.parse import unquote
 
 from awesome_catalog import render, slug
 from awesome_catalog.diagnostics import Diagnostic
-from awesome_catalog.model import Catalog
 from awesome_catalog.project import Project
 
 MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*awesome-catalog:(?P<kind>begin|end):(?P<name>[^\s>]*)\s*-->\s*$")
@@ -153,7 +152,7 @@ def splice(text: str, bodies: Mapping[str, str], path: str = "README.md") -> str
     return "".join(out + lines[start:])
 
 
-def anchors(text: str, regions: list[Region], catalog: Catalog) -> dict[str, str]:
+def anchors(text: str, regions: list[Region], tree: render.HasTaxonomy) -> dict[str, str]:
     """The anchor of every generated heading, numbered over the whole file in order,
     counting the hand-written headings before it."""
     lines = split_lines(text)
@@ -163,18 +162,18 @@ def anchors(text: str, regions: list[Region], catalog: Catalog) -> dict[str, str
     for region in regions:
         for heading in slug.heading_texts("".join(lines[start:region.begin])):
             slugger.slug(heading)
-        for generated in render.headings(catalog, region.name):
+        for generated in render.headings(tree, region.name):
             found[generated.key] = slugger.slug(slug.inline_text(generated.markdown))
         start = region.end + 1
     return found
 
 
-def render_readme(text: str, catalog: Catalog, path: str = "README.md") -> str:
-    """The README with every region regenerated from ``catalog``.
+def render_readme(text: str, listing: render.Listing, path: str = "README.md") -> str:
+    """The README with every region regenerated from ``listing``.
     Raises ``MarkerError`` when the markers are broken."""
     regions = _regions(text, path)
-    targets = anchors(text, regions, catalog)
-    return splice(text, {r.name: render.RENDERERS[r.name](catalog, targets) for r in regions}, path)
+    targets = anchors(text, regions, listing)
+    return splice(text, {r.name: render.RENDERERS[r.name](listing, targets) for r in regions}, path)
 
 
 def unified_diff(old: str, new: str) -> str:
@@ -245,36 +244,36 @@ def broken_anchors(text: str, path: str = "README.md") -> list[Diagnostic]:
     return found.broken(text, path)
 
 
-def broken_hand_written_anchors(text: str, regions: list[Region], catalog: Catalog,
+def broken_hand_written_anchors(text: str, regions: list[Region], tree: render.HasTaxonomy,
                                 path: str = "README.md") -> list[Diagnostic]:
-    """``broken_anchors`` for a README whose regions are exactly as generated from
-    ``catalog``: only the hand-written text is parsed, since the generated headings are
-    known and the generated links lead to them by construction."""
+    """``broken_anchors`` for a README whose regions are exactly as generated: only the
+    hand-written text is parsed, since the generated headings are known and the
+    generated links lead to them by construction."""
     lines = split_lines(text)
     found = _Anchors()
     start = 0
     for region in regions:
         found.read("".join(lines[start:region.begin]))
-        for generated in render.headings(catalog, region.name):
+        for generated in render.headings(tree, region.name):
             found.slugger.slug(slug.inline_text(generated.markdown))
         start = region.end + 1
     found.read("".join(lines[start:]))
     return found.broken(text, path)
 
 
-def check_readme(project: Project, catalog: Catalog | None) -> tuple[list[Diagnostic], str | None]:
+def check_readme(project: Project, listing: render.Listing | None) -> tuple[list[Diagnostic], str | None]:
     """Every problem of the README, and the diff that ``generate`` would apply when it
-    is stale. ``catalog`` is None when the catalog has errors: staleness is not tested."""
+    is stale. ``listing`` is None when the catalog has errors: staleness is not tested."""
     text, problems = read(project)
     if text is None:
         return problems, None
     path = project.rel(project.readme)
     regions, problems = find_regions(text, path)
-    if catalog is None or problems:
+    if listing is None or problems:
         return problems + broken_anchors(text, path), None
-    new = render_readme(text, catalog, path)
+    new = render_readme(text, listing, path)
     if new == text:
-        return broken_hand_written_anchors(text, regions, catalog, path), None
+        return broken_hand_written_anchors(text, regions, listing, path), None
     problems += broken_anchors(text, path)
     old_lines, new_lines = split_lines(text), split_lines(new)
     first = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b),

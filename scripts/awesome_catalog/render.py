@@ -19,8 +19,9 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
-from awesome_catalog.model import Appearance, Catalog, Entry, Section
+from awesome_catalog.model import Appearance, Catalog, Entry, Section, Taxonomy, Vocabulary
 
 REGIONS: dict[str, str] = {
     "taxonomy": "the section tree as a Mermaid diagram",
@@ -95,16 +96,16 @@ def mermaid_label(text: str) -> str:
     return '"' + _MERMAID_UNSAFE.sub(lambda m: f"#{ord(m[0])};", text) + '"'
 
 
-def headings(catalog: Catalog, region: str) -> list[Heading]:
+def headings(tree: HasTaxonomy, region: str) -> list[Heading]:
     """The headings ``region`` writes, in order; anchors are computed from these."""
     if region == "toc":
         return [Heading(TOC_KEY, 2, TOC_TITLE)]
     if region == "sections":
-        return [Heading(s.id, min(2 + s.depth, 6), escape(s.title)) for s in catalog.taxonomy.walk()]
+        return [Heading(s.id, min(2 + s.depth, 6), escape(s.title)) for s in tree.taxonomy.walk()]
     return []
 
 
-def taxonomy(catalog: Catalog) -> str:
+def taxonomy(catalog: HasTaxonomy) -> str:
     """The section tree as a Mermaid flowchart, inside a fenced code block."""
 
     def node(section: Section) -> str:
@@ -117,61 +118,121 @@ def taxonomy(catalog: Catalog) -> str:
     return _block(lines)
 
 
-def toc(catalog: Catalog, anchors: Mapping[str, str]) -> str:
+def toc(catalog: HasTaxonomy, anchors: Mapping[str, str]) -> str:
     """The contents: a heading, then a nested list of links to every section heading."""
     lines = [headings(catalog, "toc")[0].line(), "", NOTE, ""]
     lines += [f"{'  ' * s.depth}- [{escape(s.title)}](#{url(anchors[s.id])})" for s in catalog.taxonomy.walk()]
     return _block(lines)
 
 
-def figures(catalog: Catalog) -> str:
+RowKey = tuple[bool, int, str, str]
+"""Order of rows in a section: works with a year first, by year, then title, then id."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row, rendered, with what is needed to place it and head its table."""
+
+    section: str
+    key: RowKey
+    tool: bool
+    markdown: str
+
+
+@dataclass(frozen=True)
+class EntryPart:
+    """What one entry contributes to the generated regions: its rows and its counts."""
+
+    kind: str
+    year: int | None
+    appearances: int
+    rows: tuple[Row, ...]
+
+
+def entry_part(taxonomy: Taxonomy, vocabulary: Vocabulary, entry: Entry) -> EntryPart:
+    """The rows of one entry, one per appearance in a section that has a table."""
+    by_id = taxonomy.by_id()
+    key: RowKey = (entry.year is None, entry.year or 0, entry.title.casefold(), entry.id)
+    first = work_cell(entry)
+    rows = tuple(
+        Row(a.section, key, entry.kind == "tool",
+            _row([first, *(cell(vocabulary, c, a) for c in by_id[a.section].columns)]))
+        for a in entry.appearances
+        if a.section in by_id and by_id[a.section].columns
+    )
+    return EntryPart(entry.kind, entry.year, len(entry.appearances), rows)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Everything the generated regions show: the taxonomy, every row, the counts.
+    Built from a whole catalog, or from entry parts kept in the cache."""
+
+    taxonomy: Taxonomy
+    parts: tuple[EntryPart, ...]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Listing:
+        return cls(catalog.taxonomy,
+                   tuple(entry_part(catalog.taxonomy, catalog.vocabulary, e) for e in catalog.entries))
+
+
+class HasTaxonomy(Protocol):
+    """A catalog or a listing: whatever knows the section tree."""
+
+    @property
+    def taxonomy(self) -> Taxonomy: ...
+
+
+def figures(listing: Listing) -> str:
     """One line of counts: works, appearances (table rows), tools and sections."""
-    tools = sum(e.kind == "tool" for e in catalog.entries)
+    tools = sum(p.kind == "tool" for p in listing.parts)
     counts = (
-        (len(catalog.entries) - tools, "work"),
-        (sum(len(e.appearances) for e in catalog.entries), "appearance"),
+        (len(listing.parts) - tools, "work"),
+        (sum(p.appearances for p in listing.parts), "appearance"),
         (tools, "tool"),
-        (sum(1 for _ in catalog.taxonomy.walk()), "section"),
+        (sum(1 for _ in listing.taxonomy.walk()), "section"),
     )
     return " · ".join(f"{n} {word}{'s' * (n != 1)}" for n, word in counts)
 
 
-def growth(catalog: Catalog) -> str | None:
+def growth(listing: Listing) -> str | None:
     """How many works (tools aside) first appeared each year, oldest first; None without years."""
-    years = Counter(e.year for e in catalog.entries if e.kind != "tool" and e.year is not None)
+    years = Counter(p.year for p in listing.parts if p.kind != "tool" and p.year is not None)
     if not years:
         return None
     return "Works per year: " + " · ".join(f"{year}: {years[year]}" for year in sorted(years))
 
 
-def sections(catalog: Catalog, anchors: Mapping[str, str]) -> str:
+def sections(listing: Listing, anchors: Mapping[str, str]) -> str:
     """Every section: heading, description, link back to the contents, table of rows."""
-    lines = [NOTE, "", f"**{figures(catalog)}**"]
-    per_year = growth(catalog)
+    lines = [NOTE, "", f"**{figures(listing)}**"]
+    per_year = growth(listing)
     if per_year:
         lines += ["", f"*{per_year}*"]
     back = f"[↑ Back to contents](#{url(anchors[TOC_KEY])})"
-    for section, heading in zip(catalog.taxonomy.walk(), headings(catalog, "sections"), strict=True):
+    by_section: dict[str, list[Row]] = {}
+    for part in listing.parts:
+        for row in part.rows:
+            by_section.setdefault(row.section, []).append(row)
+    for section, heading in zip(listing.taxonomy.walk(), headings(listing, "sections"), strict=True):
         lines += ["", heading.line(), ""]
         if section.description:
             lines += [paragraph(section.description), ""]
         lines.append(back)
-        rows = catalog.in_section(section.id)
+        rows = sorted(by_section.get(section.id, ()), key=lambda r: r.key)
         if section.columns:
-            lines += ["", *table(catalog, section, rows)] if rows else ["", "*No entries yet.*"]
+            lines += ["", *table(section, rows)] if rows else ["", "*No entries yet.*"]
     return _block(lines)
 
 
-def table(catalog: Catalog, section: Section, rows: list[tuple[Entry, Appearance]]) -> list[str]:
+def table(section: Section, rows: list[Row]) -> list[str]:
     """The lines of one section's table: header, alignment, one row per appearance.
 
     The first column is headed "Tool" when most rows are tools, "Work" otherwise."""
-    first = "Tool" if 2 * sum(e.kind == "tool" for e, _ in rows) > len(rows) else "Work"
+    first = "Tool" if 2 * sum(r.tool for r in rows) > len(rows) else "Work"
     titles = [first, *(COLUMN_TITLES[c] for c in section.columns)]
-    lines = [_row(titles), _row([":--"] * len(titles))]
-    for entry, appearance in rows:
-        lines.append(_row([work_cell(entry), *(cell(catalog, c, appearance) for c in section.columns)]))
-    return lines
+    return [_row(titles), _row([":--"] * len(titles)), *(r.markdown for r in rows)]
 
 
 def work_cell(entry: Entry) -> str:
@@ -185,13 +246,13 @@ def work_cell(entry: Entry) -> str:
     return text
 
 
-def cell(catalog: Catalog, column: str, appearance: Appearance) -> str:
+def cell(vocabulary: Vocabulary, column: str, appearance: Appearance) -> str:
     """One column of a row: the summary, or the vocabulary labels in the entry's order;
     ``—`` when empty."""
     if column == "summary":
         return escape(appearance.summary) or EMPTY_CELL
     refs = appearance.terms(column) or ()
-    return ", ".join(_escaped_label(catalog.vocabulary.label(column, r)) for r in refs) or EMPTY_CELL
+    return ", ".join(_escaped_label(vocabulary.label(column, r)) for r in refs) or EMPTY_CELL
 
 
 @lru_cache(maxsize=4096)
@@ -209,8 +270,8 @@ def _block(lines: list[str]) -> str:
     return "\n" + "\n".join(lines) + "\n\n"
 
 
-RENDERERS: dict[str, Callable[[Catalog, Mapping[str, str]], str]] = {
-    "taxonomy": lambda catalog, _anchors: taxonomy(catalog),
+RENDERERS: dict[str, Callable[[Listing, Mapping[str, str]], str]] = {
+    "taxonomy": lambda listing, _anchors: taxonomy(listing),
     "toc": toc,
     "sections": sections,
 }
