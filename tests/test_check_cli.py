@@ -131,3 +131,40 @@ def test_the_cache_notices_a_changed_file_and_a_changed_schema(mini: Project, tm
                       encoding="utf-8")
     assert "E201" in codes()  # a changed schema re-checks every file
     assert not list(mini.root.rglob("*.cache")) and not (mini.root / ".awesome-catalog-cache").exists()
+
+
+CHANGES = {
+    "a new file repeats a cached work's title": ("catalog/papers/again.yaml", MISSING_TITLE.replace(
+        "url:", "title: In-context Learning and Induction Heads\nurl:")),
+    "a new file repeats a cached summary": ("catalog/papers/again.yaml", MISSING_TITLE.replace(
+        "url:", "title: Another Work\nurl:").replace("A work without a title, to be caught by the schema.",
+                                                     "The same induction mechanism forms in models of many sizes.")),
+    "a cached work's section is renamed away": ("catalog/papers/induction-heads.yaml", None),
+    "the README is edited by hand": ("README.md", None),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_check_from_the_cache_finds_what_a_fresh_check_finds(change: str, mini: Project, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["--root", str(mini.root), "check"]) == 0  # fills the cache
+    capsys.readouterr()
+    rel, text = CHANGES[change]
+    target = mini.root / rel
+    if text is None:
+        old = target.read_text(encoding="utf-8")
+        text = old.replace("section: universality", "section: heads-x") if rel.endswith(".yaml") else \
+            old.replace("The same induction mechanism", "An edited induction mechanism")
+        assert text != old
+    target.write_text(text, encoding="utf-8")
+
+    def found(*extra: str) -> list[tuple[str, int, str]]:
+        code = main(["--root", str(mini.root), "check", "--format", "json", *extra])
+        out = json.loads(capsys.readouterr().out)
+        assert code == 1
+        return sorted((d["path"], d["line"], d["code"]) for d in out["diagnostics"])
+
+    fresh = found("--no-cache")
+    assert fresh and found() == fresh

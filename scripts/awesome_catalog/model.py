@@ -15,7 +15,7 @@ COLUMNS = ("techniques", "evaluation", "summary")
 TERM_KINDS = ("techniques", "evaluation")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermRef:
     """A vocabulary term used by an appearance, with an optional detail."""
 
@@ -29,7 +29,7 @@ class TermRef:
         return cls(value["term"], value.get("detail"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Appearance:
     """One row of one section: the work as seen from that section."""
 
@@ -43,7 +43,7 @@ class Appearance:
         return self.techniques if kind == "techniques" else self.evaluation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One work or tool: a file under ``catalog/<folder>/<id>.yaml``."""
 
@@ -149,7 +149,7 @@ class Taxonomy:
         return found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """A controlled term of the vocabulary."""
 

@@ -38,11 +38,18 @@ def marker(kind: str, name: str) -> str:
 
 @dataclass(frozen=True)
 class Region:
-    """A generated region: ``begin`` and ``end`` are the 0-based lines of its markers."""
+    """A generated region: ``begin`` and ``end`` are the 0-based lines of its markers;
+    ``open_start`` and ``open_end`` the offsets in the text where the begin marker's
+    line starts and ends (after its line ending), ``close_start`` and ``close_end``
+    those of the end marker's line."""
 
     name: str
     begin: int
     end: int
+    open_start: int = 0
+    open_end: int = 0
+    close_start: int = 0
+    close_end: int = 0
 
 
 class MarkerError(Exception):
@@ -94,7 +101,9 @@ def _scan(lines: list[str], path: str) -> tuple[dict[tuple[str, str], list[int]]
 
 def find_regions(text: str, path: str = "README.md") -> tuple[list[Region], list[Diagnostic]]:
     """The regions of a README in file order, and every problem with its markers."""
-    found, problems = _scan(split_lines(text), path)
+    text_lines = split_lines(text)
+    found, problems = _scan(text_lines, path)
+    starts = [0, *itertools.accumulate(len(line) for line in text_lines)]
     regions: list[Region] = []
     for name in render.REGIONS:
         begins, ends = found.get(("begin", name), []), found.get(("end", name), [])
@@ -108,7 +117,8 @@ def find_regions(text: str, path: str = "README.md") -> tuple[list[Region], list
             problems.append(Diagnostic(path, ends[0] + 1, 1, "E405", f"end marker of region `{name}` comes before "
                                        f"its begin marker (line {begins[0] + 1})", "swap the two marker lines"))
         elif len(begins) == len(ends) == 1:
-            regions.append(Region(name, begins[0], ends[0]))
+            begin, end = begins[0], ends[0]
+            regions.append(Region(name, begin, end, starts[begin], starts[begin + 1], starts[end], starts[end + 1]))
     regions.sort(key=lambda r: r.begin)
     for outer, inner in itertools.pairwise(regions):
         if inner.begin < outer.end:
@@ -134,46 +144,55 @@ def _regions(text: str, path: str) -> list[Region]:
     return regions
 
 
-def splice(text: str, bodies: Mapping[str, str], path: str = "README.md") -> str:
+def splice(text: str, bodies: Mapping[str, str], path: str = "README.md",
+           regions: list[Region] | None = None) -> str:
     """``text`` with the body of each region named in ``bodies`` replaced; every other
     byte kept. Bodies use ``\\n`` and are written with their begin marker's line ending.
-    Raises ``MarkerError`` when the markers are broken."""
-    lines = split_lines(text)
+    Raises ``MarkerError`` when the markers are broken (``regions``, when given, are the
+    text's regions, already found)."""
     out: list[str] = []
     start = 0
-    for region in _regions(text, path):
-        out += lines[start:region.begin + 1]
+    for region in _regions(text, path) if regions is None else regions:
+        out.append(text[start:region.open_end])
         if region.name in bodies:
-            newline = "\r\n" if lines[region.begin].endswith("\r\n") else "\n"
+            newline = "\r\n" if text.endswith("\r\n", 0, region.open_end) else "\n"
             out.append(bodies[region.name].replace("\n", newline))
         else:
-            out += lines[region.begin + 1:region.end]
-        start = region.end
-    return "".join(out + lines[start:])
+            out.append(text[region.open_end:region.close_start])
+        start = region.close_start
+    out.append(text[start:])
+    return "".join(out)
+
+
+def _hand_written(text: str, regions: list[Region]) -> list[str]:
+    """The hand-written stretches of ``text``: before, between and after the regions."""
+    pieces, start = [], 0
+    for region in regions:
+        pieces.append(text[start:region.open_start])
+        start = region.close_end
+    return [*pieces, text[start:]]
 
 
 def anchors(text: str, regions: list[Region], tree: render.HasTaxonomy) -> dict[str, str]:
     """The anchor of every generated heading, numbered over the whole file in order,
     counting the hand-written headings before it."""
-    lines = split_lines(text)
     slugger = slug.Slugger()
     found: dict[str, str] = {}
-    start = 0
-    for region in regions:
-        for heading in slug.heading_texts("".join(lines[start:region.begin])):
+    for region, before in zip(regions, _hand_written(text, regions), strict=False):
+        for heading in slug.heading_texts(before):
             slugger.slug(heading)
         for generated in render.headings(tree, region.name):
             found[generated.key] = slugger.slug(slug.inline_text(generated.markdown))
-        start = region.end + 1
     return found
 
 
-def render_readme(text: str, listing: render.Listing, path: str = "README.md") -> str:
+def render_readme(text: str, listing: render.Listing, path: str = "README.md",
+                  regions: list[Region] | None = None) -> str:
     """The README with every region regenerated from ``listing``.
     Raises ``MarkerError`` when the markers are broken."""
-    regions = _regions(text, path)
+    regions = _regions(text, path) if regions is None else regions
     targets = anchors(text, regions, listing)
-    return splice(text, {r.name: render.RENDERERS[r.name](listing, targets) for r in regions}, path)
+    return splice(text, {r.name: render.RENDERERS[r.name](listing, targets) for r in regions}, path, regions)
 
 
 def unified_diff(old: str, new: str) -> str:
@@ -249,15 +268,13 @@ def broken_hand_written_anchors(text: str, regions: list[Region], tree: render.H
     """``broken_anchors`` for a README whose regions are exactly as generated: only the
     hand-written text is parsed, since the generated headings are known and the
     generated links lead to them by construction."""
-    lines = split_lines(text)
     found = _Anchors()
-    start = 0
-    for region in regions:
-        found.read("".join(lines[start:region.begin]))
+    pieces = _hand_written(text, regions)
+    for region, before in zip(regions, pieces, strict=False):
+        found.read(before)
         for generated in render.headings(tree, region.name):
             found.slugger.slug(slug.inline_text(generated.markdown))
-        start = region.end + 1
-    found.read("".join(lines[start:]))
+    found.read(pieces[-1])
     return found.broken(text, path)
 
 
@@ -271,7 +288,7 @@ def check_readme(project: Project, listing: render.Listing | None) -> tuple[list
     regions, problems = find_regions(text, path)
     if listing is None or problems:
         return problems + broken_anchors(text, path), None
-    new = render_readme(text, listing, path)
+    new = render_readme(text, listing, path, regions)
     if new == text:
         return broken_hand_written_anchors(text, regions, listing, path), None
     problems += broken_anchors(text, path)

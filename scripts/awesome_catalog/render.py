@@ -129,7 +129,7 @@ RowKey = tuple[bool, int, str, str]
 """Order of rows in a section: works with a year first, by year, then title, then id."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One table row, rendered, with what is needed to place it and head its table."""
 
@@ -139,7 +139,7 @@ class Row:
     markdown: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryPart:
     """What one entry contributes to the generated regions: its rows and its counts."""
 
