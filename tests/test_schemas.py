@@ -33,7 +33,7 @@ def _objects(node: Any, where: str = "$") -> Iterator[tuple[str, dict[str, Any]]
             yield from _objects(value, f"{where}[{i}]")
 
 
-@pytest.mark.parametrize("name", SCHEMA_NAMES)
+@pytest.mark.parametrize("name", [*SCHEMA_NAMES, "export"])
 def test_schema_is_valid_draft_2020_12_and_documented(name: str) -> None:
     schema = _schema(name)
     jsonschema.Draft202012Validator.check_schema(schema)
