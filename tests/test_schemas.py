@@ -18,7 +18,8 @@ SHIPPED = Project(REPO)
 
 
 def _schema(name: str) -> dict[str, Any]:
-    return json.loads(SHIPPED.schema_file(name).read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(SHIPPED.schema_file(name).read_text(encoding="utf-8"))
+    return schema
 
 
 def _objects(node: Any, where: str = "$") -> Iterator[tuple[str, dict[str, Any]]]:
