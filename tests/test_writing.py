@@ -71,7 +71,7 @@ def test_generate_failing_anywhere_keeps_the_old_readme(failure: str, mini: Proj
     (mini.catalog_dir / "papers" / "new-work.yaml").write_text(NEW_ENTRY, encoding="utf-8")
     before = mini.readme.read_bytes()
     name, make, expected = FAILURES[failure]
-    monkeypatch.setattr(writing.os, name, make(getattr(os, name)))
+    monkeypatch.setattr(os, name, make(getattr(os, name)))
     assert main(["--root", str(mini.root), "generate"]) == expected
     assert mini.readme.read_bytes() == before
     assert _leftovers(mini.root) == []
@@ -85,9 +85,9 @@ def test_generate_failing_anywhere_keeps_the_old_readme(failure: str, mini: Proj
 def test_replace_all_changes_nothing_when_one_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
     first.write_bytes(b"old a")
-    real = writing.os.fsync
+    real = os.fsync
     calls = iter([real, _disk_full])
-    monkeypatch.setattr(writing.os, "fsync", lambda fd: next(calls)(fd))
+    monkeypatch.setattr(os, "fsync", lambda fd: next(calls)(fd))
     with pytest.raises(OSError):
         writing.replace_all([(first, b"new a"), (second, b"new b")])
     assert first.read_bytes() == b"old a" and not second.exists()
