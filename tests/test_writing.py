@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,8 @@ class _FullDiskFile:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
-FAILURES = {
+Patch = Callable[[Callable[..., Any]], Callable[..., Any]]
+FAILURES: dict[str, tuple[str, Patch, int]] = {
     # name: (what to patch, replacement, expected exit code)
     "disk-full-while-writing": ("fdopen", lambda real: (lambda fd, mode: _FullDiskFile(real(fd, mode))), 2),
     "sync-fails": ("fsync", lambda real: _disk_full, 2),
