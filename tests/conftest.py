@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,12 @@ def make_project(dest: Path, fixture: str = "mini") -> Project:
 def mini(tmp_path: Path) -> Project:
     """A small valid list (catalog, schemas, README) in a temporary folder."""
     return make_project(tmp_path / "mini")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the tool's result cache out of the user's own cache folder during tests."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path_factory.mktemp("awesome-catalog-cache")))
+    yield
+    patch.undo()

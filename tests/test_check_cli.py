@@ -168,3 +168,25 @@ def test_a_check_from_the_cache_finds_what_a_fresh_check_finds(change: str, mini
 
     fresh = found("--no-cache")
     assert fresh and found() == fresh
+
+
+def test_a_check_right_after_generate_reuses_what_generate_verified(mini: Project, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
+    root = ["--root", str(mini.root)]
+    (mini.catalog_dir / "papers" / "counting.yaml").write_text(
+        BROKEN_TERM.replace("logit-lense", "logit-lens").replace("misspelt", "counting"), encoding="utf-8")
+    assert main([*root, "generate"]) == 0
+    capsys.readouterr()
+    import awesome_catalog.catalog
+
+    def no_loading(*_: object, **__: object) -> None:
+        raise AssertionError("the catalog was loaded again")
+
+    monkeypatch.setattr(awesome_catalog.catalog, "load_catalog", no_loading)
+    assert main([*root, "check", "--format", "json"]) == 0
+    reused = json.loads(capsys.readouterr().out)
+    monkeypatch.undo()
+    assert main([*root, "check", "--no-cache", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == reused

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,10 +124,9 @@ def check_name(rel: str, name: str) -> Diagnostic | None:
                       f"rename it to {suggestion}")
 
 
-def load_catalog(project: Project, only: Iterable[Path] | None = None, cache: FileCache | None = None) -> LoadedCatalog:
-    """Load the whole catalog; with ``only``, file-level diagnostics are kept for those
-    files alone (every file is still read, because the catalog is needed whole).
-    With ``cache``, files whose stat has not changed are not read again."""
+def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCatalog:
+    """Load the whole catalog. With ``cache``, files whose stat has not changed are not
+    read again."""
     from awesome_catalog import validate
 
     result = LoadedCatalog(None, SourceTexts(project))
@@ -166,16 +164,12 @@ def load_catalog(project: Project, only: Iterable[Path] | None = None, cache: Fi
         else:
             vocabulary_data = data
 
-    keep = None if only is None else {str(p.resolve()) for p in only}
     entries: list[Entry] = []
     for file in project.entry_listing():
-        before = len(result.diagnostics)
         name_problem = check_name(file.rel, file.name)
         if name_problem:
             result.diagnostics.append(name_problem)
         data = load_one(file.path, file.rel, "entry")
-        if keep is not None and os.path.realpath(file.path) not in keep:
-            del result.diagnostics[before:]
         if data is not None and name_problem is None:
             entries.append(Entry.from_data(file.name[: -len(".yaml")], file.rel, file.folder, data))
 

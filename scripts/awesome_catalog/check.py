@@ -30,14 +30,13 @@ class CheckResult:
     appearances: int
 
 
-def load_and_check(project: Project, only: Sequence[Path] | None = None,
-                   cache: FileCache | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
+def load_and_check(project: Project, cache: FileCache | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
     """Load the catalog and apply the rules across files: the catalog (None when it has
     errors) and every diagnostic of the catalog, not yet of the README."""
     from awesome_catalog.catalog import load_catalog
     from awesome_catalog.rules import check_rules
 
-    loaded = load_catalog(project, only=only, cache=cache)
+    loaded = load_catalog(project, cache=cache)
     diagnostics = list(loaded.diagnostics)
     if loaded.catalog is not None:
         complete = not any(d.severity is Severity.ERROR for d in diagnostics)
@@ -59,9 +58,9 @@ def open_cache(project: Project, enabled: bool = True) -> FileCache:
     return FileCache(project.root, digest.hexdigest(), enabled)
 
 
-def _inputs_key(project: Project, paths: Sequence[Path] | None) -> str:
+def _inputs_key(project: Project) -> str:
     """A digest of every input's stat: equal keys mean nothing was touched."""
-    digest = hashlib.sha256(repr(sorted(str(p) for p in paths or ())).encode())
+    digest = hashlib.sha256()
     files = [str(project.taxonomy_file), str(project.vocabulary_file), str(project.readme)]
     for path in files + [f.path for f in project.entry_listing()]:
         try:
@@ -71,27 +70,48 @@ def _inputs_key(project: Project, paths: Sequence[Path] | None) -> str:
     return digest.hexdigest()
 
 
+def record(project: Project, result: CheckResult) -> None:
+    """Keep ``result`` as the check of the inputs as they are now, so that a check of
+    the same inputs is answered at once (``generate`` records what it has verified)."""
+    cache = open_cache(project)
+    cache.store_run(_inputs_key(project), ([astuple(d) for d in result.diagnostics], result.diff, result.entries,
+                                           result.appearances))
+    cache.save()
+
+
+def limit(result: CheckResult, project: Project, paths: Sequence[Path] | None) -> CheckResult:
+    """The result as seen with PATHs: problems found in an entry file while reading or
+    validating it are kept only for the files named; the rest concern the whole catalog."""
+    if not paths:
+        return result
+    named = {project.rel(p.resolve()) for p in paths}
+    listed = {f.rel for f in project.entry_listing()}
+    kept = [d for d in result.diagnostics
+            if d.path in named or d.path not in listed or not d.code.startswith(("E1", "E2"))]
+    return CheckResult(kept, result.diff, result.entries, result.appearances)
+
+
 def run_check(project: Project, paths: Sequence[Path] | None = None, *, use_cache: bool = False) -> CheckResult:
     """Load, validate and cross-check the catalog, then check the README against it."""
     cache = open_cache(project, use_cache)
-    key = _inputs_key(project, paths) if use_cache else ""
+    key = _inputs_key(project) if use_cache else ""
     stored = cache.run_result(key) if use_cache else None
     if stored is not None:
         diagnostics, diff, entries, appearances = stored
-        return CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances)
+        return limit(CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances), project, paths)
 
     from awesome_catalog import readme, render
 
-    only = [p if p.is_absolute() else Path.cwd() / p for p in paths] if paths else None
-    catalog, diagnostics = load_and_check(project, only, cache if use_cache else None)
+    catalog, diagnostics = load_and_check(project, cache if use_cache else None)
     readme_problems, diff = readme.check_readme(project, render.Listing.of(catalog) if catalog else None)
     diagnostics += readme_problems
     entries = len(catalog.entries) if catalog else 0
     appearances = sum(len(e.appearances) for e in catalog.entries) if catalog else 0
+    result = CheckResult(diagnostics, diff, entries, appearances)
     if use_cache:
         cache.store_run(key, ([astuple(d) for d in diagnostics], diff, entries, appearances))
         cache.save()
-    return CheckResult(diagnostics, diff, entries, appearances)
+    return limit(result, project, paths)
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
