@@ -43,6 +43,7 @@ FLOOR = "floor (parse with libyaml)"
 COLD = "check, cold"
 WARM = "check, nothing changed"
 TOUCHED = "check, one file changed"
+STALE = "check, one file changed, README not regenerated"
 GENERATE = "generate (README up to date)"
 GENERATE_CHECK = "generate --check"
 JSONSCHEMA = "check-jsonschema"
@@ -171,16 +172,22 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path, env: dict[str, s
     entries = sorted(p.relative_to(root).as_posix() for p in root.glob("catalog/*/*.yaml"))
     check = [[*TOOL, "check"]]
     changed = root / entries[len(entries) // 2]
+    forgotten = root / entries[len(entries) // 3]
 
     def change_one(i: int) -> None:
         changed.write_text(synth.revise_summary(changed.read_text(encoding="utf-8"), i + 1), encoding="utf-8")
         run_once([[*TOOL, "generate"]], root, env)  # as a contributor does before committing
 
+    def change_one_forget_generate(i: int) -> None:
+        forgotten.write_text(synth.revise_summary(forgotten.read_text(encoding="utf-8"), i + 1), encoding="utf-8")
+
     cases = [
         Case(FLOOR, [[sys.executable, str(HERE / "floor.py")]]),
         Case(COLD, check, before=lambda _: clear_cache()),
         Case(WARM, check),  # the cold run just before left the cache holding this very state
-        Case(TOUCHED, check, before=change_one),
+        # the contributor forgot `generate`: check does the whole work and reports the stale README (exit 1)
+        Case(STALE, check, before=change_one_forget_generate, allow_failure=True),
+        Case(TOUCHED, check, before=change_one),  # after `generate`, which leaves what it verified
         Case(GENERATE, [[*TOOL, "generate"]]),
         Case(GENERATE_CHECK, [[*TOOL, "generate", "--check"]]),
     ]
