@@ -154,3 +154,17 @@ def test_every_anchor_of_the_root_readme_resolves() -> None:
     anchors = [n["attrs"]["url"] for n in nodes if n["type"] == "link" and n["attrs"]["url"].startswith("#")]
     assert len(anchors) > len(slugs) > 10
     assert [a for a in anchors if a[1:] not in slugs] == []
+
+
+@pytest.mark.parametrize(("changed", "header"), [
+    (0, "@@ -1,4 +1,4 @@"),
+    (500, "@@ -498,7 +498,7 @@"),
+    (999, "@@ -997,4 +997,4 @@"),
+])
+def test_the_diff_of_a_long_readme_numbers_its_lines_in_the_whole_file(changed: int, header: str) -> None:
+    old = [f"| row {i} |\n" for i in range(1000)]
+    new = list(old)
+    new[changed] = "| edited |\n"
+    diff = readme.unified_diff("".join(old), "".join(new)).splitlines()
+    assert diff[:3] == ["--- a/README.md", "+++ b/README.md", header]
+    assert f"-| row {changed} |" in diff and "+| edited |" in diff and len(diff) <= 11

@@ -103,10 +103,12 @@ def run_check(project: Project, paths: Sequence[Path] | None = None, *, use_cach
     from awesome_catalog import readme, render
 
     catalog, diagnostics = load_and_check(project, cache if use_cache else None)
-    readme_problems, diff = readme.check_readme(project, render.Listing.of(catalog) if catalog else None)
-    diagnostics += readme_problems
     entries = len(catalog.entries) if catalog else 0
     appearances = sum(len(e.appearances) for e in catalog.entries) if catalog else 0
+    listing = render.Listing.of(catalog) if catalog else None
+    del catalog  # the README check needs only the listing, and a diff of a large README needs room
+    readme_problems, diff = readme.check_readme(project, listing)
+    diagnostics += readme_problems
     result = CheckResult(diagnostics, diff, entries, appearances)
     if use_cache:
         cache.store_run(key, ([astuple(d) for d in diagnostics], diff, entries, appearances))

@@ -195,10 +195,63 @@ def render_readme(text: str, listing: render.Listing, path: str = "README.md",
     return splice(text, {r.name: render.RENDERERS[r.name](listing, targets) for r in regions}, path, regions)
 
 
-def unified_diff(old: str, new: str) -> str:
-    """What ``generate`` would change, as a unified diff of ``a/README.md`` and ``b/README.md``."""
-    diff = difflib.unified_diff(split_lines(old), split_lines(new), "a/README.md", "b/README.md")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
+_HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
+
+
+def _common_head(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share at their start (compared in blocks)."""
+    at, block, most = 0, 1 << 16, min(len(a), len(b))
+    while at + block <= most and a[at:at + block] == b[at:at + block]:
+        at += block
+    while at < most and a[at] == b[at]:
+        at += 1
+    return at
+
+
+def _common_tail(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share at their end (compared in blocks)."""
+    at, block, most = 0, 1 << 16, min(len(a), len(b))
+    while at + block <= most and a[len(a) - at - block:len(a) - at] == b[len(b) - at - block:len(b) - at]:
+        at += block
+    while at < most and a[len(a) - 1 - at] == b[len(b) - 1 - at]:
+        at += 1
+    return at
+
+
+def unified_diff(old: str, new: str, context: int = 3) -> str:
+    """What ``generate`` would change, as a unified diff of ``a/README.md`` and ``b/README.md``.
+
+    Only the stretch between the first and the last difference, with ``context`` lines
+    around it, is split into lines and compared (a README of ten thousand works is a
+    hundred thousand lines, of which a change touches a few); hunk headers still give
+    line numbers in the whole files."""
+    head = _common_head(old, new)
+    tail = min(_common_tail(old, new), len(old) - head, len(new) - head)
+    start = head
+    for _ in range(context + 1):  # back to the start of the line, then ``context`` lines more
+        start = old.rfind("\n", 0, max(start - 1, 0)) + 1 if start > 0 else 0
+    old_end, new_end = len(old) - tail, len(new) - tail
+    for _ in range(context + 1):  # on to the end of the line, then ``context`` lines more
+        found = old.find("\n", old_end)
+        if found < 0:
+            old_end, new_end = len(old), len(new)
+            break
+        new_end += found + 1 - old_end
+        old_end = found + 1
+    skip = old.count("\n", 0, start)
+    diff = difflib.unified_diff(split_lines(old[start:old_end]), split_lines(new[start:new_end]),
+                                "a/README.md", "b/README.md", n=context)
+
+    def shifted(line: str) -> str:
+        match = _HUNK.match(line)
+        if match is None or not skip:
+            return line
+        old_start, old_len, new_start, new_len = match.groups()
+        return (f"@@ -{int(old_start) + skip}{old_len or ''} +{int(new_start) + skip}{new_len or ''} @@"
+                + line[match.end():])
+
+    return "".join(shifted(line) if line.endswith("\n") else shifted(line) + "\n\\ No newline at end of file\n"
+                   for line in diff)
 
 
 def read(project: Project) -> tuple[str | None, list[Diagnostic]]:
