@@ -85,6 +85,12 @@ class Entry:
             ),
         )
 
+    @property
+    def order(self) -> tuple[bool, int, str, str]:
+        """Where the entry's rows stand in a section: by year (entries without one, such
+        as some tools, last), then title ignoring case, then id."""
+        return (self.year is None, self.year or 0, self.title.casefold(), self.id)
+
     def urls(self) -> Iterator[tuple[str, str]]:
         """Every URL of the entry as (field, url): ``url`` first, then ``links.<key>``."""
         yield "url", self.url
@@ -208,20 +214,3 @@ class Catalog:
     taxonomy: Taxonomy
     vocabulary: Vocabulary
     entries: tuple[Entry, ...]
-
-    def in_section(self, section_id: str) -> list[tuple[Entry, Appearance]]:
-        """The rows of a section in the documented order: year, then title, then id.
-
-        Entries without a year (tools may have none) come last.
-        """
-        return list(self._rows.get(section_id, ()))
-
-    @cached_property
-    def _rows(self) -> dict[str, list[tuple[Entry, Appearance]]]:
-        rows: dict[str, list[tuple[Entry, Appearance]]] = {}
-        for entry in self.entries:
-            for appearance in entry.appearances:
-                rows.setdefault(appearance.section, []).append((entry, appearance))
-        for found in rows.values():
-            found.sort(key=lambda r: (r[0].year is None, r[0].year or 0, r[0].title.casefold(), r[0].id))
-        return rows

@@ -7,7 +7,7 @@ Pure functions of the catalog (and, for links, of the anchors the headings get):
 - ``sections``: a line of figures and one of works per year, then per section its heading (level following the
   nesting), description, a link back to the contents and a table of its rows.
 
-Rows come in ``Catalog.in_section`` order (year, then title, then id), so adding an
+Rows come in ``Entry.order`` (year, then title, then id), so adding an
 entry inserts rows and moves no other. Every text taken from the catalog goes through
 ``escape``, so no title or summary can break a table, open a link or inject HTML.
 """
@@ -152,7 +152,7 @@ class EntryPart:
 def entry_part(taxonomy: Taxonomy, vocabulary: Vocabulary, entry: Entry) -> EntryPart:
     """The rows of one entry, one per appearance in a section that has a table."""
     by_id = taxonomy.by_id()
-    key: RowKey = (entry.year is None, entry.year or 0, entry.title.casefold(), entry.id)
+    key: RowKey = entry.order
     first = work_cell(entry)
     rows = tuple(
         Row(a.section, key, entry.kind == "tool",
