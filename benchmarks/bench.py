@@ -407,7 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="awesome-catalog-bench-"))
     cache = workdir / "cache"
-    from awesome_catalog import cache as cache_module
+    from awesome_catalog.load import cache as cache_module
 
     env = {**os.environ, cache_module.CACHE_ENV: str(cache), "XDG_CACHE_HOME": str(cache)}
 

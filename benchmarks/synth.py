@@ -205,12 +205,12 @@ def write_list(dest: Path, n: int, seed: int, source: Path) -> int:
 def readme_skeleton(n: int) -> str:
     """A README with every generated region's markers and nothing between them.
 
-    The region names (``render.REGIONS``) and the marker format (``readme.marker``) are
+    The region names (``render.REGIONS``) and the marker format (``regions.marker``) are
     the tool's own, read at run time, so the benchmark follows the tool.
     """
-    from awesome_catalog import readme, render
+    from awesome_catalog.readme import regions, render
 
-    markers = "\n\n".join(f"{readme.marker('begin', name)}\n{readme.marker('end', name)}" for name in render.REGIONS)
+    markers = "\n\n".join(f"{regions.marker('begin', name)}\n{regions.marker('end', name)}" for name in render.REGIONS)
     return f"# Synthetic list\n\nA synthetic list of {n:,} works, written by benchmarks/synth.py.\n\n{markers}\n"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from awesome_catalog.project import Project
+from awesome_catalog.core.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

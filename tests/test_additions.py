@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from awesome_catalog.catalog import load_catalog
-from awesome_catalog.identity import url_key
-from awesome_catalog.model import Catalog, Entry
-from awesome_catalog.project import Project
+from awesome_catalog.core.identity import url_key
+from awesome_catalog.core.model import Catalog, Entry
+from awesome_catalog.core.project import Project
+from awesome_catalog.load.loader import load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 TSV = REPO.parent / "shared" / "additions" / "mi-additions.tsv"

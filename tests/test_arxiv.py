@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from awesome_catalog import cli
-from awesome_catalog.arxiv import parse_identifier
-from awesome_catalog.project import Project
-from awesome_catalog.scaffold import Refusal
+from awesome_catalog.core.diagnostics import Refusal
+from awesome_catalog.core.project import Project
+from awesome_catalog.net.arxiv import parse_identifier
 from net.local_server import Handler, LocalServer, offline, serve
 
 NET = Path(__file__).resolve().parent / "net"
@@ -90,7 +90,7 @@ def test_other_identifiers_are_refused(written: str) -> None:
 def test_add_creates_a_valid_entry(mini: Project, server: LocalServer, capsys: pytest.CaptureFixture[str]) -> None:
     (mini.catalog_dir / "papers" / "ioi-circuit.yaml").unlink()
     assert add(mini, server, "arxiv:2211.00593", "--section", "heads", "--techniques", "activation-patching") == 0
-    path = mini.catalog_dir / "papers" / "interpretability-wild-circuit-indirect-object-identification.yaml"
+    path = mini.catalog_dir / "papers" / "interpretability-in-the-wild.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     summary = data["sections"][0].pop("summary")
     assert data == {
@@ -106,13 +106,13 @@ def test_add_creates_a_valid_entry(mini: Project, server: LocalServer, capsys: p
     assert '"code": "E311"' in out and out.count('"code"') == 1
 
 
-def test_add_keeps_a_file_that_has_the_id_and_uses_a_longer_one(mini: Project, server: LocalServer) -> None:
+def test_add_keeps_a_file_that_has_the_id_and_numbers_the_new_one(mini: Project, server: LocalServer) -> None:
     (mini.catalog_dir / "papers" / "ioi-circuit.yaml").unlink()
-    taken = mini.catalog_dir / "papers" / "interpretability-wild-circuit-indirect-object-identification.yaml"
+    taken = mini.catalog_dir / "papers" / "interpretability-in-the-wild.yaml"
     taken.write_text("# a draft of another work\n", encoding="utf-8")
     assert add(mini, server, "2211.00593", "--section", "universality") == 0
     assert taken.read_text(encoding="utf-8") == "# a draft of another work\n"
-    longer = taken.with_name(f"{taken.stem}-2211-00593.yaml")
+    longer = taken.with_name(f"{taken.stem}-2.yaml")
     assert yaml.safe_load(longer.read_text(encoding="utf-8"))["arxiv"] == "2211.00593"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from awesome_catalog.project import Project
+from awesome_catalog.core.project import Project
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import bench

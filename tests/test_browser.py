@@ -24,8 +24,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from awesome_catalog.cli import main
-from awesome_catalog.model import Catalog, Entry
-from awesome_catalog.project import Project
+from awesome_catalog.core.model import Catalog, Entry
+from awesome_catalog.core.project import Project
 from conftest import REPO
 from test_export import catalog_of, hostile_project
 

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 import yaml
 
-from awesome_catalog.check import run_check
 from awesome_catalog.cli import main
-from awesome_catalog.project import Project
+from awesome_catalog.core.project import Project
+from awesome_catalog.load.pipeline import run_check
 from conftest import make_project
 
 CASES = Path(__file__).resolve().parent / "cases"
@@ -134,7 +134,7 @@ def test_case_through_core(case: tuple[dict[str, Any], Project]) -> None:
 
 
 def test_every_code_has_a_case() -> None:
-    from awesome_catalog.diagnostics import CODES
+    from awesome_catalog.core.diagnostics import CODES
 
     covered = set()
     for name in _cases():

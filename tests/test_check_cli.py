@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from awesome_catalog import report
 from awesome_catalog.cli import main
-from awesome_catalog.project import Project
+from awesome_catalog.core.project import Project
+from awesome_catalog.formats import report
 
 BROKEN_TERM = """title: A Work With a Misspelt Term
 url: https://example.org/misspelt
@@ -179,12 +179,12 @@ def test_a_check_right_after_generate_reuses_what_generate_verified(mini: Projec
         BROKEN_TERM.replace("logit-lense", "logit-lens").replace("misspelt", "counting"), encoding="utf-8")
     assert main([*root, "generate"]) == 0
     capsys.readouterr()
-    import awesome_catalog.catalog
+    import awesome_catalog.load.loader
 
     def no_loading(*_: object, **__: object) -> None:
         raise AssertionError("the catalog was loaded again")
 
-    monkeypatch.setattr(awesome_catalog.catalog, "load_catalog", no_loading)
+    monkeypatch.setattr(awesome_catalog.load.loader, "load_catalog", no_loading)
     assert main([*root, "check", "--format", "json"]) == 0
     reused = json.loads(capsys.readouterr().out)
     monkeypatch.undo()

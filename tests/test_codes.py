@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from awesome_catalog.diagnostics import CODES, Diagnostic, Severity
+from awesome_catalog.core.diagnostics import CODES, Diagnostic, Severity
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "codes.md"
 

@@ -27,11 +27,11 @@ from pylatexenc.latex2text import (  # type: ignore[import-untyped]
     get_default_latex_context_db,
 )
 
-from awesome_catalog import bibtex
-from awesome_catalog.catalog import load_catalog
 from awesome_catalog.cli import main
-from awesome_catalog.model import Appearance, Catalog, Entry
-from awesome_catalog.project import Project
+from awesome_catalog.core.model import Appearance, Catalog, Entry
+from awesome_catalog.core.project import Project
+from awesome_catalog.formats import bibtex
+from awesome_catalog.load.loader import load_catalog
 from conftest import REPO, make_project
 
 EXPORT_FIXTURES = Path(__file__).resolve().parent / "export"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from awesome_catalog import readme
-from awesome_catalog.check import run_check
 from awesome_catalog.cli import main
-from awesome_catalog.project import Project
+from awesome_catalog.core.project import Project
+from awesome_catalog.load.pipeline import run_check
+from awesome_catalog.readme import regions
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "mini-README.md"
 EMPTY = {"taxonomy": "", "toc": "", "sections": ""}
@@ -25,7 +25,7 @@ def generate(project: Project, *args: str) -> int:
 
 def emptied(text: str) -> str:
     """``text`` with every generated region emptied, hand-written text untouched."""
-    return readme.splice(text, EMPTY)
+    return regions.splice(text, EMPTY)
 
 
 def test_golden_readme(mini: Project, capsys: pytest.CaptureFixture[str]) -> None:
@@ -64,7 +64,7 @@ def test_crlf_readme_stays_crlf(mini: Project) -> None:
     assert result.count(b"\n") == result.count(b"\r\n")
 
 
-BEGIN, END = readme.marker("begin", "toc"), readme.marker("end", "toc")
+BEGIN, END = regions.marker("begin", "toc"), regions.marker("end", "toc")
 BROKEN: dict[str, tuple[Callable[[str], str], str, str]] = {
     "missing": (lambda t: t.replace(END + "\n", ""), BEGIN, "E403"),
     "repeated": (lambda t: t + BEGIN + "\n", BEGIN, "E404"),  # reported at the second one

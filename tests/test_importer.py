@@ -16,12 +16,14 @@ from typing import Any
 import pytest
 import yaml
 
-from awesome_catalog import readme, render
-from awesome_catalog.catalog import load_catalog
 from awesome_catalog.cli import main
-from awesome_catalog.importer import ImportResult, entry_yaml, import_markdown, make_id, split_title
-from awesome_catalog.model import Catalog, Entry
-from awesome_catalog.project import Project
+from awesome_catalog.core.identity import entry_id
+from awesome_catalog.core.model import Catalog, Entry
+from awesome_catalog.core.project import Project
+from awesome_catalog.formats.entry_yaml import entry_text
+from awesome_catalog.load.loader import load_catalog
+from awesome_catalog.markdown.importer import ImportResult, import_markdown, split_title
+from awesome_catalog.readme import regions, render
 from conftest import make_project
 
 CASES = Path(__file__).resolve().parent / "importer"
@@ -50,7 +52,7 @@ def test_case(name: str, mini: Project) -> None:
     expected = yaml.safe_load((CASES / f"{name}.yaml").read_text(encoding="utf-8"))
     result = _import(mini, (CASES / f"{name}.md").read_text(encoding="utf-8"))
 
-    assert {e.path: _as_data(entry_yaml(e)) for e in result.entries} == expected["entries"]
+    assert {e.path: _as_data(entry_text(e)) for e in result.entries} == expected["entries"]
     assert [[p.line, p.kind] for p in result.problems] == expected["problems"]
     assert [[p.line, p.kind] for p in result.notes] == expected["notes"]
     assert {m.entry: list(m.lines) for m in result.merges} == expected["merges"]
@@ -75,7 +77,7 @@ def test_case(name: str, mini: Project) -> None:
     ("🙂", set(), "entry"),
 ])
 def test_ids_are_short_and_unique(title: str, taken: set[str], expected: str) -> None:
-    assert make_id(title, taken) == expected
+    assert entry_id(title, taken) == expected
     assert expected in taken
 
 
@@ -103,7 +105,7 @@ def test_written_files_are_valid_entries(mini: Project) -> None:
     assert written <= {e.path for e in _catalog(mini).entries}
     text = (mini.root / "catalog/papers/towards-automated-circuit-discovery.yaml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schema/entry.schema.json\n")
-    assert "arxiv: '2304.14997'\n" in text  # quoted: never read back as a number
+    assert 'arxiv: "2304.14997"\n' in text  # quoted: never read back as a number
 
 
 def test_generated_readme_round_trip(tmp_path: Path) -> None:
@@ -112,7 +114,7 @@ def test_generated_readme_round_trip(tmp_path: Path) -> None:
     project = make_project(tmp_path / "list")
     shutil.copytree(CASES / "roundtrip", project.root, dirs_exist_ok=True)
     catalog = _catalog(project)
-    text = readme.render_readme(project.readme.read_text(encoding="utf-8"), render.Listing.of(catalog))
+    text = regions.render_readme(project.readme.read_text(encoding="utf-8"), render.Listing.of(catalog))
     result = import_markdown(text, catalog.vocabulary, catalog.taxonomy)
 
     assert (result.problems, result.notes) == ((), ())

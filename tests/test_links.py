@@ -18,9 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from awesome_catalog import cli
-from awesome_catalog.http_check import Options, Outcome, check_urls, retry_after
-from awesome_catalog.links import progress_printer
-from awesome_catalog.project import Project
+from awesome_catalog.commands.links import progress_printer
+from awesome_catalog.core.project import Project
+from awesome_catalog.net.http import Options, Outcome, check_urls, retry_after
 from net.local_server import Handler, LocalServer, offline, serve
 
 FAST = Options(timeout=0.5, concurrency=4, per_host=2, delay=0.0, retries=1, deadline=20.0, backoff=0.05)

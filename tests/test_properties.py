@@ -20,11 +20,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awesome_catalog.catalog import load_catalog
 from awesome_catalog.cli import main
-from awesome_catalog.importer import import_markdown
-from awesome_catalog.model import Entry
-from awesome_catalog.project import Project
+from awesome_catalog.core.model import Entry
+from awesome_catalog.core.project import Project
+from awesome_catalog.load.loader import load_catalog
+from awesome_catalog.markdown.importer import import_markdown
 from conftest import make_project
 
 VOCABULARY = {

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from awesome_catalog import readme, render
-from awesome_catalog.catalog import load_catalog
-from awesome_catalog.project import Project
-from awesome_catalog.slug import Slugger, parse, plain_text, walk
+from awesome_catalog.core.project import Project
+from awesome_catalog.load.loader import load_catalog
+from awesome_catalog.markdown.slug import Slugger, parse, plain_text, walk
+from awesome_catalog.readme import regions as readme
+from awesome_catalog.readme import render
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from awesome_catalog import render
-from awesome_catalog.catalog import load_catalog
-from awesome_catalog.model import Appearance, Catalog, Entry, Section, Taxonomy, Term, TermRef, Vocabulary
-from awesome_catalog.project import Project
-from awesome_catalog.slug import parse, plain_text, walk
+from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Taxonomy, Term, TermRef, Vocabulary
+from awesome_catalog.core.project import Project
+from awesome_catalog.load.loader import load_catalog
+from awesome_catalog.markdown.slug import parse, plain_text, walk
+from awesome_catalog.readme import render
 
 SECTION = Section("heads", "Attention Heads", 0, ("techniques", "evaluation", "summary"))
 VOCABULARY = Vocabulary(

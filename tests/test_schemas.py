@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from awesome_catalog.check import run_check
-from awesome_catalog.project import SCHEMA_NAMES, Project
+from awesome_catalog.core.project import SCHEMA_NAMES, Project
+from awesome_catalog.load.pipeline import run_check
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = Project(REPO)

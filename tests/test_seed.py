@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from awesome_catalog.catalog import load_catalog
-from awesome_catalog.identity import title_key, url_key
-from awesome_catalog.importer import Findings, ImportResult, TermReader, format_report, import_markdown
-from awesome_catalog.markdown_rows import read_rows
-from awesome_catalog.model import Catalog, Entry, TermRef
-from awesome_catalog.project import Project
+from awesome_catalog.commands.import_ import format_report
+from awesome_catalog.core.identity import title_key, url_key
+from awesome_catalog.core.model import Catalog, Entry, TermRef
+from awesome_catalog.core.project import Project
+from awesome_catalog.load.loader import load_catalog
+from awesome_catalog.markdown.importer import Findings, ImportResult, TermReader, import_markdown
+from awesome_catalog.markdown.rows import read_rows
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "awesome-mi-lm-papers.README.md"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from awesome_catalog.cli import main
-from awesome_catalog.project import Project
+from awesome_catalog.core.project import Project
 from conftest import make_project
 from test_export import BROKEN_CASES, EXPORT_FIXTURES, catalog_of, hostile_project, overlay_project
 

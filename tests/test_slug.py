@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from awesome_catalog.slug import Slugger, heading_texts, inline_text, slugify
+from awesome_catalog.markdown.slug import Slugger, heading_texts, inline_text, slugify
 
 
 @pytest.mark.parametrize(

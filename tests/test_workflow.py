@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from awesome_catalog.model import Taxonomy
+from awesome_catalog.core.model import Taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
 GITHUB = REPO / ".github"

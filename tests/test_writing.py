@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from awesome_catalog import writing
 from awesome_catalog.cli import main
-from awesome_catalog.project import Project
+from awesome_catalog.core import writing
+from awesome_catalog.core.project import Project
 
 NEW_ENTRY = """title: A New Work for the Write Test
 url: https://example.org/new-work

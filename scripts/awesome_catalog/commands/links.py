@@ -1,6 +1,6 @@
 """``awesome-catalog links``: check that every URL of the catalog still works.
 
-Collects each entry's ``url`` and ``links``, checks them with ``http_check`` and reports
+Collects each entry's ``url`` and ``links``, checks them with ``net.http`` and reports
 through the usual reporters at the line of each URL: E501 for a dead link (the only
 problem that fails the run), W501 for a permanent redirect (with the new address), and
 W502 for a link that could not be checked (busy server, server error, deadline).
@@ -15,33 +15,50 @@ asked again. Progress goes to standard error on a terminal only.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from collections.abc import Mapping
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from awesome_catalog import report, writing
-from awesome_catalog.catalog import load_catalog
-from awesome_catalog.diagnostics import EXIT_PROBLEMS, EXIT_USAGE, Diagnostic, exit_code
-from awesome_catalog.http_check import Options, Outcome, Progress, Result, check_urls, host_of
-from awesome_catalog.project import Project
-from awesome_catalog.rules import TextSource
-from awesome_catalog.yamlload import locate
+from awesome_catalog.core.diagnostics import EXIT_PROBLEMS, EXIT_USAGE
+from awesome_catalog.core.project import Project
+from awesome_catalog.formats.report import REPORTERS
 
-CACHE_VERSION = 1
-CACHED = frozenset({Outcome.OK, Outcome.MOVED, Outcome.UNVERIFIED})
-"""Outcomes worth keeping: a problem is always checked again."""
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from awesome_catalog.core.diagnostics import Diagnostic
+    from awesome_catalog.load.rules import TextSource
+    from awesome_catalog.net.http import Options, Progress, Result
 
 Places = dict[str, list[tuple[str, tuple[str, ...]]]]
 """url -> every (file, path of the value in the file) where it is written."""
 
 
+NAME = "links"
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """The ``links`` sub-command's options."""
+    parser = commands.add_parser(NAME, help="check that every URL of the catalog still works")
+    parser.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight overall (default 8)")
+    parser.add_argument("--per-host", type=int, default=2, help="requests in flight per host (default 2)")
+    parser.add_argument("--delay", type=float, default=0.5,
+                        help="seconds between requests to one host (default 0.5)")
+    parser.add_argument("--retries", type=int, default=2, help="retries after a timeout, 429 or 503 (default 2)")
+    parser.add_argument("--deadline", type=float, default=600.0, help="seconds for the whole run (default 600)")
+    parser.add_argument("--cache", type=Path, help="JSON file of earlier results, reused while fresh")
+    parser.add_argument("--max-age", type=float, default=7 * 86400.0, help="seconds a cached result stays fresh")
+    parser.add_argument("--format", choices=tuple(REPORTERS), default="text")
+    return parser
+
+
 def collect(project: Project) -> tuple[Places, TextSource] | None:
     """Every URL of the catalog with where it is written, and the files' texts;
     None when the catalog cannot be loaded."""
+    from awesome_catalog.load.loader import load_catalog
+
     loaded = load_catalog(project)
     if loaded.catalog is None:
         return None
@@ -52,56 +69,12 @@ def collect(project: Project) -> tuple[Places, TextSource] | None:
     return places, loaded.texts
 
 
-def load_cache(path: Path, now: float, max_age: float) -> dict[str, tuple[Result, float]]:
-    """The fresh, reusable results of an earlier run with their times; a missing or
-    unreadable cache is empty (it is only an optimisation)."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        rows = doc["results"] if doc.get("version") == CACHE_VERSION else {}
-        fresh: dict[str, tuple[Result, float]] = {}
-        for url, row in rows.items():
-            checked_at = float(row["checked_at"])
-            outcome = Outcome(row["outcome"])
-            if outcome in CACHED and 0 <= now - checked_at <= max_age:
-                result = Result(url, outcome, str(row["detail"]), row.get("status"), row.get("final_url"),
-                                row.get("moved_to"))
-                fresh[url] = (result, checked_at)
-        return fresh
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
-        print(f"awesome-catalog links: ignoring the unreadable cache {path}: {err}", file=sys.stderr)
-        return {}
-
-
-def save_cache(path: Path, results: Mapping[str, tuple[Result, float]]) -> None:
-    """Write the reusable results atomically, sorted, one run's URLs only."""
-    rows: dict[str, Any] = {}
-    for url, (result, checked_at) in sorted(results.items()):
-        if result.outcome in CACHED:
-            row = {k: v for k, v in asdict(result).items() if k != "url"}
-            rows[url] = {**row, "outcome": result.outcome.value, "checked_at": int(checked_at)}
-    text = json.dumps({"version": CACHE_VERSION, "results": rows}, indent=1, sort_keys=True, ensure_ascii=False)
-    writing.replace(path, (text + "\n").encode("utf-8"))
-
-
-def diagnose(result: Result, field: str) -> tuple[str, str, str | None] | None:
-    """(code, message, hint) for a result that deserves one."""
-    if result.outcome is Outcome.DEAD:
-        host = host_of(result.final_url or result.url)
-        hint = (f"if {host} refuses scripts, add it to ALLOWLIST in awesome_catalog/http_check.py"
-                if result.status in (401, 403) else "fix or remove the link; an archived copy may help")
-        via = f" (redirected to {result.final_url})" if result.final_url else ""
-        return "E501", f"{field} {result.url} is dead: {result.detail}{via}", hint
-    if result.outcome is Outcome.MOVED:
-        return "W501", f"{field} {result.url} moved permanently to {result.moved_to}", f"use {result.moved_to}"
-    if result.outcome is Outcome.UNCHECKED:
-        return "W502", f"{field} {result.url} could not be checked: {result.detail}", "it is checked again next run"
-    return None
-
-
 def diagnostics(results: Mapping[str, Result], places: Places, texts: TextSource) -> list[Diagnostic]:
     """One diagnostic per place of each problem URL, at the URL's line."""
+    from awesome_catalog.core.diagnostics import Diagnostic
+    from awesome_catalog.load.yamlload import locate
+    from awesome_catalog.net.results import diagnose
+
     found: list[Diagnostic] = []
     for url, result in results.items():
         for path, parts in places.get(url, ()):
@@ -136,12 +109,19 @@ def options_from(args: argparse.Namespace) -> Options:
     for name in ("delay", "retries", "max_age"):
         if getattr(args, name) < 0:
             raise ValueError(f"--{name.replace('_', '-')} must not be negative")
+    from awesome_catalog.net.http import Options
+
     return Options(timeout=args.timeout, concurrency=args.concurrency, per_host=args.per_host, delay=args.delay,
                    retries=args.retries, deadline=args.deadline)
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
     """``awesome-catalog links``."""
+    from awesome_catalog.core.diagnostics import exit_code
+    from awesome_catalog.formats import report
+    from awesome_catalog.net.http import check_urls
+    from awesome_catalog.net.results import load_cache, save_cache
+
     try:
         options = options_from(args)
     except ValueError as err:

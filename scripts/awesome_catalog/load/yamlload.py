@@ -24,7 +24,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from awesome_catalog.diagnostics import Diagnostic
+from awesome_catalog.core.diagnostics import Diagnostic
 
 try:
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]

@@ -11,10 +11,10 @@ import difflib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
-from awesome_catalog.diagnostics import Diagnostic
-from awesome_catalog.identity import arxiv_id, title_key, url_key
-from awesome_catalog.model import TERM_KINDS, Catalog, Entry, Section, Vocabulary
-from awesome_catalog.yamlload import locate
+from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.core.identity import arxiv_id, title_key, url_key
+from awesome_catalog.core.model import TERM_KINDS, Catalog, Entry, Section
+from awesome_catalog.load.yamlload import locate
 
 PLACEHOLDER = "TODO"
 """Summaries that start with this are placeholders left by ``awesome-catalog new``."""
@@ -107,16 +107,6 @@ def _vocabulary(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnost
                           f"did you mean `{close[0]}`?" if close else "name the file stem of an entry")
 
 
-def suggest_term(vocabulary: Vocabulary, kind: str, written: str) -> str | None:
-    """The id of the term closest to ``written``: by alias or label first, then by spelling."""
-    folded = written.casefold().replace("_", "-")
-    for term in vocabulary.terms(kind):
-        if folded in {term.id, term.label.casefold(), *(a.casefold() for a in term.aliases)}:
-            return term.id
-    close = difflib.get_close_matches(folded, [t.id for t in vocabulary.terms(kind)], n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
 def _appearances(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
     sections = catalog.taxonomy.by_id()
     leaf_ids = sorted(s.id for s in sections.values() if s.columns)
@@ -156,7 +146,7 @@ def _appearances(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
                 for j, ref in enumerate(refs or ()):
                     if ref.id in vocab.by_id(kind):
                         continue
-                    suggestion = suggest_term(vocab, kind, ref.id)
+                    suggestion = vocab.suggest(kind, ref.id)
                     if suggestion:
                         hint = f"did you mean `{suggestion}`?"
                     elif ref.id in vocab.by_id("evaluation" if kind == "techniques" else "techniques"):

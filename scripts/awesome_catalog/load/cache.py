@@ -19,8 +19,9 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
-from awesome_catalog import __version__, writing
-from awesome_catalog.diagnostics import Diagnostic
+from awesome_catalog import __version__
+from awesome_catalog.core import writing
+from awesome_catalog.core.diagnostics import Diagnostic
 
 CACHE_ENV = "AWESOME_CATALOG_CACHE_DIR"
 _FORMAT = 2

@@ -1,27 +1,15 @@
-"""``awesome-catalog new``: create a catalog entry to fill in; also the entry writer of ``add``.
+"""Drafts of new entries: the checks and the write shared by ``new`` and ``add``.
 
-``new "Title" --section ID --url URL [--year Y] [--tool]`` writes
-``catalog/papers/<id>.yaml`` (or ``catalog/tools/``) with the required keys, the
-section's columns as empty lists with a comment naming some valid terms, and a
-placeholder summary starting with ``rules.PLACEHOLDER``, which ``check`` reports (E311)
-until it is replaced. Decisions:
-
-- ``--section`` is required: a work that lands silently in the first section is easy
-  to miss in review. Without it, the leaf sections are listed.
-- ``--url`` is required: every entry needs its link, and a made-up placeholder link
-  would pass every check. An arXiv link becomes ``https://arxiv.org/abs/<id>`` and adds
-  the ``arxiv:`` key.
-- ``--year`` is optional and never guessed from the clock: without it the key is left
-  out and a note asks for it.
-
-It refuses, writing nothing, when the section is unknown or only groups others, the
-work is already in the catalog (same title, URL or arXiv id), or the file exists.
-The file is created atomically and exclusively, so it never replaces another file.
+A ``Draft`` is what a contributor asked for. ``write_entry`` refuses, writing nothing,
+when the section is unknown or only groups others, a term is unknown, the work is
+already in the catalog (same title, URL or arXiv id) or the file exists; otherwise it
+writes the entry through the one entry writer (``formats.entry_yaml``), atomically and
+exclusively, and prints the next steps. The summary is a placeholder starting with
+``rules.PLACEHOLDER``, which ``check`` reports (E311) until it is replaced.
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import sys
 from collections.abc import Mapping, Sequence
@@ -29,37 +17,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from awesome_catalog.core import writing
+from awesome_catalog.core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Refusal
+from awesome_catalog.core.identity import ID_PATTERN, arxiv_id, title_key, url_key
+from awesome_catalog.core.model import TERM_KINDS, Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
+from awesome_catalog.core.project import Project
+from awesome_catalog.formats import report
+from awesome_catalog.formats.entry_yaml import entry_text
+from awesome_catalog.load import validate, yamlload
+from awesome_catalog.load.loader import LoadedCatalog, load_catalog
+from awesome_catalog.load.rules import PLACEHOLDER
 
-from awesome_catalog import report, validate, writing, yamlload
-from awesome_catalog.catalog import ID_PATTERN, LoadedCatalog, load_catalog, suggest_id
-from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from awesome_catalog.identity import arxiv_id, title_key, url_key
-from awesome_catalog.model import TERM_KINDS, Catalog, Section, Taxonomy, Vocabulary
-from awesome_catalog.project import Project
-from awesome_catalog.rules import PLACEHOLDER, suggest_term
-
-MODELINE = "# yaml-language-server: $schema=../../schema/entry.schema.json"
 SUMMARY_PLACEHOLDER = (
     f"{PLACEHOLDER}: one or two sentences in your own words on what the work found or made, "
     "as seen from this section."
 )
-MAX_ID_LENGTH = 60
-MAX_ID_WORDS = 6
-"""Titles longer than this many words lose their stop-words in the id."""
-STOP_WORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "by", "can", "do", "does", "for", "from", "how", "in", "into", "is", "it",
-    "its", "of", "on", "or", "the", "their", "to", "via", "what", "when", "where", "which", "who", "why", "with",
-})
 _TERMS_SHOWN = 6
-
-
-class Refusal(Exception):
-    """Why a command writes nothing; ``code`` is the exit status."""
-
-    def __init__(self, message: str, code: int = EXIT_USAGE, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message, self.code, self.hint = message, code, hint
 
 
 @dataclass(frozen=True)
@@ -73,35 +46,6 @@ class Draft:
     arxiv: str | None = None
     authors: tuple[str, ...] = ()
     terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-def entry_id(title: str) -> str:
-    """A short id for a title: kebab-case, stop-words dropped from long titles, at most
-    ``MAX_ID_LENGTH`` characters cut at a word boundary, never empty."""
-    words = suggest_id(title).split("-")
-    if len(words) > MAX_ID_WORDS:
-        words = words[:1] + [w for w in words[1:] if w not in STOP_WORDS]
-    kept: list[str] = []
-    for word in words:
-        if kept and len("-".join([*kept, word])) > MAX_ID_LENGTH:
-            break
-        kept.append(word[:MAX_ID_LENGTH])
-    return "-".join(kept)
-
-
-def fold(text: str) -> str:
-    """One line of text: runs of white space become one space, control characters go."""
-    return " ".join("".join(c if c.isprintable() or c.isspace() else " " for c in text).split())
-
-
-def flow(value: str | Sequence[str]) -> str:
-    """A YAML scalar or flow list on one line, quoted only where YAML needs it (strings in double quotes)."""
-    def dump(style: str | None) -> str:
-        text = yaml.safe_dump(value, default_style=style, default_flow_style=True, allow_unicode=True, width=2**31)
-        return text.removesuffix("\n...\n").removesuffix("\n")
-
-    plain = dump(None)
-    return dump('"') if isinstance(value, str) and plain.startswith("'") else plain
 
 
 def leaf_section(taxonomy: Taxonomy, section_id: str | None) -> Section:
@@ -136,34 +80,32 @@ def check_terms(vocabulary: Vocabulary, section: Section,
         known = vocabulary.by_id(kind)
         for term in ids:
             if term not in known:
-                close = suggest_term(vocabulary, kind, term)
+                close = vocabulary.suggest(kind, term)
                 hint = f"did you mean `{close}`?" if close else f"choose from: {', '.join(known)}"
                 raise Refusal(f"{kind} term `{term}` is not in catalog/vocabulary.yaml", hint=hint)
         terms[kind] = tuple(dict.fromkeys(ids))
     return terms
 
 
-def render(draft: Draft, vocabulary: Vocabulary) -> str:
-    """The text of the new entry file."""
-    lines = [MODELINE, f"title: {flow(draft.title)}", f"url: {flow(draft.url)}"]
-    if draft.year is not None:
-        lines.append(f"year: {draft.year}")
-    if draft.arxiv:
-        lines.append(f'arxiv: "{draft.arxiv}"')
-    if draft.authors:
-        lines.append(f"authors: {flow(list(draft.authors))}")
-    lines += ["sections:", f"  - section: {draft.section.id}"]
+def draft_entry(draft: Draft, new_id: str, folder: str) -> Entry:
+    """The entry a draft becomes: the chosen terms (an empty list where none were
+    chosen) and a placeholder summary."""
+    terms = {kind: (tuple(TermRef(t) for t in draft.terms.get(kind, ())) if kind in draft.section.columns else None)
+             for kind in TERM_KINDS}
+    appearance = Appearance(draft.section.id, SUMMARY_PLACEHOLDER, terms["techniques"], terms["evaluation"])
+    return Entry(id=new_id, path=f"{folder}/{new_id}.yaml", kind=folder.removesuffix("s"), title=draft.title,
+                 url=draft.url, appearances=(appearance,), year=draft.year, arxiv=draft.arxiv, authors=draft.authors)
+
+
+def term_hints(vocabulary: Vocabulary, draft: Draft) -> dict[str, str]:
+    """For each term kind the contributor still has to choose, a comment naming some valid terms."""
+    hints = {}
     for kind in TERM_KINDS:
-        if kind not in draft.section.columns:
-            continue
-        chosen = draft.terms.get(kind)
-        if chosen is None:
+        if kind in draft.section.columns and kind not in draft.terms:
             ids = [t.id for t in vocabulary.terms(kind)]
             examples = ", ".join(ids[:_TERMS_SHOWN]) + (", ..." if len(ids) > _TERMS_SHOWN else "")
-            lines.append(f"    # {kind}: ids from catalog/vocabulary.yaml, e.g. {examples}")
-        lines.append(f"    {kind}: {flow(list(chosen or ()))}")
-    lines.append(f"    summary: {flow(SUMMARY_PLACEHOLDER)}")
-    return "\n".join(lines) + "\n"
+            hints[kind] = f"{kind}: ids from catalog/vocabulary.yaml, e.g. {examples}"
+    return hints
 
 
 def refuse_duplicate(catalog: Catalog, *, title: str | None = None, url: str | None = None,
@@ -255,37 +197,8 @@ def write_entry(project: Project, loaded: LoadedCatalog, draft: Draft, folder: s
     refuse_duplicate(loaded.catalog, title=draft.title, url=draft.url, arxiv=draft.arxiv or arxiv_id(draft.url))
     path = entry_path(project, folder, new_id)
     rel = project.rel(path)
-    text = render(draft, loaded.catalog.vocabulary)
+    text = entry_text(draft_entry(draft, new_id, folder), term_hints(loaded.catalog.vocabulary, draft))
     check_text(loaded, text, rel, {"title": draft.title, "url": draft.url, "authors": list(draft.authors) or None})
     create(path, text)
     sys.stdout.write(next_steps(rel, draft))
     return EXIT_OK
-
-
-def refuse(err: Refusal, command: str) -> int:
-    """Print a refusal on stderr and return its exit status."""
-    print(f"awesome-catalog {command}: {err.message}", file=sys.stderr)
-    if err.hint:
-        print(f"  hint: {err.hint}", file=sys.stderr)
-    return err.code
-
-
-def run(args: argparse.Namespace, project: Project) -> int:
-    """``awesome-catalog new``."""
-    try:
-        title = fold(args.title)
-        if not title:
-            raise Refusal("the title is empty")
-        if not args.url:
-            raise Refusal("give the work's link with --url URL",
-                          hint="for an arXiv paper, `awesome-catalog add arxiv:<id> --section ID` fills in everything")
-        loaded, catalog = load(project)
-        section = leaf_section(catalog.taxonomy, args.section)
-        url = args.url.strip()
-        ident = arxiv_id(url)
-        if ident:
-            url = f"https://arxiv.org/abs/{ident}"
-        draft = Draft(title=title, url=url, section=section, year=args.year, arxiv=ident)
-        return write_entry(project, loaded, draft, "tools" if args.tool else "papers", entry_id(title))
-    except Refusal as err:
-        return refuse(err, "new")

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from awesome_catalog import yamlload
-from awesome_catalog.cache import FileCache, stat_key
-from awesome_catalog.diagnostics import Diagnostic
-from awesome_catalog.model import Catalog, Entry, Taxonomy, Vocabulary
-from awesome_catalog.project import SCHEMA_NAMES, Project
+from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.core.identity import ID_PATTERN, suggest_id
+from awesome_catalog.core.model import Catalog, Entry, Taxonomy, Vocabulary
+from awesome_catalog.core.project import SCHEMA_NAMES, Project
+from awesome_catalog.load import yamlload
+from awesome_catalog.load.cache import FileCache, stat_key
 
 if TYPE_CHECKING:
-    from awesome_catalog.validate import Validator
-
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
+    from awesome_catalog.load.validate import Validator
 
 class SourceTexts:
     """The text of catalog files, read on first request (only files with problems need it)."""
@@ -56,14 +53,6 @@ class LoadedCatalog:
     texts: SourceTexts
     diagnostics: list[Diagnostic] = field(default_factory=list)
     schemas: dict[str, Any] = field(default_factory=dict)
-
-
-def suggest_id(name: str) -> str:
-    """A valid id close to ``name``: ASCII, lowercase, words joined by single hyphens."""
-    import unicodedata
-
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "entry"
 
 
 def load_schemas(project: Project) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -127,7 +116,7 @@ def check_name(rel: str, name: str) -> Diagnostic | None:
 def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCatalog:
     """Load the whole catalog. With ``cache``, files whose stat has not changed are not
     read again."""
-    from awesome_catalog import validate
+    from awesome_catalog.load import validate
 
     result = LoadedCatalog(None, SourceTexts(project))
     schemas, problems = load_schemas(project)
@@ -185,7 +174,7 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
 def _load_and_validate(path: str, rel: str, validator: Validator | None, texts: SourceTexts,
                        found: list[Diagnostic]) -> Any:
     """Read, parse and validate one file; its problems go to ``found``."""
-    from awesome_catalog import validate
+    from awesome_catalog.load import validate
 
     try:
         with open(path, "rb") as handle:

@@ -200,6 +200,17 @@ class Vocabulary:
     def _by_id(self) -> dict[str, dict[str, Term]]:
         return {kind: {t.id: t for t in self.terms(kind)} for kind in TERM_KINDS}
 
+    def suggest(self, kind: str, written: str) -> str | None:
+        """The id of the term closest to ``written``: by alias or label first, then by spelling."""
+        import difflib
+
+        folded = written.casefold().replace("_", "-")
+        for term in self.terms(kind):
+            if folded in {term.id, term.label.casefold(), *(a.casefold() for a in term.aliases)}:
+                return term.id
+        close = difflib.get_close_matches(folded, [t.id for t in self.terms(kind)], n=1, cutoff=0.6)
+        return close[0] if close else None
+
     def label(self, kind: str, ref: TermRef) -> str:
         """How a term reference is shown: the term's label, then the detail in parentheses."""
         term = self.by_id(kind).get(ref.id)

@@ -9,11 +9,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from awesome_catalog.diagnostics import Diagnostic, Severity, sort_key
-
-FORMATS = ("text", "github", "json")
+from awesome_catalog.core.diagnostics import Diagnostic, Refusal, Severity, plural, sort_key
 
 
 def use_color(stream: TextIO, choice: str = "auto") -> bool:
@@ -44,10 +42,10 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
     files = len({d.path for d in diagnostics})
     if not diagnostics:
         return "no problems found"
-    parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+    parts = [plural(errors, "error")] if errors else []
     if warnings:
-        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
-    return f"{', '.join(parts)} in {files} file{'s' * (files != 1)}"
+        parts.append(plural(warnings, "warning"))
+    return f"{', '.join(parts)} in {plural(files, 'file')}"
 
 
 def write_text(diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool = False,
@@ -72,7 +70,8 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def write_github(diagnostics: Sequence[Diagnostic], stream: TextIO, *, diff: str | None = None) -> None:
+def write_github(diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool = False,
+                 diff: str | None = None, footer: str | None = None) -> None:
     """GitHub workflow commands, so problems show on the pull request's diff."""
     for d in sorted(diagnostics, key=sort_key):
         level = "error" if d.severity is Severity.ERROR else "warning"
@@ -91,7 +90,8 @@ def write_github(diagnostics: Sequence[Diagnostic], stream: TextIO, *, diff: str
     stream.write(summary(diagnostics) + "\n")
 
 
-def write_json(diagnostics: Sequence[Diagnostic], stream: TextIO, *, diff: str | None = None) -> None:
+def write_json(diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool = False,
+               diff: str | None = None, footer: str | None = None) -> None:
     """A machine-readable document: ``{"version": 1, "diagnostics": [...], "diff": ...}``."""
     doc = {
         "version": 1,
@@ -114,12 +114,26 @@ def write_json(diagnostics: Sequence[Diagnostic], stream: TextIO, *, diff: str |
     stream.write("\n")
 
 
+class Reporter(Protocol):
+    """Writes diagnostics to a stream; ``color`` and ``footer`` are hints a format may ignore."""
+
+    def __call__(self, diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool = False,
+                 diff: str | None = None, footer: str | None = None) -> None: ...
+
+
+REPORTERS: dict[str, Reporter] = {"text": write_text, "github": write_github, "json": write_json}
+"""Every output format of diagnostics, by its name on the command line: the one registry of them."""
+
+
 def write(fmt: str, diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool = False,
           diff: str | None = None, footer: str | None = None) -> None:
-    """Write ``diagnostics`` in format ``fmt`` (one of FORMATS)."""
-    if fmt == "github":
-        write_github(diagnostics, stream, diff=diff)
-    elif fmt == "json":
-        write_json(diagnostics, stream, diff=diff)
-    else:
-        write_text(diagnostics, stream, color=color, diff=diff, footer=footer)
+    """Write ``diagnostics`` in format ``fmt`` (a key of ``REPORTERS``)."""
+    REPORTERS[fmt](diagnostics, stream, color=color, diff=diff, footer=footer)
+
+
+def write_refusal(err: Refusal, command: str, stream: TextIO) -> int:
+    """Say why ``command`` wrote nothing, with the hint; returns the refusal's exit status."""
+    stream.write(f"awesome-catalog {command}: {err.message}\n")
+    if err.hint:
+        stream.write(f"  hint: {err.hint}\n")
+    return err.code

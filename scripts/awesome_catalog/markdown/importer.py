@@ -1,12 +1,12 @@
-"""``awesome-catalog import``: turn a Markdown awesome list into catalog entry files.
+"""Reading a Markdown awesome list as catalog entries (``awesome-catalog import``).
 
 ``import_markdown`` is pure: from the text of the list, the vocabulary and the taxonomy
 it computes an ``ImportResult`` (the works, the fate of every row, what it merged, what
-it could not use). ``write_entries`` and ``run`` are the edges that touch files.
+it could not use). The command writes the files.
 
 The rules, in the order they apply:
 
-- A row (``markdown_rows``) is placed in the taxonomy section whose title matches the
+- A row (``markdown.rows``) is placed in the taxonomy section whose title matches the
   heading above it (case, spacing and punctuation folded). A row under another heading
   is reported as unplaced, never silently dropped.
 - Rows are one work when their titles match (``identity.title_key``: case, punctuation
@@ -30,44 +30,27 @@ The rules, in the order they apply:
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import re
-import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
-import yaml
-
-from awesome_catalog import writing
-from awesome_catalog.catalog import load_catalog, suggest_id
-from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity
-from awesome_catalog.identity import arxiv_id, title_key, url_key
-from awesome_catalog.markdown_rows import Problem, SourceRow, read_rows
-from awesome_catalog.model import TERM_KINDS, Appearance, Entry, Section, Taxonomy, TermRef, Vocabulary
-from awesome_catalog.project import Project
-from awesome_catalog.render import LINK_ORDER
-from awesome_catalog.rules import suggest_term
+from awesome_catalog.core.diagnostics import plural
+from awesome_catalog.core.identity import arxiv_id, title_key, url_key
+from awesome_catalog.core.identity import entry_id as identity_entry_id
+from awesome_catalog.core.link_kinds import LINK_KINDS, link_kind
+from awesome_catalog.core.model import TERM_KINDS, Appearance, Entry, Section, Taxonomy, TermRef, Vocabulary
+from awesome_catalog.markdown.rows import Problem, SourceRow, read_rows
 
 MODELINE = "# yaml-language-server: $schema=../../schema/entry.schema.json\n"
 TOOLS_SECTION = "tools"
 """Works whose every row is in this section are written to ``tools/``, the rest to ``papers/``."""
 NO_TERMS = {"", "n/a", "na", "none", "-", "\u2014", "\u2013"}  # also the em and en dashes
-MAX_ID_LENGTH = 50
 TYPO_SIMILARITY = 0.95
 """Titles sharing a link are one work when ``difflib`` finds them at least this similar
 (a typo), or when one is the other cut short. "... in GPT" and "... in Mamba" are not."""
 
-PROCEEDINGS_HOSTS = ("proceedings.neurips.cc", "papers.nips.cc", "aclanthology.org", "proceedings.mlr.press",
-                     "openaccess.thecvf.com", "ojs.aaai.org", "dl.acm.org", "jmlr.org")
-BLOG_HOSTS = ("lesswrong.com", "alignmentforum.org", "medium.com", "substack.com", "neelnanda.io", "openai.com",
-              "anthropic.com")
 _URL_RANK = {"openreview": 1, "proceedings": 2, "pdf": 3}  # any other kind of page: 0, the best
-_ARTICLES = ("a", "an", "the")
-_STOP_WORDS = {*_ARTICLES, "and", "at", "by", "for", "from", "in", "is", "of", "on", "to", "via", "with"}
 _TRAILING_GROUP = re.compile(r"\s*([(\[])([^()\[\]]*)[)\]]\s*$")
 _SHORT_YEAR = re.compile("['\u2019]" r"(\d{2})\b")  # ICLR'23, ICLR\u201923
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
@@ -120,12 +103,8 @@ class ImportResult:
     def summary(self) -> str:
         appearances = sum(len(e.appearances) for e in self.entries)
         text = (f"{len(self.rows)} rows -> {len(self.entries)} works, {appearances} appearances; "
-                f"{_count(len(self.problems), 'problem')}")
-        return text + (f", {_count(len(self.notes), 'note')}" if self.notes else "")
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
+                f"{plural(len(self.problems), 'problem')}")
+        return text + (f", {plural(len(self.notes), 'note')}" if self.notes else "")
 
 
 @dataclass
@@ -143,26 +122,6 @@ class Findings:
 
 
 # --- Reading the cells of one row -----------------------------------------------------------------
-
-
-def link_kind(url: str) -> str:
-    """The ``links`` key for a URL: ``openreview``, ``proceedings`` (conference and journal
-    hosts), ``pdf`` (any other ``.pdf``), ``code`` (GitHub), ``blog`` (blog hosts) or ``website``."""
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.")
-
-    def on(hosts: Iterable[str]) -> bool:
-        return any(host == h or host.endswith("." + h) for h in hosts)
-
-    if host == "openreview.net":
-        return "openreview"
-    if on(PROCEEDINGS_HOSTS):
-        return "proceedings"
-    if parts.path.lower().endswith(".pdf"):
-        return "pdf"
-    if host == "github.com":
-        return "code"
-    return "blog" if on(BLOG_HOSTS) else "website"
 
 
 def split_title(text: str) -> tuple[str, str | None, int | None, list[str]]:
@@ -228,7 +187,7 @@ class TermReader:
             elif self._match(other, piece) is not None:
                 findings.problem(line, "wrong-column", f"{kind}: {piece!r} is a term of the {other} column; left out")
             else:
-                close = suggest_term(self.vocabulary, kind, piece)
+                close = self.vocabulary.suggest(kind, piece)
                 hint = f" (did you mean `{close}`?)" if close else ""
                 findings.problem(line, "unknown-term", f"{kind}: {piece!r} is not in the vocabulary; left out{hint}")
         return tuple(refs)
@@ -362,7 +321,7 @@ def _links(rows: Sequence[_Row], findings: Findings) -> tuple[str, str | None, d
     candidates += [(name.casefold(), u) for r in rows for name, u in r.source.links]
     links: dict[str, str] = {}
     for kind, other in candidates:
-        kind = kind if kind in LINK_ORDER else link_kind(other)
+        kind = kind if kind in LINK_KINDS else link_kind(other)
         if other in (url, links.get(kind)):
             continue
         if kind in links:
@@ -370,30 +329,6 @@ def _links(rows: Sequence[_Row], findings: Findings) -> tuple[str, str | None, d
         else:
             links[kind] = other
     return url, (ids[0] if ids else None), dict(sorted(links.items()))
-
-
-def make_id(title: str, taken: set[str]) -> str:
-    """A short id not in ``taken`` (and then added to it): the words before a colon when
-    there are two or more, without a leading article or trailing small words, cut between
-    words to at most ``MAX_ID_LENGTH`` characters; "-2", "-3"... when taken."""
-    head, colon, _ = title.partition(":")
-    words = suggest_id(head if colon and len(head.split()) >= 2 else title).split("-")
-    while len(words) > 1 and words[0] in _ARTICLES:
-        words.pop(0)
-    kept = words[:1]
-    for word in words[1:]:
-        if len("-".join([*kept, word])) > MAX_ID_LENGTH:
-            break
-        kept.append(word)
-    while len(kept) > 1 and kept[-1] in _STOP_WORDS:
-        kept.pop()
-    base = candidate = "-".join(kept)
-    number = 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    taken.add(candidate)
-    return candidate
 
 
 class _WorkBuilder:
@@ -408,7 +343,7 @@ class _WorkBuilder:
     def entry(self, group: Sequence[_Row]) -> tuple[Entry, list[tuple[int, RowOutcome]]]:
         """The entry of a group of rows, and the outcome of each row by its index."""
         title = max((r.title for r in group), key=lambda t: sum(c.isupper() for c in t))
-        entry_id = make_id(title, self.taken)
+        entry_id = identity_entry_id(title, self.taken)
         appearances: list[Appearance] = []
         outcomes = []
         for row in group:
@@ -485,105 +420,3 @@ def _repeated_summaries(rows: Sequence[SourceRow]) -> list[Problem]:
         if key and first.setdefault(key, row.line) != row.line:
             notes.append(Problem(row.line, "same-summary", f"the summary repeats the one on line {first[key]}"))
     return notes
-
-
-# --- Writing --------------------------------------------------------------------------------------
-
-
-class _Flow(list[Any]):
-    """A list written on one line: ``[a, {term: b, detail: c}]``."""
-
-
-class _Dumper(yaml.SafeDumper):
-    """PyYAML's safe dumper, writing ``_Flow`` lists on one line."""
-
-
-_Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
-
-
-def entry_yaml(entry: Entry) -> str:
-    """The text of an entry file: the schema modeline, then the fields in schema order."""
-    data: dict[str, Any] = {"title": entry.title, "url": entry.url}
-    data.update({k: v for k, v in (("year", entry.year), ("venue", entry.venue), ("arxiv", entry.arxiv)) if v})
-    if entry.links:
-        data["links"] = dict(entry.links)
-    data["sections"] = []
-    for app in entry.appearances:
-        item: dict[str, Any] = {"section": app.section}
-        for kind in TERM_KINDS:
-            refs = app.terms(kind)
-            if refs is not None:
-                item[kind] = _Flow(r.id if r.detail is None else {"term": r.id, "detail": r.detail} for r in refs)
-        item["summary"] = app.summary
-        data["sections"].append(item)
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
-    return MODELINE + body
-
-
-def existing_targets(result: ImportResult, into: Path) -> list[Path]:
-    """The files under ``into`` an import would overwrite."""
-    return [into / e.path for e in result.entries if (into / e.path).exists()]
-
-
-def write_entries(result: ImportResult, into: Path) -> None:
-    """Write every entry under ``into``. Each file goes first to a temporary file beside
-    its target; the targets are replaced only once all are written, so a failure while
-    writing (a full disk, a folder without permission) leaves every target as it was."""
-    for entry in result.entries:
-        (into / entry.path).parent.mkdir(parents=True, exist_ok=True)
-    writing.replace_all([(into / e.path, entry_yaml(e).encode("utf-8")) for e in result.entries])
-
-
-def format_report(result: ImportResult, source: str) -> str:
-    """The import's report: merges, problems and notes by line, then the summary."""
-    lines = [m.describe() for m in result.merges]
-    lines += [f"{source}:{p.line}: {p.message}" for p in result.problems]
-    lines += [f"{source}:{p.line}: note: {p.message}" for p in result.notes]
-    lines.append(result.summary())
-    if result.entries:
-        lines.append("summaries were copied from the source: rewrite each one in your own words before publishing")
-    return "\n".join(lines) + "\n"
-
-
-def run(args: argparse.Namespace, project: Project) -> int:
-    """Import ``args.source`` into ``args.into`` (relative to the project's root).
-
-    Exit 0 when every row was imported cleanly, 1 when some rows had problems (the files
-    are still written) or when files exist and ``--force`` is not given (then nothing is
-    written), 2 when the source, the taxonomy or the vocabulary cannot be read.
-    """
-    name = str(args.source)
-    try:
-        text = Path(args.source).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        print(f"awesome-catalog import: cannot read {name}: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
-        return EXIT_USAGE
-    loaded = load_catalog(project)
-    if loaded.catalog is None:
-        for d in loaded.diagnostics:
-            if d.severity is Severity.ERROR and not d.path.startswith(("catalog/papers/", "catalog/tools/")):
-                print(f"{d.path}:{d.line}: {d.code} {d.message}", file=sys.stderr)
-        print("awesome-catalog import: the taxonomy or the vocabulary cannot be used; nothing was written",
-              file=sys.stderr)
-        return EXIT_USAGE
-    result = import_markdown(text, loaded.catalog.vocabulary, loaded.catalog.taxonomy)
-    print(format_report(result, name), end="")
-    into = args.into if args.into.is_absolute() else project.root / args.into
-    existing = existing_targets(result, into)
-    if existing and not args.force:
-        print(f"refusing to overwrite {_count(len(existing), 'existing file')} (use --force); nothing was written:",
-              file=sys.stderr)
-        for path in existing:
-            print(f"  {project.rel(path)}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    if args.dry_run:
-        print(f"dry run: {_count(len(result.entries), 'file')} would be written under {args.into}; "
-              "nothing was written")
-    else:
-        try:
-            write_entries(result, into)
-        except OSError as err:
-            print(f"awesome-catalog import: cannot write under {args.into}: {err.strerror or err}", file=sys.stderr)
-            return EXIT_USAGE
-        print(f"wrote {_count(len(result.entries), 'file')} under {args.into}")
-    return EXIT_PROBLEMS if result.problems else EXIT_OK

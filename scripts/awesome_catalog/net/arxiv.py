@@ -1,14 +1,11 @@
-"""``awesome-catalog add arxiv:ID``: create an entry from arXiv's public API.
+"""arXiv's public API: one paper's title, authors and year, for ``awesome-catalog add``.
 
-Fetches ``<api>?id_list=<id>`` (an Atom feed), takes the title, authors and year, and
-writes the entry as ``new`` does (``scaffold.write_entry``), with the summary left as a
-placeholder for the contributor. Standard library only; a response that declares a DTD
+Fetches ``<api>?id_list=<id>`` (an Atom feed). Standard library only; a response that declares a DTD
 or entities is refused before parsing, and responses are read up to ``MAX_BYTES``.
 """
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import re
 import urllib.error
@@ -17,22 +14,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from awesome_catalog.diagnostics import EXIT_PROBLEMS
-from awesome_catalog.http_check import USER_AGENT, host_of
-from awesome_catalog.identity import arxiv_id
-from awesome_catalog.project import Project
-from awesome_catalog.scaffold import (
-    Draft,
-    Refusal,
-    check_terms,
-    entry_id,
-    fold,
-    leaf_section,
-    load,
-    refuse,
-    refuse_duplicate,
-    write_entry,
-)
+from awesome_catalog.core.diagnostics import EXIT_PROBLEMS, Refusal
+from awesome_catalog.core.identity import arxiv_id, one_line
+from awesome_catalog.net.http import USER_AGENT, host_of
 
 MAX_BYTES = 2 * 1024 * 1024
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -111,31 +95,11 @@ def parse_feed(body: bytes, ident: str) -> Paper:
     entry_url = (entry.findtext(f"{ATOM}id") or "") if entry is not None else ""
     if entry is None or "/api/errors" in entry_url:
         reason = entry.findtext(f"{ATOM}summary") if entry is not None else None
-        raise Refusal(f"arXiv has no paper {ident}" + (f": {fold(reason)}" if reason else ""), EXIT_PROBLEMS,
+        raise Refusal(f"arXiv has no paper {ident}" + (f": {one_line(reason)}" if reason else ""), EXIT_PROBLEMS,
                       "check the identifier on https://arxiv.org")
-    title = fold(entry.findtext(f"{ATOM}title") or "")
+    title = one_line(entry.findtext(f"{ATOM}title") or "")
     published = (entry.findtext(f"{ATOM}published") or "").strip()
     if arxiv_id(entry_url) != ident or not title or not published[:4].isdigit():
         raise Refusal(f"the arXiv API answer for {ident} lacks its id, title or date", EXIT_PROBLEMS)
-    authors = tuple(name for a in entry.iter(f"{ATOM}author") if (name := fold(a.findtext(f"{ATOM}name") or "")))
+    authors = tuple(name for a in entry.iter(f"{ATOM}author") if (name := one_line(a.findtext(f"{ATOM}name") or "")))
     return Paper(ident, title, authors, int(published[:4]))
-
-
-def run(args: argparse.Namespace, project: Project) -> int:
-    """``awesome-catalog add``."""
-    try:
-        ident = parse_identifier(args.identifier)
-        loaded, catalog = load(project)
-        section = leaf_section(catalog.taxonomy, args.section)
-        terms = check_terms(catalog.vocabulary, section, {"techniques": args.techniques, "evaluation": args.evaluation})
-        refuse_duplicate(catalog, arxiv=ident)  # before asking arXiv
-        paper = parse_feed(fetch(query_url(args.api, ident), args.timeout), ident)
-        draft = Draft(title=paper.title, url=paper.url, section=section, year=paper.year, arxiv=paper.id,
-                      authors=paper.authors, terms=terms)
-        print(f"arXiv {paper.id}: {paper.title} ({paper.year}, {len(paper.authors)} authors)")
-        new_id = entry_id(paper.title)
-        if any(p.stem == new_id for p in project.entry_files()):
-            new_id = f"{new_id}-{paper.id.replace('.', '-')}"
-        return write_entry(project, loaded, draft, "papers", new_id)
-    except Refusal as err:
-        return refuse(err, "add")

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from awesome_catalog.model import Appearance, Catalog, Entry, Section, Taxonomy, Vocabulary
+from awesome_catalog.core.diagnostics import plural
+from awesome_catalog.core.link_kinds import LINK_RANK
+from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Taxonomy, Vocabulary
 
 REGIONS: dict[str, str] = {
     "taxonomy": "the section tree as a Mermaid diagram",
@@ -37,9 +39,7 @@ TOC_KEY = ":toc"
 TOC_TITLE = "Contents"
 EMPTY_CELL = "—"
 COLUMN_TITLES = {"techniques": "Techniques", "evaluation": "Evaluation", "summary": "Summary"}
-LINK_ORDER = ("pdf", "openreview", "proceedings", "paper", "blog", "code", "docs", "release", "website")
 
-_LINK_RANK = {key: i for i, key in enumerate(LINK_ORDER)}
 _NEWLINES = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*_[]!#~$@|"}, **_ENTITIES})
@@ -193,7 +193,7 @@ def figures(listing: Listing) -> str:
         (tools, "tool"),
         (sum(1 for _ in listing.taxonomy.walk()), "section"),
     )
-    return " · ".join(f"{n} {word}{'s' * (n != 1)}" for n, word in counts)
+    return " · ".join(plural(n, word) for n, word in counts)
 
 
 def growth(listing: Listing) -> str | None:
@@ -241,7 +241,7 @@ def work_cell(entry: Entry) -> str:
     when = entry.venue or (str(entry.year) if entry.year else None)
     if when:
         text += f" ({escape(when)})"
-    for key in sorted(entry.links, key=lambda k: (_LINK_RANK.get(k, len(_LINK_RANK)), k)):
+    for key in sorted(entry.links, key=lambda k: (LINK_RANK.get(k, len(LINK_RANK)), k)):
         text += f" · [{escape(key)}]({url(entry.links[key])})"
     return text
 

@@ -20,9 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from awesome_catalog import render, slug
-from awesome_catalog.diagnostics import Diagnostic
-from awesome_catalog.project import Project
+from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.core.project import Project
+from awesome_catalog.markdown import slug
+from awesome_catalog.readme import render
 
 MARKER = re.compile(r"^(?P<indent>[ \t]*)<!--\s*awesome-catalog:(?P<kind>begin|end):(?P<name>[^\s>]*)\s*-->\s*$")
 _FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")

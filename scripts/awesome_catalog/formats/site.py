@@ -1,4 +1,4 @@
-"""``awesome-catalog site -o DIR``: the list as one static, searchable web page.
+"""The list as one static, searchable web page (``awesome-catalog site``).
 
 Writes ``index.html``, ``site.css`` and ``site.js`` into DIR. The HTML lists every work
 (title, year, venue, authors, sections, techniques, evaluation, summaries, links), so
@@ -18,28 +18,23 @@ no timestamps; asset URLs carry a hash of their content so browsers never mix ve
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import html
 import json
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from awesome_catalog import writing
-from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
-from awesome_catalog.export import checked_catalog
-from awesome_catalog.model import Catalog, Entry, Section, TermRef
-from awesome_catalog.project import Project
+from awesome_catalog.core import writing
+from awesome_catalog.core.link_kinds import LINK_KINDS
+from awesome_catalog.core.model import Catalog, Entry, Section, TermRef
+from awesome_catalog.core.project import Project
 
 ASSETS = ("site.css", "site.js")
 DEFAULT_TITLE = "Catalog"
 KIND_LABELS = {"blog": "Blog post", "report": "Report", "tool": "Tool"}
-LINK_LABELS = {"pdf": "PDF", "openreview": "OpenReview", "proceedings": "Proceedings", "paper": "Paper",
-               "blog": "Blog post", "code": "Code", "docs": "Docs", "release": "Release", "website": "Website"}
 PARAMETERS = {"techniques": "technique", "evaluation": "evaluation"}  # term kind -> its URL parameter
 SECTION_PATH = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -188,7 +183,7 @@ def _work(catalog: Catalog, sections: dict[str, Section], chain: dict[str, list[
         parts.append("</li>")
     parts.append("</ul>")
     links = [(urlsplit(entry.url).netloc.removeprefix("www."), entry.url)]
-    links += [(LINK_LABELS.get(k, k), v) for k, v in sorted(entry.links.items())]
+    links += [(LINK_KINDS.get(k, k), v) for k, v in sorted(entry.links.items())]
     if entry.arxiv and f"arxiv.org/abs/{entry.arxiv}" not in entry.url:
         links.append(("arXiv", f"https://arxiv.org/abs/{entry.arxiv}"))
     parts.append('<p class="links">' + "".join(f'<a href="{_e(u)}">{_e(k)}</a>' for k, u in links) + "</p>")
@@ -202,7 +197,7 @@ def asset_version(name: str) -> str:
 
 
 def _asset(name: str) -> str:
-    return (resources.files("awesome_catalog") / "assets" / name).read_text(encoding="utf-8")
+    return (resources.files("awesome_catalog.formats") / "assets" / name).read_text(encoding="utf-8")
 
 
 def render_page(catalog: Catalog, title: str) -> str:
@@ -256,17 +251,3 @@ def build(catalog: Catalog, title: str, out: Path) -> None:
     writing.replace(out / "index.html", render_page(catalog, title).encode("utf-8"))
     for name in ASSETS:
         writing.replace(out / name, _asset(name).encode("utf-8"))
-
-
-def run(args: argparse.Namespace, project: Project) -> int:
-    """Build the page from the catalog into ``args.output``."""
-    catalog = checked_catalog(project)
-    if catalog is None:
-        return EXIT_PROBLEMS
-    try:
-        build(catalog, page_title(project), args.output)
-    except OSError as err:
-        print(f"awesome-catalog: error: cannot write the page into {args.output}: {err.strerror or err}",
-              file=sys.stderr)
-        return EXIT_USAGE
-    return EXIT_OK

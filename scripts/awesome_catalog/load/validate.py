@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from awesome_catalog.diagnostics import Diagnostic
-from awesome_catalog.yamlload import locate, source_of
+from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.load.yamlload import locate, source_of
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError

@@ -1,6 +1,6 @@
-"""``awesome-catalog export``: the catalog as BibTeX, JSON or CSL-JSON.
+"""Exports of the catalog: BibTeX, JSON and CSL-JSON, by name in ``EXPORTERS``.
 
-- ``bibtex``: see ``awesome_catalog.bibtex`` for the key rule, entry types and escaping.
+- ``bibtex``: see ``awesome_catalog.formats.bibtex`` for the key rule, entry types and escaping.
 - ``json``: every work with its appearances and resolved term labels, plus the
   taxonomy and the vocabulary, as described by ``schema/export.schema.json``
   (``"version": 1``). Absent values are ``null``; a ``techniques`` or ``evaluation``
@@ -15,16 +15,12 @@ errors, and prints them on standard error.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
+from collections.abc import Callable
 from typing import Any
 
-from awesome_catalog import bibtex, report, writing
-from awesome_catalog.check import load_and_check
-from awesome_catalog.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity
-from awesome_catalog.model import TERM_KINDS, Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
-from awesome_catalog.project import Project
+from awesome_catalog.core.model import TERM_KINDS, Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
+from awesome_catalog.formats import bibtex
 
 JSON_VERSION = 1
 
@@ -37,16 +33,6 @@ CSL_TYPES = {
     "report": "report",
     "tool": "software",
 }
-
-
-def checked_catalog(project: Project) -> Catalog | None:
-    """The catalog when it loads with no errors; otherwise None, after printing every
-    problem on standard error. Warnings do not stop an export."""
-    catalog, diagnostics = load_and_check(project)
-    if catalog is None:
-        errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-        report.write_text(errors, sys.stderr, footer=f"{report.summary(errors)}; nothing was written")
-    return catalog
 
 
 def _terms(vocabulary: Vocabulary, kind: str, refs: tuple[TermRef, ...] | None) -> list[dict[str, Any]] | None:
@@ -148,26 +134,18 @@ def csl_items(catalog: Catalog) -> list[dict[str, Any]]:
     return items
 
 
-def render(catalog: Catalog, fmt: str) -> str:
-    """The export of ``catalog`` in format ``fmt`` (``bibtex``, ``json`` or ``csl-json``)."""
-    if fmt == "bibtex":
-        return bibtex.render(catalog)
-    value = json_document(catalog) if fmt == "json" else csl_items(catalog)
+def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
-def run(args: argparse.Namespace, project: Project) -> int:
-    """Export the catalog to ``args.output`` or standard output."""
-    catalog = checked_catalog(project)
-    if catalog is None:
-        return EXIT_PROBLEMS
-    text = render(catalog, args.format)
-    if args.output is None:
-        sys.stdout.write(text)
-        return EXIT_OK
-    try:
-        writing.replace(args.output, text.encode("utf-8"))
-    except OSError as err:
-        print(f"awesome-catalog: error: cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
-        return EXIT_USAGE
-    return EXIT_OK
+EXPORTERS: dict[str, Callable[[Catalog], str]] = {
+    "bibtex": bibtex.render,
+    "json": lambda catalog: _json(json_document(catalog)),
+    "csl-json": lambda catalog: _json(csl_items(catalog)),
+}
+"""Every export format by its name on the command line: the one registry of them."""
+
+
+def render(catalog: Catalog, fmt: str) -> str:
+    """The export of ``catalog`` in format ``fmt``, one of ``EXPORTERS``."""
+    return EXPORTERS[fmt](catalog)

@@ -89,6 +89,11 @@ class Diagnostic:
         return CODES[self.code][0]
 
 
+def plural(n: int, word: str) -> str:
+    """``n`` and ``word``, with an s unless ``n`` is 1: "1 file", "3 files"."""
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     """Diagnostics are reported by file, then position, then code."""
     return (d.path, d.line, d.column, d.code)
@@ -97,6 +102,14 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+
+
+class Refusal(Exception):
+    """Why a command writes nothing; ``code`` is the exit status, ``hint`` how to go on."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.code, self.hint = message, code, hint
 
 
 def exit_code(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> int:

@@ -1,8 +1,11 @@
-"""``awesome-catalog check``: every problem of the catalog and the README, in one run."""
+"""The one shared pipeline: load, validate and cross-check the catalog, then check the README.
+
+Every command that needs a checked catalog goes through here: ``check`` reports the
+whole result, ``generate``, ``export`` and ``site`` stop on its errors.
+"""
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import sys
@@ -11,13 +14,12 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from awesome_catalog import report
-from awesome_catalog.cache import FileCache, stat_key
-from awesome_catalog.diagnostics import Diagnostic, Severity, exit_code
-from awesome_catalog.project import SCHEMA_NAMES, Project
+from awesome_catalog.core.diagnostics import Diagnostic, Severity
+from awesome_catalog.core.project import SCHEMA_NAMES, Project
+from awesome_catalog.load.cache import FileCache, stat_key
 
 if TYPE_CHECKING:
-    from awesome_catalog.model import Catalog
+    from awesome_catalog.core.model import Catalog
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,8 @@ class CheckResult:
 def load_and_check(project: Project, cache: FileCache | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
     """Load the catalog and apply the rules across files: the catalog (None when it has
     errors) and every diagnostic of the catalog, not yet of the README."""
-    from awesome_catalog.catalog import load_catalog
-    from awesome_catalog.rules import check_rules
+    from awesome_catalog.load.loader import load_catalog
+    from awesome_catalog.load.rules import check_rules
 
     loaded = load_catalog(project, cache=cache)
     diagnostics = list(loaded.diagnostics)
@@ -100,14 +102,14 @@ def run_check(project: Project, paths: Sequence[Path] | None = None, *, use_cach
         diagnostics, diff, entries, appearances = stored
         return limit(CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances), project, paths)
 
-    from awesome_catalog import readme, render
+    from awesome_catalog.readme import regions, render
 
     catalog, diagnostics = load_and_check(project, cache if use_cache else None)
     entries = len(catalog.entries) if catalog else 0
     appearances = sum(len(e.appearances) for e in catalog.entries) if catalog else 0
     listing = render.Listing.of(catalog) if catalog else None
     del catalog  # the README check needs only the listing, and a diff of a large README needs room
-    readme_problems, diff = readme.check_readme(project, listing)
+    readme_problems, diff = regions.check_readme(project, listing)
     diagnostics += readme_problems
     result = CheckResult(diagnostics, diff, entries, appearances)
     if use_cache:
@@ -116,12 +118,13 @@ def run_check(project: Project, paths: Sequence[Path] | None = None, *, use_cach
     return limit(result, project, paths)
 
 
-def run(args: argparse.Namespace, project: Project) -> int:
-    """Run the check and report it in the chosen format."""
-    result = run_check(project, args.paths, use_cache=not args.no_cache)
-    footer = None
-    if not result.diagnostics:
-        footer = f"ok: {result.entries} entries, {result.appearances} appearances, README up to date"
-    color = report.use_color(sys.stdout, args.color)
-    report.write(args.format, result.diagnostics, sys.stdout, color=color, diff=result.diff, footer=footer)
-    return exit_code(result.diagnostics, strict=args.strict)
+def checked_catalog(project: Project) -> Catalog | None:
+    """The catalog when it loads with no errors; otherwise None, after printing every
+    problem on standard error. Warnings do not stop an export."""
+    from awesome_catalog.formats import report
+
+    catalog, diagnostics = load_and_check(project)
+    if catalog is None:
+        errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+        report.write_text(errors, sys.stderr, footer=f"{report.summary(errors)}; nothing was written")
+    return catalog

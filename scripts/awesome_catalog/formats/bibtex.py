@@ -48,7 +48,7 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from awesome_catalog.model import Catalog, Entry
+from awesome_catalog.core.model import Catalog, Entry
 
 _JOURNAL = re.compile(r"\b(TMLR|JMLR|Transactions|Journal|Letters|Distill|Thread|Nature|PNAS)\b", re.IGNORECASE)
 

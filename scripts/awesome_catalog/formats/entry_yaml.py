@@ -1,0 +1,86 @@
+"""The one entry writer: the text of ``catalog/<folder>/<id>.yaml`` for an entry.
+
+``new``, ``add`` and ``import`` all write entries through ``entry_text``: the schema
+modeline, then the keys in the schema's order, lists on one line, long summaries as
+folded blocks. Every value is written so that it reads back as exactly itself.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+
+import yaml
+
+from awesome_catalog.core.link_kinds import LINK_RANK
+from awesome_catalog.core.model import TERM_KINDS, Entry, TermRef
+
+MODELINE = "# yaml-language-server: $schema=../../schema/entry.schema.json"
+WIDTH = 100
+
+
+def flow(value: str | Sequence[object] | Mapping[str, object]) -> str:
+    """A YAML scalar or flow collection on one line, quoted only where YAML needs it
+    (strings in double quotes)."""
+    def dump(style: str | None) -> str:
+        text = yaml.safe_dump(value, default_style=style, default_flow_style=True, allow_unicode=True, width=2**31)
+        return text.removesuffix("\n...\n").removesuffix("\n")
+
+    plain = dump(None)
+    return dump('"') if isinstance(value, str) and plain.startswith("'") else plain
+
+
+def _terms(refs: tuple[TermRef, ...]) -> str:
+    return flow([r.id if r.detail is None else {"term": r.id, "detail": r.detail} for r in refs])
+
+
+def _text(key: str, value: str, indent: int) -> list[str]:
+    """``key: value``, as a folded block wrapped at ``WIDTH`` when the line is long and
+    folding keeps the text as it is."""
+    pad = " " * indent
+    one_line = f"{pad}{key}: {flow(value)}"
+    if len(one_line) <= WIDTH:
+        return [one_line]
+    wrapped = textwrap.wrap(value, WIDTH - indent - 2, break_long_words=False, break_on_hyphens=False)
+    block = [f"{pad}{key}: >-", *(f"{pad}  {line}" for line in wrapped)]
+    try:
+        same = yaml.safe_load("\n".join(line[indent:] for line in block)) == {key: value}
+    except yaml.YAMLError:
+        same = False
+    return block if same else [one_line]
+
+
+def _default_kind(entry: Entry) -> str:
+    return "tool" if entry.path.split("/")[-2:-1] == ["tools"] else "paper"
+
+
+def entry_text(entry: Entry, term_hints: Mapping[str, str] | None = None) -> str:
+    """The text of an entry file. ``term_hints`` gives, by term kind, a comment written
+    above an empty list of that kind (``new`` lists some valid terms there)."""
+    lines = [MODELINE, *_text("title", entry.title, 0), f"url: {flow(entry.url)}"]
+    if entry.kind != _default_kind(entry):
+        lines.append(f"kind: {entry.kind}")
+    if entry.year is not None:
+        lines.append(f"year: {entry.year}")
+    if entry.venue:
+        lines.append(f"venue: {flow(entry.venue)}")
+    if entry.arxiv:
+        lines.append(f'arxiv: "{entry.arxiv}"')
+    if entry.authors:
+        lines.append(f"authors: {flow(list(entry.authors))}")
+    if entry.links:
+        lines.append("links:")
+        for kind in sorted(entry.links, key=lambda k: (LINK_RANK.get(k, len(LINK_RANK)), k)):
+            lines.append(f"  {kind}: {flow(entry.links[kind])}")
+    lines.append("sections:")
+    for app in entry.appearances:
+        lines.append(f"  - section: {app.section}")
+        for kind in TERM_KINDS:
+            refs = app.terms(kind)
+            if refs is None:
+                continue
+            if not refs and term_hints and kind in term_hints:
+                lines.append(f"    # {term_hints[kind]}")
+            lines.append(f"    {kind}: {_terms(refs)}")
+        lines += _text("summary", app.summary, 4)
+    return "\n".join(lines) + "\n"
