@@ -1,7 +1,8 @@
-"""The 50 verified additions (../shared/additions/mi-additions.tsv) are in the catalog as given.
+"""The verified additions (../shared/additions/mi-additions*.tsv) are in the catalog as given.
 
-Each work's title, URL and arXiv id must match the file exactly; the two that concern
-tools the list already had update those entries instead of adding files.
+Each work's title, URL and arXiv id must match its file exactly, and the work must appear in
+the section the file suggests; the two works of mi-additions.tsv that concern tools the list
+already had update those entries instead of adding files.
 """
 
 from __future__ import annotations
@@ -17,18 +18,30 @@ from awesome_catalog.core.project import Project
 from awesome_catalog.load.loader import load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
-TSV = REPO.parent / "shared" / "additions" / "mi-additions.tsv"
+ADDITIONS = REPO.parent / "shared" / "additions"
+FILES = {  # file of verified additions -> how many works it holds
+    "mi-additions.tsv": 50,
+    "mi-additions-2.tsv": 36,
+}
 UPDATES = {  # works that update an existing tool entry: TSV title -> entry id
     "TransformerLens 3.0": "transformerlens",
     "NNsight and NDIF: Democratizing Access to Open-Weight Foundation Model Internals": "nnsight",
 }
 
-pytestmark = pytest.mark.skipif(not TSV.is_file(), reason="../shared/additions/mi-additions.tsv is not beside the repo")
+pytestmark = pytest.mark.skipif(not ADDITIONS.is_dir(), reason="../shared/additions/ is not beside the repo")
 
 
-def _rows() -> list[dict[str, str]]:
-    with TSV.open(encoding="utf-8", newline="") as handle:
+def _rows(name: str) -> list[dict[str, str]]:
+    with (ADDITIONS / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def _files() -> list[str]:
+    return [name for name in FILES if (ADDITIONS / name).is_file()]
+
+
+def _cases() -> list[object]:
+    return [pytest.param(row, id=f"{name}:{row['title'][:40]}") for name in _files() for row in _rows(name)]
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +55,14 @@ def _by_url(catalog: Catalog) -> dict[str, Entry]:
     return {url_key(url): e for e in catalog.entries for _, url in e.urls()}
 
 
-def test_the_file_holds_fifty_works() -> None:
-    assert len(_rows()) == 50
+@pytest.mark.parametrize("name", list(FILES))
+def test_each_file_holds_its_works(name: str) -> None:
+    if not (ADDITIONS / name).is_file():
+        pytest.skip(f"../shared/additions/{name} is not beside the repo")
+    assert len(_rows(name)) == FILES[name]
 
 
-@pytest.mark.parametrize("row", _rows() if TSV.is_file() else [], ids=lambda r: r["title"][:40])
+@pytest.mark.parametrize("row", _cases())
 def test_each_addition_is_in_the_catalog(row: dict[str, str], catalog: Catalog) -> None:
     entry = _by_url(catalog).get(url_key(row["url"]))
     assert entry is not None, f"no entry links to {row['url']}"
@@ -81,7 +97,8 @@ def test_new_terms_exist_and_point_at_works(catalog: Catalog) -> None:
     ids = {e.id for e in catalog.entries}
     techniques = catalog.vocabulary.by_id("techniques")
     for term in ("transcoders", "crosscoders", "attribution-graphs", "distributed-alignment-search",
-                 "steering-vectors"):
+                 "steering-vectors", "leace", "rasp", "tracr", "edge-pruning",
+                 "attribution-based-parameter-decomposition"):
         assert term in techniques
         assert techniques[term].description
         assert techniques[term].introduced_by in ids
