@@ -1,9 +1,10 @@
 """Result cache: what loading and validating each file found, keyed by the file's stat.
 
 A file whose size and modification time match the cached ones is not read again. The
-whole cache is keyed by the tool's version and the schemas' content, so a changed
-schema re-checks everything. The result of the last whole run is kept apart, keyed by
-the stat of every input, so a run in which nothing changed reads only that. The cache
+whole cache is keyed by the tool's version, a digest of its own source, the Python
+version and the schemas' content, so a changed schema, a changed rule or a new
+interpreter re-checks everything. The result of the last whole run is kept apart, keyed
+by the stat of every input, so a run in which nothing changed reads only that. The cache
 lives in the user's cache folder (``$AWESOME_CATALOG_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/awesome-catalog``, else ``~/.cache/awesome-catalog``), never inside
 the repository: a clean clone and CI start without it, a cloned repository cannot plant
@@ -12,9 +13,11 @@ one, and deleting it is always safe.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
+import sys
 from dataclasses import astuple
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,19 @@ def cache_dir() -> Path:
     return Path(base) / "awesome-catalog"
 
 
+@functools.cache
+def tool_digest() -> str:
+    """A digest of this tool's own code (every file of the package) and the Python
+    version: what decides the results besides the inputs."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{sys.version}\0{sys.implementation.cache_tag}\0".encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".js", ".css", ".json") and path.is_file():
+            digest.update(f"{path.relative_to(package).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def stat_key(st: os.stat_result) -> Stat:
     return (st.st_mtime_ns, st.st_size)
 
@@ -53,7 +69,7 @@ class FileCache:
         self.enabled = enabled
         stem = cache_dir() / hashlib.sha256(str(root).encode()).hexdigest()[:20]
         self._files_path, self._run_path = stem.with_suffix(".files"), stem.with_suffix(".run")
-        self.salt = f"{_FORMAT}:{__version__}:{salt}"
+        self.salt = f"{_FORMAT}:{__version__}:{tool_digest()}:{salt}"
         self._files: dict[str, tuple[Stat, bytes, list[tuple[Any, ...]]]] | None = None
         self._seen: set[str] = set()
         self._dirty: set[str] = set()

@@ -18,19 +18,73 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 
+ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "default",
+                         "examples", "deprecated", "readOnly", "writeOnly"})
+"""Keywords that assert nothing."""
+FAST_KEYWORDS = frozenset({
+    "type", "enum", "const", "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
+    "required", "properties", "patternProperties", "additionalProperties", "propertyNames", "contains", "allOf",
+    "anyOf", "oneOf", "not", "if", "then", "else", "items", "$ref",
+})
+"""Assertions that the compiled check (fastjsonschema, drafts 4 to 7) implements with the
+meaning Draft 2020-12 gives them, with two conditions checked by ``fast_check_fits``:
+``items`` only as one schema (an array of schemas is ``prefixItems`` in 2020-12), and
+``$ref`` only without sibling assertions (draft 7 ignores them, 2020-12 applies them)."""
+_SUBSCHEMA = ("items", "additionalProperties", "propertyNames", "contains", "not", "if", "then", "else")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+
+
+def unsupported_keywords(schema: Any) -> set[str]:
+    """The keywords of ``schema`` (at any depth) that the compiled check would not
+    enforce as Draft 2020-12 does; empty when the compiled check is exact."""
+    found: set[str] = set()
+    if isinstance(schema, bool):
+        return found
+    if not isinstance(schema, Mapping):
+        return {"<not a schema>"}
+    for key, value in schema.items():
+        if key not in FAST_KEYWORDS and key not in ANNOTATIONS:
+            found.add(key)
+        elif key == "items" and not isinstance(value, (Mapping, bool)):
+            found.add("items (as a list)")
+        elif key == "$ref" and any(k not in ANNOTATIONS and k != "$ref" for k in schema):
+            found.add("$ref (beside other keywords)")
+    for key in _SUBSCHEMA:
+        if key in schema and isinstance(schema[key], (Mapping, bool)):
+            found |= unsupported_keywords(schema[key])
+    for key in _SUBSCHEMA_MAPS:
+        if isinstance(schema.get(key), Mapping):
+            for sub in schema[key].values():
+                found |= unsupported_keywords(sub)
+    for key in _SUBSCHEMA_LISTS:
+        if isinstance(schema.get(key), list):
+            for sub in schema[key]:
+                found |= unsupported_keywords(sub)
+    return found
+
+
 class Validator:
     """One schema, compiled once and reused for every file.
 
-    A valid file costs one call of a compiled check (fastjsonschema); only a file that
-    fails it is validated again by jsonschema, whose errors carry what the messages
-    need. Both are built on first use, so a run that validates nothing imports neither.
+    When every keyword of the schema is one the compiled check (fastjsonschema)
+    enforces exactly as Draft 2020-12 does, a valid file costs one call of it; otherwise
+    the full validator (jsonschema) decides, so a list that tightens its schema with any
+    2020-12 keyword gets exactly the rules editors and check-jsonschema apply. Either
+    way, only a file that fails is validated again by jsonschema, whose errors carry
+    what the messages need. Both are built on first use.
     """
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self.schema = schema
+        self.fast = not unsupported_keywords(schema)
         self._fast: Callable[[Any], Any] | None = None
+        self._full: Any = None
 
     def is_valid(self, data: Any) -> bool:
+        if not self.fast:
+            return not any(True for _ in self.errors(data))
         import fastjsonschema
 
         if self._fast is None:
@@ -42,9 +96,12 @@ class Validator:
         return True
 
     def errors(self, data: Any) -> Iterator[ValidationError]:
-        from jsonschema import Draft202012Validator
+        if self._full is None:
+            from jsonschema import Draft202012Validator
 
-        return Draft202012Validator(self.schema).iter_errors(data)
+            self._full = Draft202012Validator(self.schema)
+        errors: Iterator[ValidationError] = self._full.iter_errors(data)
+        return errors
 
 
 def build_validator(schema: Mapping[str, Any]) -> Validator:
@@ -107,6 +164,12 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
         message = f"missing required key `{missing}`" + (f" in {where}" if parts else " at the top level")
         described = _describe(schema, missing)
         hint = f"add `{missing}:` here" + (f"; {described}" if described else "")
+        code = "E201"
+    elif kind == "dependentRequired" and isinstance(rule, Mapping) and isinstance(instance, Mapping):
+        given = next((k for k in rule if k in instance and any(r not in instance for r in rule[k])), "?")
+        missing = next((r for r in rule.get(given, ()) if r not in instance), "?")
+        message = f"missing key `{missing}`, required when `{given}` is given" + (f" in {where}" if parts else "")
+        hint = f"add `{missing}:`, or remove `{given}`"
         code = "E201"
     elif kind in ("additionalProperties", "unevaluatedProperties"):
         allowed = sorted(schema.get("properties", {}))

@@ -195,8 +195,9 @@ class Loaded:
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
-def load(raw: bytes, path: str) -> Loaded:
-    """Decode and parse one YAML file; every problem becomes a diagnostic."""
+def load(raw: bytes, path: str, *, careful: bool = False) -> Loaded:
+    """Decode and parse one YAML file; every problem becomes a diagnostic. ``careful``
+    skips the fast path (the tests prove both give the same result)."""
     if len(raw) > MAX_BYTES:
         return _fail(None, too_large(path, len(raw)))
     if b"\0" in raw:
@@ -217,6 +218,8 @@ def load(raw: bytes, path: str) -> Loaded:
         if deep:
             return _fail(text, deep)
     try:
+        if careful:
+            raise _Fallback
         data = _load_fast(text)
     except (_Fallback, yaml.YAMLError, RecursionError):
         data = _load_careful(text, path)

@@ -1,0 +1,213 @@
+"""Every fast path agrees with the careful one it stands in for.
+
+- The compiled schema check is used only for schemas whose every keyword it enforces
+  as Draft 2020-12 does; otherwise the full validator decides.
+- On random instances, the compiled check and the full validator agree for every
+  shipped schema.
+- On random YAML texts, the fast YAML path and the careful one give equal data and
+  diagnostics.
+- The result cache is keyed by the tool's own code: a changed rule is never answered
+  from a result computed before the change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+import pytest
+import yaml
+from fastjsonschema.draft07 import CodeGeneratorDraft07
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from awesome_catalog.core.project import Project
+from awesome_catalog.load import yamlload
+from awesome_catalog.load.validate import ANNOTATIONS, FAST_KEYWORDS, Validator, unsupported_keywords, validate
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMAS = sorted((REPO / "schema").glob("*.schema.json"))
+
+
+def _schema(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+# --- The compiled schema check ------------------------------------------------------------------
+
+
+def test_every_fast_keyword_is_implemented_by_both_validators() -> None:
+    within_if = {"then", "else"}  # both read them as part of `if`
+    compiled = set(CodeGeneratorDraft07({})._json_keywords_to_function) | {"$ref"} | within_if
+    full = set(Draft202012Validator.VALIDATORS) | within_if
+    assert compiled >= FAST_KEYWORDS, FAST_KEYWORDS - compiled
+    assert full >= FAST_KEYWORDS, FAST_KEYWORDS - full
+    assert not FAST_KEYWORDS & ANNOTATIONS
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_the_shipped_schemas_use_only_keywords_the_compiled_check_enforces(path: Path) -> None:
+    assert unsupported_keywords(_schema(path)) == set()
+    assert Validator(_schema(path)).fast
+
+
+TIGHTENED = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {"venue": {"type": "string"}, "year": {"type": "integer"}},
+    "dependentRequired": {"venue": ["year"]},
+    "unevaluatedProperties": False,
+}
+
+
+@pytest.mark.parametrize(("schema", "keywords"), [
+    (TIGHTENED, {"dependentRequired", "unevaluatedProperties"}),
+    ({"prefixItems": [{"type": "string"}]}, {"prefixItems"}),
+    ({"items": [{"type": "string"}]}, {"items (as a list)"}),
+    ({"$ref": "#/$defs/a", "minLength": 2, "$defs": {"a": {"type": "string"}}}, {"$ref (beside other keywords)"}),
+    ({"properties": {"a": {"dependentSchemas": {}}}}, {"dependentSchemas"}),
+    ({"anyOf": [{"minContains": 1}]}, {"minContains"}),
+    ({"type": "string", "description": "x", "$defs": {"a": {"const": 1}}}, set()),
+])
+def test_keywords_the_compiled_check_would_miss_are_found_at_any_depth(schema: dict[str, Any],
+                                                                         keywords: set[str]) -> None:
+    assert unsupported_keywords(schema) == keywords
+
+
+def test_a_2020_12_keyword_is_enforced_not_skipped_by_the_fast_path() -> None:
+    # fastjsonschema knows neither keyword: alone, it calls this instance valid
+    instance = {"venue": "ICLR 2023", "extra": 1}
+    fastjsonschema.compile(TIGHTENED)(instance)
+    problems = validate(Validator(TIGHTENED), instance, "x.yaml", "venue: ICLR 2023\nextra: 1\n")
+    assert len(problems) == 2, problems
+
+
+def test_a_list_that_tightens_its_schema_gets_the_rule_in_check(mini: Project) -> None:
+    from awesome_catalog.load.pipeline import run_check
+
+    path = mini.schema_file("entry")
+    schema = _schema(path)
+    schema["dependentRequired"] = {"venue": ["year"]}
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    entry = mini.catalog_dir / "papers" / "ioi-circuit.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("\nyear: 2022", ""), encoding="utf-8")
+    found = [d for d in run_check(mini).diagnostics if d.path.endswith("ioi-circuit.yaml")]
+    assert [d.code for d in found] == ["E201"], found
+
+
+# --- Compiled and full validators agree on random instances -----------------------------------
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(-3000, 3000), st.floats(allow_nan=False, width=32),
+                     st.text(max_size=12), st.sampled_from(["https://arxiv.org/abs/2211.00593", "2211.00593",
+                                                           "logit-lens", "techniques", "ICLR 2023", " x", ""]))
+_keys = st.sampled_from(["title", "url", "year", "venue", "arxiv", "authors", "links", "sections", "section",
+                         "summary", "techniques", "evaluation", "term", "detail", "id", "label", "aliases",
+                         "columns", "children", "description", "introduced_by", "kind", "pdf", "code", "x"])
+_values = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                         st.dictionaries(_keys, inner, max_size=6)), max_leaves=25)
+
+
+def _valid_examples() -> list[Any]:
+    catalog = REPO / "catalog"
+    files = [catalog / "taxonomy.yaml", catalog / "vocabulary.yaml", *sorted(catalog.glob("*/*.yaml"))[:20]]
+    return [yaml.safe_load(f.read_text(encoding="utf-8")) for f in files]
+
+
+def _mutate(value: Any, data: st.DataObject) -> Any:
+    """The value with one random change somewhere inside it."""
+    if isinstance(value, dict) and value and data.draw(st.booleans()):
+        key = data.draw(st.sampled_from(sorted(value)))
+        return {**value, key: _mutate(value[key], data)}
+    if isinstance(value, list) and value and data.draw(st.booleans()):
+        i = data.draw(st.integers(0, len(value) - 1))
+        return [*value[:i], _mutate(value[i], data), *value[i + 1:]]
+    return data.draw(_values)
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_compiled_and_full_validators_agree(path: Path, data: st.DataObject) -> None:
+    schema = _schema(path)
+    compiled = fastjsonschema.compile(schema, use_formats=False)
+    full = Draft202012Validator(schema)
+    instance = _mutate(data.draw(st.sampled_from(_valid_examples())), data) if data.draw(st.booleans()) \
+        else data.draw(_values)
+    try:
+        compiled(instance)
+        fast = True
+    except fastjsonschema.JsonSchemaException:
+        fast = False
+    assert fast == full.is_valid(instance), instance
+
+
+# --- Fast and careful YAML paths agree ----------------------------------------------------------
+
+_yaml_scalars = st.one_of(
+    _scalars,
+    st.sampled_from(["yes", "No", "on", "~", "null", "0x1f", "0o17", "1_000", "1e3", ".inf", "-.nan", "2024-01-02",
+                     "12:30", "=", "'q'", '"d"', "a: b", "- x", "#c", "&a", "*a", "!x", "<<", "%", "@x", "`x"]),
+)
+_yaml_values = st.recursive(_yaml_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.one_of(_keys, _yaml_scalars.filter(lambda v: v is not None)),
+                                                 inner, max_size=5)), max_leaves=20)
+_noise = st.sampled_from(["", "a: &x 1\nb: *x\n", "a: 1\na: 2\n", "<<: {a: 1}\n", "t: !!str 1\n", "y: 2024.0\n",
+                          "d: 2024-01-02\n", "k: [1, 2\n", "? [a]\n: b\n", "1: x\n", "null: y\n", "e: '\\x1b'\n",
+                          "b: !!binary aGk=\n", "\ufeffa: 1\n", "a:\n  - b\n  -\n", "s: |\n  x\n   y\n"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_yaml_values, flow=st.booleans(), style=st.sampled_from([None, '"', "'"]), noise=_noise,
+       at_end=st.booleans())
+def test_fast_and_careful_yaml_paths_agree(value: Any, flow: bool, style: str | None, noise: str,
+                                           at_end: bool) -> None:
+    try:
+        body = yaml.safe_dump(value, default_flow_style=flow, default_style=style, allow_unicode=True)
+    except yaml.YAMLError:
+        return
+    text = body + noise if at_end else noise + body
+    raw = text.encode("utf-8")
+    fast, careful = yamlload.load(raw, "x.yaml"), yamlload.load(raw, "x.yaml", careful=True)
+    assert fast.data == careful.data
+    assert type(fast.data) is type(careful.data)
+    assert fast.diagnostics == careful.diagnostics
+
+
+# --- The result cache and the tool's own code ---------------------------------------------------
+
+ALWAYS_FAILS = '''
+
+_checked_rules = check_rules
+
+
+def check_rules(*args, **kwargs):  # type: ignore[no-redef]
+    return [*_checked_rules(*args, **kwargs), Diagnostic("catalog/taxonomy.yaml", 1, 1, "E301", "a new rule")]
+'''
+
+
+def test_a_changed_rule_is_never_answered_from_the_cache(mini: Project, tmp_path: Path) -> None:
+    tool = tmp_path / "tool"
+    shutil.copytree(REPO / "scripts" / "awesome_catalog", tool / "awesome_catalog",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(tool), "AWESOME_CATALOG_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "awesome_catalog", "--root", str(mini.root), "check"],
+                              capture_output=True, text=True, env=env, timeout=60, check=False)
+
+    assert check().returncode == 0
+    assert check().returncode == 0  # answered from the cache
+    rules = tool / "awesome_catalog" / "load" / "rules.py"
+    rules.write_text(rules.read_text(encoding="utf-8") + ALWAYS_FAILS, encoding="utf-8")
+    changed = check()
+    assert changed.returncode == 1, changed.stdout + changed.stderr
+    assert "a new rule" in changed.stdout
