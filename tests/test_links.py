@@ -256,3 +256,25 @@ def test_dead_links_are_not_cached(mini: Project, server: LocalServer, tmp_path:
 def test_bad_limits_are_usage_errors(mini: Project, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert links(mini, *args) == 2
     assert "must" in capsys.readouterr().err
+
+
+def test_connections_to_one_host_are_reused() -> None:
+    with serve(app, keep_alive=True) as running:
+        urls = [running.url(f"/item/{i}") for i in range(40)]
+        results = check_urls(urls, Options(timeout=2, concurrency=2, per_host=2, delay=0.0, retries=0))
+        assert {r.outcome for r in results.values()} == {Outcome.OK}
+        assert len(running.requests()) == 40
+        assert len(running.connections) <= 4  # not one per URL
+
+
+def test_links_go_through_the_proxy_named_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    def proxy(h: Handler, method: str) -> None:
+        h.answer(200 if h.path.startswith("http://far.example/") else 502)
+
+    with serve(proxy) as running:
+        monkeypatch.setenv("HTTP_PROXY", running.url(""))
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        results = check_urls(["http://far.example/paper"], FAST)
+    assert results["http://far.example/paper"].outcome is Outcome.OK  # far.example does not resolve here
+    assert [r[3] for r in running.requests()] == ["http://far.example/paper"]

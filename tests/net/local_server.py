@@ -57,6 +57,12 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
+class KeepAliveHandler(Handler):
+    """HTTP/1.1: the connection stays open for the client's next request."""
+
+    protocol_version = "HTTP/1.1"
+
+
 App = Callable[[Handler, str], None]
 
 
@@ -66,14 +72,16 @@ class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
 
-    def __init__(self, app: App) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
+    def __init__(self, app: App, keep_alive: bool = False) -> None:
+        handler = KeepAliveHandler if keep_alive else Handler
+        super().__init__(("127.0.0.1", 0), handler)
         self.app = app
         self.lock = threading.Lock()
         self.log: list[tuple[float, str, str, str]] = []
         self.in_flight: Counter[str] = Counter()
         self.max_total = 0
         self.max_per_host: Counter[str] = Counter()
+        self.connections: set[tuple[str, int]] = set()
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.server_address[1]}{path}"
@@ -83,6 +91,7 @@ class LocalServer(ThreadingHTTPServer):
         handler.counted = True
         with self.lock:
             self.log.append((time.monotonic(), handler.host, method, handler.path))
+            self.connections.add(handler.client_address)
             self.in_flight[handler.host] += 1
             self.max_total = max(self.max_total, sum(self.in_flight.values()))
             self.max_per_host[handler.host] = max(self.max_per_host[handler.host], self.in_flight[handler.host])
@@ -109,9 +118,9 @@ class LocalServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(app: App) -> Iterator[LocalServer]:
+def serve(app: App, keep_alive: bool = False) -> Iterator[LocalServer]:
     """Run ``app`` on a loopback server for the duration of a ``with`` block."""
-    server = LocalServer(app)
+    server = LocalServer(app, keep_alive)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

@@ -19,13 +19,9 @@ they are sent; from them 401, 403 and 429 mean "works, but could not be verified
 from __future__ import annotations
 
 import email.utils
-import functools
 import heapq
-import http.client
 import itertools
 import queue
-import socket
-import ssl
 import threading
 import time
 from collections import deque
@@ -33,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
 from enum import StrEnum
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from awesome_catalog import __version__
@@ -54,6 +51,8 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 BUSY = frozenset({408, 429, 503})
 _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
+_DRAIN_BYTES = 64 * 1024
+"""A GET body up to this size is read so that its connection can be reused."""
 
 
 class Outcome(StrEnum):
@@ -136,44 +135,80 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-@functools.cache
-def _tls() -> ssl.SSLContext:
-    return ssl.create_default_context()
+class Client:
+    """Sends requests through urllib3's pools: connections to a host are kept alive and
+    reused (one TLS handshake per host, not per URL), and proxies come from the
+    environment (``HTTP_PROXY``, ``HTTPS_PROXY``, ``NO_PROXY``) as urllib reads them.
+    Redirects and retries are left to ``decide``. Safe to share between threads."""
 
+    def __init__(self, timeout: float, per_host: int = 2) -> None:
+        import urllib.request
 
-def request(url: str, method: str, timeout: float) -> Reply:
-    """Send one request without following redirects; never raises."""
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-        host = (parts.hostname or "").encode("idna").decode("ascii")
-    except (ValueError, UnicodeError):
-        return Reply(error="invalid", detail="the URL cannot be parsed")
-    if parts.scheme not in ("http", "https") or not host:
-        return Reply(error="invalid", detail="not an http(s) URL")
-    target = quote(parts.path or "/", safe=_URL_SAFE)
-    if parts.query:
-        target += "?" + quote(parts.query, safe=_URL_SAFE)
-    conn = (http.client.HTTPSConnection(host, port, timeout=timeout, context=_tls()) if parts.scheme == "https"
-            else http.client.HTTPConnection(host, port, timeout=timeout))
-    try:
-        conn.request(method, target, headers={"User-Agent": USER_AGENT, "Accept": "*/*", "Connection": "close"})
-        response = conn.getresponse()
-        return Reply(response.status, response.getheader("Location"), retry_after(response.getheader("Retry-After")))
-    except socket.gaierror as err:
-        return Reply(error="dns", detail=f"the host name does not resolve ({err.strerror or err})")
-    except ssl.SSLError as err:  # includes certificate errors
-        return Reply(error="tls", detail=f"TLS failed: {err.reason or err}")
-    except TimeoutError:
-        return Reply(error="timeout", detail=f"no answer within {timeout:g} s")
-    except ConnectionRefusedError:
-        return Reply(error="refused", detail="connection refused")
-    except (ConnectionError, http.client.BadStatusLine) as err:
-        return Reply(error="reset", detail=f"connection dropped ({type(err).__name__})")
-    except (OSError, http.client.HTTPException) as err:
-        return Reply(error="other", detail=f"{type(err).__name__}: {err}")
-    finally:
-        conn.close()
+        import urllib3
+
+        self.timeout = timeout
+        settings: dict[str, Any] = {
+            "num_pools": 64, "maxsize": max(1, per_host), "retries": False,
+            "timeout": urllib3.Timeout(connect=timeout, read=timeout),
+            "headers": {"User-Agent": USER_AGENT, "Accept": "*/*"},
+        }
+        self._direct = urllib3.PoolManager(**settings)
+        self._proxies = {scheme: urllib3.ProxyManager(proxy, **settings)
+                         for scheme, proxy in urllib.request.getproxies().items() if scheme in ("http", "https")}
+        self._bypass = urllib.request.proxy_bypass
+
+    def _manager(self, scheme: str, host: str) -> Any:
+        proxy = self._proxies.get(scheme)
+        return self._direct if proxy is None or self._bypass(host) else proxy
+
+    def request(self, url: str, method: str) -> Reply:
+        """Send one request without following redirects; never raises."""
+        from urllib3 import exceptions as failed
+
+        try:
+            parts = urlsplit(url)
+            port = f":{parts.port}" if parts.port else ""
+            host = (parts.hostname or "").encode("idna").decode("ascii")
+        except (ValueError, UnicodeError):
+            return Reply(error="invalid", detail="the URL cannot be parsed")
+        if parts.scheme not in ("http", "https") or not host:
+            return Reply(error="invalid", detail="not an http(s) URL")
+        target = quote(parts.path or "/", safe=_URL_SAFE)
+        if parts.query:
+            target += "?" + quote(parts.query, safe=_URL_SAFE)
+        netloc = f"[{host}]" if ":" in host else host
+        try:
+            response = self._manager(parts.scheme, host).request(
+                method, f"{parts.scheme}://{netloc}{port}{target}", redirect=False, preload_content=False)
+        except failed.NameResolutionError as err:
+            return Reply(error="dns", detail=f"the host name does not resolve ({err.__cause__ or err})")
+        except failed.SSLError as err:
+            return Reply(error="tls", detail=f"TLS failed: {err}")
+        except failed.TimeoutError:
+            return Reply(error="timeout", detail=f"no answer within {self.timeout:g} s")
+        except failed.NewConnectionError as err:
+            refused = isinstance(err.__cause__, ConnectionRefusedError) or "refused" in str(err)
+            return (Reply(error="refused", detail="connection refused") if refused
+                    else Reply(error="other", detail=f"cannot connect: {err}"))
+        except failed.ProxyError as err:
+            return Reply(error="other", detail=f"the proxy failed: {err}")
+        except failed.ProtocolError as err:
+            return Reply(error="reset", detail=f"connection dropped ({type(err.__cause__ or err).__name__})")
+        except failed.LocationParseError:
+            return Reply(error="invalid", detail="the URL cannot be parsed")
+        except (failed.HTTPError, OSError) as err:
+            return Reply(error="other", detail=f"{type(err).__name__}: {err}")
+        reply = Reply(response.status, response.headers.get("Location"),
+                      retry_after(response.headers.get("Retry-After")))
+        length = response.headers.get("Content-Length", "")
+        try:
+            if method == "HEAD" or (length.isdigit() and int(length) <= _DRAIN_BYTES):
+                response.drain_conn()  # read to the end: the connection goes back to its pool
+            else:
+                response.close()  # a large body is not worth reading
+        except (failed.HTTPError, OSError):
+            pass
+        return reply
 
 
 @dataclass
@@ -264,10 +299,12 @@ def check_urls(urls: Iterable[str], options: Options, progress: Progress | None 
     replies: queue.SimpleQueue[tuple[Job, str, Reply]] = queue.SimpleQueue()
     in_flight = dead = 0
 
+    client = Client(options.timeout, options.per_host)
+
     def worker() -> None:
         while (item := work.get()) is not None:
             job, host = item
-            replies.put((job, host, request(job.current, job.method, options.timeout)))
+            replies.put((job, host, client.request(job.current, job.method)))
 
     def host(job: Job) -> _Host:
         return hosts.setdefault(host_of(job.current), _Host())
