@@ -80,6 +80,6 @@ def test_imports_go_only_down_the_layers(path: Path) -> None:
 
 def test_the_checker_reads_imports_inside_functions_too(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
-    module.write_text("def f():\n    from awesome_catalog.commands import check\n    import awesome_catalog.load.rules\n",
-                      encoding="utf-8")
+    source = "def f():\n    from awesome_catalog.commands import check\n    import awesome_catalog.load.rules\n"
+    module.write_text(source, encoding="utf-8")
     assert _imports(module) >= {"awesome_catalog.commands.check", "awesome_catalog.load.rules"}
