@@ -3,8 +3,9 @@
 The page is generated at test time from the shipped catalog (and, for the hostile test,
 from mini plus tests/export/hostile), served from 127.0.0.1, and every request that
 leaves the loopback address is blocked and reported. Expected results are computed in
-Python from the catalog. Screenshots are written to tests/artifacts/ for people to look
-at. Skipped, with the reason, where Chromium or Playwright is missing
+Python from the catalog. Screenshots are written for people to look at, into
+``$AWESOME_CATALOG_SCREENSHOTS`` or else a folder under the system's temporary folder,
+never into the repository. Skipped, with the reason, where Chromium or Playwright is missing
 (``apt-get install chromium``; Playwright's own browser download is not used).
 """
 
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
 import shutil
+import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -33,7 +36,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not 
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(os.environ.get("AWESOME_CATALOG_SCREENSHOTS") or tempfile.gettempdir()) / "awesome-catalog-screenshots"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VISIBLE_WORKS = "els => els.filter(e => !e.hidden).map(e => e.id.slice('work-'.length))"
@@ -263,7 +266,7 @@ def test_page_fits_the_screen_and_a_screenshot_is_saved(browser: Any, site_root:
         page = session.open("shipped", f"technique={techniques_by_use(shipped)[0]}")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
         assert page.is_visible("#f-technique") and page.is_visible("#count")
-        ARTIFACTS.mkdir(exist_ok=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / name))
         assert session.blocked == [] and session.errors == []
     finally:

@@ -1,9 +1,9 @@
-"""The corpus of broken lists under tests/cases/: every case through the core and main().
+"""The corpus of broken lists under tests/cases/: every case through main(), once.
 
 Each case folder holds ``case.yaml`` (what to change in the mini list, the expected exit
 code and diagnostics as ``[path, line, code]``; line ``ANY`` means any line) and an
 optional ``tree/`` copied over the mini list. Every run must end without a traceback,
-within a time bound, and leave every file exactly as it was.
+within a bound of CPU time and memory, and leave every file exactly as it was.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ import yaml
 
 from awesome_catalog.cli import main
 from awesome_catalog.core.project import Project
-from awesome_catalog.load.pipeline import run_check
 from conftest import make_project
 
 CASES = Path(__file__).resolve().parent / "cases"
-TIME_BOUND_S = 10.0
+CPU_BOUND_S = 10.0
 MEMORY_BOUND = 16 * 1024 * 1024  # bytes allocated at peak by the check itself
 
 
@@ -108,9 +107,9 @@ def test_case_through_main(case: tuple[dict[str, Any], Project], capsys: pytest.
     spec, project = case
     before = snapshot(project.root)
     tracemalloc.start()
-    started = time.monotonic()
+    started = time.process_time()
     code = main(["--root", str(project.root), "check", "--format", "json", "--no-cache", *spec.get("args", [])])
-    elapsed = time.monotonic() - started
+    cpu = time.process_time() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     out, err = capsys.readouterr()
@@ -119,18 +118,11 @@ def test_case_through_main(case: tuple[dict[str, Any], Project], capsys: pytest.
     found = [(d["path"], d["line"], d["code"]) for d in doc["diagnostics"]]
     assert _matches(found, spec["diagnostics"]), f"{spec['description']}: got {found}"
     assert code == spec["exit"], spec["description"]
-    assert elapsed < TIME_BOUND_S
+    assert cpu < CPU_BOUND_S  # CPU time: a loaded machine does not make it flake
     assert peak < MEMORY_BOUND, f"peak {peak:,} bytes"
     assert snapshot(project.root) == before, "check must not write anything"
     for d in doc["diagnostics"]:
         assert d["message"] and d["path"], d
-
-
-def test_case_through_core(case: tuple[dict[str, Any], Project]) -> None:
-    spec, project = case
-    result = run_check(project)
-    found = [(d.path, d.line, d.code) for d in result.diagnostics]
-    assert _matches(found, spec["diagnostics"]), f"{spec['description']}: got {found}"
 
 
 def test_every_code_has_a_case() -> None:

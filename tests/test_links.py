@@ -137,10 +137,11 @@ def test_allowlisted_host_refusing_scripts_is_not_dead(server: LocalServer) -> N
 def test_deadline_stops_the_run_and_leaves_the_rest_unchecked(server: LocalServer) -> None:
     urls = [server.url(f"/slow?t=3&n={n}") for n in range(8)]
     options = Options(**{**FAST.__dict__, "timeout": 10.0, "deadline": 0.6})
-    start = time.monotonic()
     results = check_urls(urls, options)
-    assert time.monotonic() - start < 1.5
+    # the run did not wait for the answers in flight (they would have said OK after 3 s),
+    # and sent nothing more once the deadline came
     assert {r.outcome for r in results.values()} == {Outcome.UNCHECKED}
+    assert len(server.requests()) == options.per_host
     assert all("deadline" in r.detail for r in results.values())
 
 
@@ -156,9 +157,10 @@ def test_concurrency_is_bounded_overall_and_per_host(server: LocalServer) -> Non
 def test_requests_to_one_host_are_spaced_by_the_delay(server: LocalServer) -> None:
     urls = [server.url(f"/ok?n={n}", host) for n in range(12) for host in ("127.0.0.1", "localhost")]
     options = Options(timeout=5.0, concurrency=8, per_host=2, delay=0.05, retries=0, deadline=20.0)
-    start = time.monotonic()
     check_urls(urls, options)
-    assert time.monotonic() - start < 1.5  # the two hosts are asked side by side
+    asked = {host: [t for t, h, _, _ in server.requests() if h == host] for host in ("127.0.0.1", "localhost")}
+    # the two hosts are asked side by side, not one after the other
+    assert asked["localhost"][0] < asked["127.0.0.1"][-1] and asked["127.0.0.1"][0] < asked["localhost"][-1]
     for host in ("127.0.0.1", "localhost"):
         starts = [t for t, h, _, _ in server.requests() if h == host]
         # 11 gaps of at least 0.05 s; the first request's own latency may eat into the span
@@ -169,9 +171,7 @@ def test_a_thousand_urls_within_the_deadline(server: LocalServer) -> None:
     hosts = ("127.0.0.1", "localhost")
     urls = [server.url(f"/dead/{n}" if n % 37 == 0 else f"/item/{n}?t=0.02", hosts[n % 2]) for n in range(1000)]
     options = Options(timeout=5.0, concurrency=16, per_host=8, delay=0.001, retries=1, deadline=30.0)
-    start = time.monotonic()
     results = check_urls(urls, options)
-    assert time.monotonic() - start < options.deadline
     dead = {url for url, r in results.items() if r.outcome is Outcome.DEAD}
     assert dead == {url for url in urls if "/dead/" in url}
     assert {r.outcome for url, r in results.items() if url not in dead} == {Outcome.OK}

@@ -3,9 +3,13 @@ and the checks `awesome-catalog check` runs on the README."""
 
 from __future__ import annotations
 
+import difflib
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from awesome_catalog.core.project import Project
 from awesome_catalog.load.loader import load_catalog
@@ -169,3 +173,53 @@ def test_the_diff_of_a_long_readme_numbers_its_lines_in_the_whole_file(changed: 
     diff = readme.unified_diff("".join(old), "".join(new)).splitlines()
     assert diff[:3] == ["--- a/README.md", "+++ b/README.md", header]
     assert f"-| row {changed} |" in diff and "+| edited |" in diff and len(diff) <= 11
+
+
+def apply_patch(old: str, patch: str) -> str:
+    """Apply a unified diff to ``old``, checking every context and removed line."""
+    source = old.splitlines(keepends=True)
+    out: list[str] = []
+    at = 0  # lines of ``source`` used so far
+    lines = patch.splitlines(keepends=True)
+    i = 2 if lines and lines[0].startswith("---") else 0
+    while i < len(lines):
+        header = re.match(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", lines[i])
+        assert header, lines[i]
+        start = int(header.group(1)) - (0 if header.group(2) == "0" else 1)
+        out += source[at:start]
+        at = start
+        i += 1
+        while i < len(lines) and not lines[i].startswith("@@"):
+            tag, body = lines[i][0], lines[i][1:]
+            if i + 1 < len(lines) and lines[i + 1].startswith("\\ No newline"):
+                body = body.removesuffix("\n")
+                i += 1
+            if tag in " -":
+                assert source[at] == body, (source[at], body)
+                at += 1
+            if tag in " +":
+                out.append(body)
+            i += 1
+    return "".join(out + source[at:])
+
+
+_lines = st.lists(st.sampled_from(["a\n", "b\n", "c\n", "\n", "| x | y |\n", "- item\n"]), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=_lines, edits=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 3), _lines.map(lambda lines: lines[:3])),
+                                  max_size=4),
+       old_end=st.sampled_from(["", "z"]), new_end=st.sampled_from(["", "z", "y"]))
+def test_the_trimmed_diff_applies_and_equals_a_full_diff(old: list[str], edits: list[tuple[int, int, list[str]]],
+                                                         old_end: str, new_end: str) -> None:
+    new = list(old)
+    for at, cut, insert in edits:
+        at = min(at, len(new))
+        new[at:at + cut] = insert
+    before, after = "".join(old) + old_end, "".join(new) + new_end
+    patch = readme.unified_diff(before, after)
+    assert apply_patch(before, patch) == after
+    full = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                "a/README.md", "b/README.md")
+    assert patch == "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                            for line in full)
