@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from awesome_catalog.core.columns import TERM_KINDS
 from awesome_catalog.core.diagnostics import Refusal
-from awesome_catalog.core.model import TERM_KINDS
 from awesome_catalog.core.project import Project
 
 NAME = "add"

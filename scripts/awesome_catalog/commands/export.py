@@ -10,7 +10,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from awesome_catalog.core import writing
 from awesome_catalog.core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from awesome_catalog.core.project import Project
 from awesome_catalog.formats.export import EXPORTERS
@@ -28,6 +27,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, project: Project) -> int:
     """Export the catalog to ``args.output`` or standard output."""
+    from awesome_catalog.core import writing
     from awesome_catalog.formats.export import render
     from awesome_catalog.load.pipeline import checked_catalog
 

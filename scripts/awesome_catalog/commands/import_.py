@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from awesome_catalog.core import writing
 from awesome_catalog.core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Severity, plural
 from awesome_catalog.core.project import Project
 
@@ -43,6 +42,7 @@ def write_entries(result: ImportResult, into: Path) -> None:
     writing (a full disk, a folder without permission) leaves every target as it was."""
     for entry in result.entries:
         (into / entry.path).parent.mkdir(parents=True, exist_ok=True)
+    from awesome_catalog.core import writing
     from awesome_catalog.formats.entry_yaml import entry_text
 
     writing.replace_all([(into / e.path, entry_text(e).encode("utf-8")) for e in result.entries])

@@ -20,7 +20,6 @@ import argparse
 import sys
 
 from awesome_catalog.core.diagnostics import Refusal
-from awesome_catalog.core.identity import arxiv_id, entry_id, one_line
 from awesome_catalog.core.project import Project
 
 NAME = "new"
@@ -40,6 +39,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, project: Project) -> int:
     """``awesome-catalog new``."""
+    from awesome_catalog.core.identity import arxiv_id, entry_id, one_line
     from awesome_catalog.entries.draft import Draft, leaf_section, load, write_entry
     from awesome_catalog.formats.report import write_refusal
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-COLUMNS = ("techniques", "evaluation", "summary")
-TERM_KINDS = ("techniques", "evaluation")
+from awesome_catalog.core.columns import COLUMNS, TERM_KINDS
+
+__all__ = ["COLUMNS", "TERM_KINDS", "Appearance", "Catalog", "Entry", "Section", "Taxonomy", "Term", "TermRef",
+           "Vocabulary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +190,11 @@ class Vocabulary:
             )
 
         return cls(terms("techniques"), terms("evaluation"))
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of terms, in order."""
+        return TERM_KINDS
 
     def terms(self, kind: str) -> tuple[Term, ...]:
         """The terms of one kind: ``techniques`` or ``evaluation``."""

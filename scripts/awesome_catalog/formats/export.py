@@ -15,12 +15,11 @@ errors, and prints them on standard error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from awesome_catalog.core.model import TERM_KINDS, Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
-from awesome_catalog.formats import bibtex
+if TYPE_CHECKING:
+    from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
 
 JSON_VERSION = 1
 
@@ -90,7 +89,7 @@ def _vocabulary(vocabulary: Vocabulary) -> dict[str, list[dict[str, Any]]]:
              "introduced_by": t.introduced_by}
             for t in vocabulary.terms(kind)
         ]
-        for kind in TERM_KINDS
+        for kind in vocabulary.kinds
     }
 
 
@@ -113,6 +112,8 @@ def csl_name(author: str) -> dict[str, str]:
 
 def csl_items(catalog: Catalog) -> list[dict[str, Any]]:
     """The catalog as CSL-JSON items, in entry id order."""
+    from awesome_catalog.formats import bibtex
+
     keys = bibtex.citation_keys(catalog.entries)
     items: list[dict[str, Any]] = []
     for entry in sorted(catalog.entries, key=lambda e: e.id):
@@ -135,11 +136,19 @@ def csl_items(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 def _json(value: Any) -> str:
+    import json
+
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+def _bibtex(catalog: Catalog) -> str:
+    from awesome_catalog.formats import bibtex
+
+    return bibtex.render(catalog)
+
+
 EXPORTERS: dict[str, Callable[[Catalog], str]] = {
-    "bibtex": bibtex.render,
+    "bibtex": _bibtex,
     "json": lambda catalog: _json(json_document(catalog)),
     "csl-json": lambda catalog: _json(csl_items(catalog)),
 }

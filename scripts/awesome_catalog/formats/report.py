@@ -6,7 +6,6 @@ diagnostics and writes it to a stream.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from typing import Protocol, TextIO
@@ -110,6 +109,8 @@ def write_json(diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool
         ],
         "diff": diff,
     }
+    import json
+
     json.dump(doc, stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 
