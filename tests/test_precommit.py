@@ -191,7 +191,7 @@ def add_tab(repo: Path, env: dict[str, str]) -> None:
         pytest.param(add_fixture("missing-title.yaml"), {CHECK_HOOK}, ["E201"], id="entry-without-title"),
         pytest.param(edit_readme_by_hand, {CHECK_HOOK}, ["E406"], id="readme-edited-by-hand"),
         pytest.param(add_fixture("added-entry.yaml"), {CHECK_HOOK}, ["E406"], id="entry-added-not-generated"),
-        pytest.param(scaffold_entry, {CHECK_HOOK}, ["E311"], id="new-entry-placeholder"),
+        pytest.param(scaffold_entry, {CHECK_HOOK}, ["E311", "W302"], id="new-entry-placeholder"),
         pytest.param(add_trailing_spaces, {"trim trailing whitespace in catalog/"}, [], id="trailing-spaces"),
         pytest.param(use_crlf, {"use LF line endings in catalog/"}, [], id="crlf"),
         pytest.param(add_tab, {"no tab characters in catalog/ YAML (indent with spaces)"}, [], id="tab"),
