@@ -83,7 +83,10 @@ def test_updated_tools_carry_their_new_facts(catalog: Catalog) -> None:
     by_id = {e.id: e for e in catalog.entries}
     assert by_id["transformerlens"].year == 2026
     assert "release-3.0" in by_id["transformerlens"].links["release"]
-    assert by_id["nnsight"].links["paper"] == "https://arxiv.org/abs/2407.14561"
+    nnsight = by_id["nnsight"]
+    assert nnsight.links["paper"] == "https://arxiv.org/abs/2407.14561"
+    assert (nnsight.arxiv, nnsight.venue, nnsight.year) == ("2407.14561", "ICLR 2025", 2024)
+    assert nnsight.title == "NNsight and NDIF: Democratizing Access to Open-Weight Foundation Model Internals"
     assert by_id["saelens"].url == "https://github.com/decoderesearch/SAELens"
     assert by_id["circuit-tracer"].url == "https://github.com/decoderesearch/circuit-tracer"
 

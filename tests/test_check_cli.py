@@ -20,6 +20,7 @@ sections:
   - section: methods
     techniques: [logit-lense]
     summary: Uses a technique whose id is misspelt, to be caught by the check.
+authors: [Ann Example]
 """
 MISSING_TITLE = """url: https://example.org/no-title
 year: 2023

@@ -2,14 +2,17 @@
 schema, CSL-JSON, and refusal to export a broken catalog.
 
 Fixtures: ``mini`` (tests/fixtures/mini), ``hostile`` (mini plus tests/export/hostile:
-LaTeX specials, accents, markup and a citation-key collision), and the overlays under
-tests/export/broken, each of which breaks the catalog. Golden files under
-tests/export/golden are the reviewed exports of ``mini``.
+LaTeX specials, accents, markup, and two works with the same first author, year and
+title word), the shipped catalog, and the overlays under tests/export/broken, each of
+which breaks the catalog. Golden files under tests/export/golden are the reviewed
+exports of ``mini``.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,7 @@ import jsonschema
 import pytest
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import SeparateCoAuthors
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pylatexenc.latex2text import (  # type: ignore[import-untyped]
     LatexNodes2Text,
@@ -28,9 +31,9 @@ from pylatexenc.latex2text import (  # type: ignore[import-untyped]
 )
 
 from awesome_catalog.cli import main
-from awesome_catalog.core.model import Appearance, Catalog, Entry
+from awesome_catalog.core.model import Appearance, Catalog, Entry, Taxonomy, Vocabulary
 from awesome_catalog.core.project import Project
-from awesome_catalog.formats import bibtex
+from awesome_catalog.formats import bibtex, export
 from awesome_catalog.load.loader import load_catalog
 from conftest import REPO, make_project
 
@@ -106,14 +109,15 @@ def test_bibtex_parses_back_to_the_same_titles_years_urls_and_authors(
     by_title = {decode(fields["title"]): fields for fields in parsed.values()}
     for entry in catalog.entries:
         fields = by_title[entry.title]
-        assert fields.get("year") == (str(entry.year) if entry.year else None)
+        year = bibtex.citation_year(entry)
+        assert fields.get("year") == (str(year) if year else None)
         assert fields["url"].isascii() and unquote(fields["url"]) == unquote(entry.url)
         assert [decode(a) for a in fields.get("author", [])] == list(entry.authors)
 
 
 def test_hostile_title_survives_every_latex_special(hostile: Project, capsys: pytest.CaptureFixture[str]) -> None:
     text = run_export(hostile, "bibtex", capsys)
-    fields = parse_bibtex(text)["muller2021uber"]
+    fields = parse_bibtex(text)["hostile-latex"]
     raw_title = fields["title"]
     assert raw_title.count("{") == raw_title.count("}")
     for special in "&%$#_":
@@ -128,46 +132,104 @@ def test_hostile_title_survives_every_latex_special(hostile: Project, capsys: py
                                                  r"in-context-learning-and-induction-heads/index.html}"}),
     ("logit-lens-post", "misc", {"note": "Blog post"}),
     ("circuitsvis", "misc", {"note": "Software"}),
-    ("hostile-markup", "misc", {"note": r'Software, \textless{}b onmouseover="alert(3)"\textgreater{}Venue'
-                                        r"\textless{}/b\textgreater{}"}),
+    ("hostile-markup", "inproceedings", {"booktitle": r'\textless{}b onmouseover="alert(3)"\textgreater{}Venue'
+                                                      r"\textless{}/b\textgreater{}"}),
 ])
 def test_entry_types_follow_the_kind_and_venue(hostile: Project, capsys: pytest.CaptureFixture[str],
                                                entry_id: str, entry_type: str, expected: dict[str, str]) -> None:
-    catalog = catalog_of(hostile)
-    key = bibtex.citation_keys(catalog.entries)[entry_id]
-    fields = parse_bibtex(run_export(hostile, "bibtex", capsys))[key]
+    fields = parse_bibtex(run_export(hostile, "bibtex", capsys))[entry_id]
     assert fields["ENTRYTYPE"] == entry_type
     assert {name: fields.get(name) for name in expected} == expected
 
 
-def _entry(title: str, authors: tuple[str, ...] = (), year: int | None = 2022, entry_id: str = "x") -> Entry:
-    return Entry(id=entry_id, path="catalog/papers/x.yaml", kind="paper", title=title, url="https://example.org/",
-                 appearances=(Appearance("methods", "summary"),), year=year, authors=authors)
+def _entry(entry_id: str = "x", kind: str = "paper", venue: str | None = None, year: int | None = 2022,
+           arxiv: str | None = None, title: str = "A Work", authors: tuple[str, ...] = ("Ann Lee",)) -> Entry:
+    folder = "tools" if kind == "tool" else "papers"
+    return Entry(id=entry_id, path=f"catalog/{folder}/{entry_id}.yaml", kind=kind, title=title,
+                 url=f"https://example.org/{entry_id}", appearances=(Appearance("methods", "summary"),), year=year,
+                 venue=venue, arxiv=arxiv, authors=authors)
 
 
-@pytest.mark.parametrize(("title", "authors", "year", "key"), [
-    ("Interpretability in the Wild", ("Kevin Wang", "Arthur Conmy"), 2022, "wang2022interpretability"),
-    ("On the Biology of a Large Language Model", (), 2025, "biology2025large"),
-    ("Towards Monosemanticity", ("Trenton Bricken",), 2023, "bricken2023monosemanticity"),
-    ("Über die Circuits", ("Jürgen Müller",), 2021, "muller2021uber"),
-    ("GPT-2's Heads", ("Ludwig Straße",), None, "strassegpt2s"),
-    ("The", ("Plato",), 2000, "plato2000the"),
-    ("CircuitsVis", (), None, "circuitsvis"),
+# kind, venue, catalog year, arXiv id -> BibTeX entry type, its year, CSL type
+@pytest.mark.parametrize(("kind", "venue", "year", "arxiv", "entry_type", "cited_year", "csl_type"), [
+    ("paper", "ICLR 2025", 2024, "2407.00001", "inproceedings", 2025, "paper-conference"),
+    ("paper", "NeurIPS 2023", 2023, None, "inproceedings", 2023, "paper-conference"),
+    ("paper", "Findings of ACL 2024", 2023, None, "inproceedings", 2024, "paper-conference"),
+    ("paper", "TMLR 2025", 2024, None, "article", 2025, "article-journal"),
+    ("paper", "Transformer Circuits Thread", 2022, None, "article", 2022, "article-journal"),  # no year in venue
+    ("paper", "BlackboxNLP", None, None, "inproceedings", None, "paper-conference"),  # no year anywhere
+    ("paper", None, 2022, "2211.00593", "misc", 2022, "article"),  # preprint: first public version
+    ("paper", None, 2021, None, "misc", 2021, "article"),
+    ("report", "Transformer Circuits Thread", 2023, None, "article", 2023, "article-journal"),
+    ("report", None, 2023, None, "misc", 2023, "report"),
+    ("blog", "Transformer Circuits Thread", 2024, None, "misc", 2024, "post-weblog"),  # a blog post stays @misc
+    ("tool", "ICLR 2025", 2024, "2407.14561", "inproceedings", 2025, "paper-conference"),  # a tool with its paper
+    ("tool", None, 2024, "2407.14561", "misc", 2024, "article"),  # a tool with its preprint
+    ("tool", None, 2026, None, "misc", 2026, "software"),  # a tool alone: its release year
 ])
-def test_citation_key_rule(title: str, authors: tuple[str, ...], year: int | None, key: str) -> None:
-    assert bibtex.base_key(_entry(title, authors, year)) == key
+def test_published_works_take_their_venue_year(kind: str, venue: str | None, year: int | None,
+                                               arxiv: str | None, entry_type: str, cited_year: int | None,
+                                               csl_type: str) -> None:
+    entry = _entry(kind=kind, venue=venue, year=year, arxiv=arxiv)
+    catalog = Catalog(Taxonomy(()), Vocabulary((), ()), (entry,))
+    fields = parse_bibtex(bibtex.render(catalog))["x"]
+    assert fields["ENTRYTYPE"] == entry_type
+    assert fields.get("year") == (str(cited_year) if cited_year else None)
+    assert ("eprint" in fields) == (arxiv is not None)
+    [item] = export.csl_items(catalog)
+    assert item["type"] == csl_type
+    assert item.get("issued") == ({"date-parts": [[cited_year]]} if cited_year else None)
 
 
-def test_colliding_keys_get_suffixes_in_id_order() -> None:
-    entries = [_entry("Circuits", ("Ann Lee",), 2020, entry_id=i) for i in ("c-work", "a-work", "b-work")]
-    assert bibtex.citation_keys(entries) == {"a-work": "lee2020circuits", "b-work": "lee2020circuitsb",
-                                             "c-work": "lee2020circuitsc"}
+def test_works_with_one_natural_key_keep_their_own_ids(hostile: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    parsed = parse_bibtex(run_export(hostile, "bibtex", capsys))
+    ids = {e.id for e in catalog_of(hostile).entries}
+    assert set(parsed) == ids
+    assert parsed["hostile-latex"]["author"][0] == parsed["hostile-same-key"]["author"][0]
 
 
-def test_hostile_collision_is_suffixed(hostile: Project) -> None:
-    keys = bibtex.citation_keys(catalog_of(hostile).entries)
-    assert (keys["hostile-latex"], keys["hostile-same-key"]) == ("muller2021uber", "muller2021uberb")
-    assert len(set(keys.values())) == len(keys)
+_ID = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,3}", fullmatch=True)
+
+
+@functools.cache
+def _shipped() -> Catalog:
+    return catalog_of(Project(REPO))
+
+
+def _blocks(text: str) -> dict[str, str]:
+    """Citation key -> its whole ``@type{key, ...}`` block."""
+    return {m.group(1): m.group(0) for m in re.finditer(r"^@\w+\{([^,\n]+),\n.*?^\}\n", text, re.M | re.S)}
+
+
+@st.composite
+def _new_works(draw: st.DrawFn) -> Entry:
+    """A work to add to the shipped catalog: a fresh id, and otherwise often the same
+    title, authors, year or venue as a work already there, so that the natural keys of
+    the two collide."""
+    shipped = _shipped().entries
+    taken = {e.id for e in shipped}
+    twin = draw(st.sampled_from(shipped))
+    return _entry(
+        entry_id=draw(_ID.filter(lambda i: i not in taken)),
+        kind=draw(st.sampled_from(["paper", "report", "blog", "tool"])),
+        venue=draw(st.sampled_from([None, twin.venue, "ICLR 2025"])),
+        year=draw(st.sampled_from([None, twin.year, 2024])),
+        arxiv=draw(st.none() | st.just("2401.00001")),
+        title=draw(st.sampled_from([twin.title, "Circuits"])),
+        authors=draw(st.sampled_from([twin.authors, ("Ann Lee",), ()])),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(_new_works())
+def test_adding_a_work_never_changes_another_works_key_or_citation(new: Entry) -> None:
+    before = _shipped()
+    after = Catalog(before.taxonomy, before.vocabulary, (*before.entries, new))
+    old, grown = _blocks(bibtex.render(before)), _blocks(bibtex.render(after))
+    assert len(old) == len(before.entries) and len(grown) == len(old) + 1
+    assert {key: grown[key] for key in old} == old
+    old_ids = [i["id"] for i in export.csl_items(before)]
+    assert [i["id"] for i in export.csl_items(after) if i["id"] != new.id] == old_ids
 
 
 _TEXT = st.text(st.sampled_from(list("aZ09 .,:;!?()[]/&%$#_{}~^\\<>|\"üéñçøßÅłΩ")), min_size=1, max_size=40)
@@ -186,6 +248,51 @@ def test_escaped_text_keeps_braces_balanced_and_decodes_back(text: str) -> None:
 
 def test_bibtex_matches_the_reviewed_golden_file(mini: Project, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_export(mini, "bibtex", capsys) == (GOLDEN / "mini.bib").read_text(encoding="utf-8")
+
+
+# --- the shipped catalog ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped_bibtex() -> dict[str, dict[str, Any]]:
+    return parse_bibtex(bibtex.render(_shipped()))
+
+
+def test_no_published_work_cites_a_year_other_than_its_venues(shipped_bibtex: dict[str, dict[str, Any]]) -> None:
+    decode = latex_decoder().latex_to_text
+    published = {k: f for k, f in shipped_bibtex.items() if f["ENTRYTYPE"] in ("article", "inproceedings")}
+    assert len(published) > 50
+    for key, fields in published.items():
+        venue = decode(fields.get("journal") or fields["booktitle"])
+        years = re.findall(r"\b(?:19|20)[0-9]{2}\b", venue)
+        if years:
+            assert fields["year"] == years[-1], f"{key}: {venue} but year {fields['year']}"
+
+
+def test_transformer_circuits_thread_works_all_export_as_articles(
+        shipped_bibtex: dict[str, dict[str, Any]]) -> None:
+    thread = [e for e in _shipped().entries if e.url.startswith("https://transformer-circuits.pub/")]
+    assert len(thread) >= 10
+    for entry in thread:
+        fields = shipped_bibtex[entry.id]
+        assert entry.venue == "Transformer Circuits Thread" and entry.kind in ("paper", "report"), entry.id
+        assert (fields["ENTRYTYPE"], fields["journal"]) == ("article", "Transformer Circuits Thread"), entry.id
+        assert fields["year"] == str(entry.year) and fields["author"], entry.id
+
+
+def test_nnsight_is_cited_as_its_paper(shipped_bibtex: dict[str, dict[str, Any]]) -> None:
+    fields = shipped_bibtex["nnsight"]
+    assert fields["ENTRYTYPE"] == "inproceedings"
+    assert {k: fields[k] for k in ("booktitle", "year", "eprint")} == {
+        "booktitle": "ICLR 2025", "year": "2025", "eprint": "2407.14561"}
+    assert fields["title"] == "{NNsight and NDIF: Democratizing Access to Open-Weight Foundation Model Internals}"
+    assert fields["author"][0] == "Jaden Fiotto-Kaufman" and fields["author"][-1] == "David Bau"
+
+
+def test_at_least_95_percent_of_papers_name_their_authors() -> None:
+    papers = [e for e in _shipped().entries if e.kind == "paper"]
+    assert len(papers) > 100
+    assert sum(bool(e.authors) for e in papers) >= 0.95 * len(papers)
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -235,14 +342,15 @@ def test_csl_items_match_the_reviewed_golden_file(mini: Project, capsys: pytest.
 def test_csl_uses_bibtex_keys_types_and_split_names(hostile: Project, capsys: pytest.CaptureFixture[str]) -> None:
     items = {i["id"]: i for i in json.loads(run_export(hostile, "csl-json", capsys))}
     assert set(items) == set(parse_bibtex(run_export(hostile, "bibtex", capsys)))
-    work = items["muller2021uber"]
+    work = items["hostile-latex"]
     assert work["type"] == "article-journal"
     assert work["author"] == [{"given": "Jürgen", "family": "Müller"},
                               {"given": "Zoë", "family": "Łukasiewicz-Ørsted"}, {"literal": "Plato"}]
     assert work["issued"] == {"date-parts": [[2021]]}
     assert work["title"].startswith('Über "Quoted" Circuits')
-    assert items["interpretability2022wild"]["type"] == "paper-conference"
-    assert items["interpreting2020gpt"]["type"] == "post-weblog"
+    assert items["ioi-circuit"]["type"] == "paper-conference"
+    assert items["ioi-circuit"]["issued"] == {"date-parts": [[2023]]}  # ICLR 2023, first posted in 2022
+    assert items["logit-lens-post"]["type"] == "post-weblog"
     assert items["circuitsvis"]["type"] == "software"
 
 

@@ -220,7 +220,7 @@ def test_problems_are_reported_at_the_line_of_the_url(mini: Project, server: Loc
     found = [(d["path"], d["line"], d["code"]) for d in json.loads(out)["diagnostics"]]
     assert found == [
         ("catalog/papers/ioi-circuit.yaml", 3, "E501"),
-        ("catalog/papers/ioi-circuit.yaml", 8, "W501"),
+        ("catalog/papers/ioi-circuit.yaml", 9, "W501"),
         ("catalog/tools/circuitsvis.yaml", 3, "W502"),
     ]
     assert err == ""  # no progress when standard error is not a terminal

@@ -53,6 +53,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E310": ("unknown-reference", "A vocabulary term points at an entry that does not exist."),
     "E311": ("placeholder", "A placeholder left by `awesome-catalog new` has not been replaced."),
     "W301": ("unused-section", "A taxonomy section that no work uses."),
+    "W302": ("paper-without-authors", "A paper or report (or a tool cited as its paper) has no `authors`."),
     # README
     "E401": ("readme-missing", "README.md does not exist."),
     "E402": ("readme-not-utf8", "README.md is not valid UTF-8 text."),

@@ -1,28 +1,33 @@
 """BibTeX for the catalog: citation keys, entry types, and LaTeX escaping.
 
 Citation keys
-    ``<name><year><word>``, all lowercase ASCII letters and digits:
-
-    - ``name`` is the family name of the first author (the part after the last space of
-      "Given Family"), folded to ASCII ("Müller" gives "muller", "ß" gives "ss");
-    - ``year`` is the work's year, left out when it has none;
-    - ``word`` is the first significant word of the title: words are folded the same
-      way and stripped of everything but letters and digits ("GPT-2" gives "gpt2"), and
-      short function words ("a", "the", "on", "towards"...) are skipped.
-
-    A work without authors uses its first significant title word as ``name`` and the
-    next one as ``word`` ("On the Biology of a Large Language Model", 2025, gives
-    ``biology2025large``). When works share a key, the first by id keeps it and the
-    others get ``b``, ``c``, ... in id order. The same key names the work in CSL-JSON.
+    The key of a work is its entry id, the file name without ``.yaml`` (``causal-scrubbing``,
+    ``interpretability-in-the-wild``): lowercase ASCII letters, digits and hyphens, unique in the
+    catalog (``check`` refuses two files with one id) and never changed once given. A
+    key therefore depends on nothing but the work's own file: adding, removing or
+    editing any other work never changes it, and neither does correcting the work's own
+    authors, title or year. The same key names the work in CSL-JSON.
 
 Entry types
-    A paper whose venue is a journal or a journal-like series (a venue naming TMLR,
-    JMLR, Transactions, Journal, Letters, Distill, a Thread, Nature or PNAS) is an
-    ``@article`` with ``journal``; a paper with any other venue is an ``@inproceedings``
-    with ``booktitle``; a paper without a venue is a ``@misc`` (with ``eprint`` and
-    ``archivePrefix = {arXiv}`` when it has an arXiv id). Blog posts, reports and tools
-    are ``@misc`` with ``howpublished = {\\url{...}}`` and a ``note`` saying what they are.
+    A work with a venue was published there, and is cited as published: when the venue
+    is a journal or a journal-like series (a venue naming TMLR, JMLR, Transactions,
+    Journal, Letters, Distill, a Thread, Nature or PNAS) it is an ``@article`` with
+    ``journal``, with any other venue an ``@inproceedings`` with ``booktitle``. This
+    holds for papers, reports and tools (a tool that carries its paper's venue is cited
+    as that paper); a blog post is always a ``@misc``. Without a venue, a paper with an
+    arXiv id, and a tool that carries its paper's arXiv id, is a ``@misc`` preprint with
+    ``eprint`` and ``archivePrefix = {arXiv}``; a paper without one is a ``@misc`` with
+    ``howpublished = {\\url{...}}``. Blog posts, and reports and tools without a venue
+    or paper, are ``@misc`` with ``howpublished`` and a ``note`` saying what they are.
     Every entry has ``url``; ``eprint`` is given whenever the work has an arXiv id.
+
+Years
+    The catalog's ``year`` is the year of the first public version (it orders the rows).
+    An ``@article`` or ``@inproceedings`` gives instead the year of its venue, the
+    publication it cites: the four-digit year the venue names ("ICLR 2025" gives 2025,
+    "Findings of ACL 2024" gives 2024), or the catalog's year when the venue names none
+    ("Transformer Circuits Thread"). A ``@misc`` gives the catalog's year. CSL-JSON's
+    ``issued`` follows the same rule.
 
 Text
     The title is wrapped in a second pair of braces, ``title = {{...}}``, so that no
@@ -45,18 +50,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from urllib.parse import quote
 
 from awesome_catalog.core.model import Catalog, Entry
 
-_JOURNAL = re.compile(r"\b(TMLR|JMLR|Transactions|Journal|Letters|Distill|Thread|Nature|PNAS)\b", re.IGNORECASE)
+_VENUE_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
-_STOPWORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i", "in", "into",
-    "is", "it", "its", "of", "on", "or", "our", "the", "this", "to", "toward", "towards", "via", "we", "what", "when",
-    "where", "which", "why", "with",
-))
+_JOURNAL = re.compile(r"\b(TMLR|JMLR|Transactions|Journal|Letters|Distill|Thread|Nature|PNAS)\b", re.IGNORECASE)
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -82,9 +82,6 @@ _LETTERS = {
     "\N{RIGHT DOUBLE QUOTATION MARK}": "''", "\N{HORIZONTAL ELLIPSIS}": r"\ldots{}", "\N{NO-BREAK SPACE}": "~",
 }
 
-_ASCII_FOLD = {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
-               "\N{LATIN SMALL LETTER DOTLESS I}": "i"}
-
 # combining mark -> LaTeX accent command
 _ACCENTS = {
     "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
@@ -96,71 +93,46 @@ _URL_SAFE = "!#$%&'()*+,-./:;=?@[]~_"
 
 
 def publication_type(entry: Entry) -> str:
-    """What kind of publication an entry is, for citation formats.
+    """What kind of publication an entry is cited as, for citation formats.
 
-    ``journal``, ``conference``, ``preprint`` (no venue, an arXiv id) or ``online`` (no
-    venue, no arXiv id) for papers; the entry's kind (``blog``, ``report``, ``tool``)
-    otherwise.
+    ``journal`` or ``conference`` for a work with a venue (any kind but a blog post);
+    ``preprint`` for a paper, or a tool that carries its paper, with an arXiv id and no
+    venue; ``online`` for a paper with neither; the entry's kind (``blog``, ``report``,
+    ``tool``) otherwise.
     """
-    if entry.kind != "paper":
-        return entry.kind
-    if entry.venue:
+    if entry.venue and entry.kind != "blog":
         return "journal" if _JOURNAL.search(entry.venue) else "conference"
-    return "preprint" if entry.arxiv else "online"
+    if entry.kind == "paper":
+        return "preprint" if entry.arxiv else "online"
+    if entry.kind == "tool" and entry.arxiv:
+        return "preprint"
+    return entry.kind
 
 
 _MISC_NOTES = {"blog": "Blog post", "report": "Report", "tool": "Software"}
 
-
-def fold(text: str) -> str:
-    """``text`` as lowercase ASCII letters and digits only: "Müller" gives "muller"."""
-    text = "".join(_ASCII_FOLD.get(c, c) for c in text)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
+PUBLISHED = frozenset(("journal", "conference"))
+"""The publication types cited as published at their venue (``@article``, ``@inproceedings``)."""
 
 
-def _significant_words(title: str) -> list[str]:
-    words = [w for w in (fold(w) for w in title.split()) if w]
-    kept = [w for w in words if w not in _STOPWORDS]
-    return kept or words
+def venue_year(venue: str | None) -> int | None:
+    """The year a venue names ("ICLR 2025" gives 2025; the last one when it names
+    several); None when it names none ("Transformer Circuits Thread")."""
+    years = _VENUE_YEAR.findall(venue or "")
+    return int(years[-1]) if years else None
 
 
-def base_key(entry: Entry) -> str:
-    """The citation key before collisions are resolved (see the module docstring)."""
-    words = _significant_words(entry.title) or [fold(entry.id)]
-    if entry.authors:
-        name = fold(entry.authors[0].rsplit(" ", 1)[-1]) or words[0]
-        rest = words[:1]
-    else:
-        name, rest = words[0], words[1:2]
-    year = str(entry.year) if entry.year is not None else ""
-    return name + year + "".join(rest)
+def citation_year(entry: Entry) -> int | None:
+    """The year a citation of the entry gives: the venue's year for a work cited as
+    published there (when the venue names one), the catalog's year otherwise."""
+    if publication_type(entry) in PUBLISHED:
+        return venue_year(entry.venue) or entry.year
+    return entry.year
 
 
-def citation_keys(entries: Iterable[Entry]) -> dict[str, str]:
-    """Entry id -> unique citation key; on a collision the first entry by id keeps the key."""
-    keys: dict[str, str] = {}
-    used: set[str] = set()
-    for entry in sorted(entries, key=lambda e: e.id):
-        base = key = base_key(entry)
-        suffix = ord("b")
-        while key in used:
-            key = base + _suffix(suffix)
-            suffix += 1
-        used.add(key)
-        keys[entry.id] = key
-    return keys
-
-
-def _suffix(n: int) -> str:
-    """b, c, ..., z, then ba, bb, ... (never needed in practice, but never a repeat)."""
-    letters = ""
-    n -= ord("a")
-    while True:
-        n, rem = divmod(n, 26)
-        letters = chr(ord("a") + rem) + letters
-        if n == 0:
-            return letters
+def citation_key(entry: Entry) -> str:
+    """The citation key of a work: its entry id (see the module docstring)."""
+    return entry.id
 
 
 def escape(text: str) -> str:
@@ -215,8 +187,9 @@ def entry_fields(entry: Entry) -> tuple[str, list[tuple[str, str]]]:
         fields.append(("booktitle", escape(entry.venue or "")))
     else:
         entry_type = "misc"
-    if entry.year is not None:
-        fields.append(("year", str(entry.year)))
+    year = citation_year(entry)
+    if year is not None:
+        fields.append(("year", str(year)))
     if entry_type == "misc" and kind != "preprint":
         fields.append(("howpublished", url_command(entry.url)))
     if entry.arxiv:
@@ -240,7 +213,6 @@ def render_entry(key: str, entry: Entry) -> str:
 
 def render(catalog: Catalog) -> str:
     """The whole catalog as a BibTeX file, entries in id order, one blank line apart."""
-    keys = citation_keys(catalog.entries)
     header = "% The works of the catalog, written by awesome-catalog export. Do not edit by hand.\n"
-    blocks = [render_entry(keys[e.id], e) for e in sorted(catalog.entries, key=lambda e: e.id)]
+    blocks = [render_entry(citation_key(e), e) for e in sorted(catalog.entries, key=lambda e: e.id)]
     return header + "\n" + "\n".join(blocks)

@@ -6,7 +6,8 @@
   (``"version": 1``). Absent values are ``null``; a ``techniques`` or ``evaluation``
   list is ``null`` where the section has no such column and ``[]`` where none applies.
 - ``csl-json``: a list of CSL items for Zotero, pandoc and citeproc, with the BibTeX
-  citation key as ``id``.
+  citation key (the entry id) as ``id``; ``issued`` is the year BibTeX gives, that is
+  the venue's year for a work published at a venue (see ``bibtex``).
 
 Works are sorted by id; the output is UTF-8 with a final newline and the same bytes for
 the same catalog. The export refuses (exit 1, nothing written) when the catalog has
@@ -112,17 +113,21 @@ def csl_name(author: str) -> dict[str, str]:
 
 def csl_items(catalog: Catalog) -> list[dict[str, Any]]:
     """The catalog as CSL-JSON items, in entry id order."""
+<<<<<<< HEAD
     from awesome_catalog.formats import bibtex
 
     keys = bibtex.citation_keys(catalog.entries)
+=======
+>>>>>>> h17code
     items: list[dict[str, Any]] = []
     for entry in sorted(catalog.entries, key=lambda e: e.id):
         kind = bibtex.publication_type(entry)
-        item: dict[str, Any] = {"id": keys[entry.id], "type": CSL_TYPES[kind], "title": entry.title}
+        item: dict[str, Any] = {"id": bibtex.citation_key(entry), "type": CSL_TYPES[kind], "title": entry.title}
         if entry.authors:
             item["author"] = [csl_name(a) for a in entry.authors]
-        if entry.year is not None:
-            item["issued"] = {"date-parts": [[entry.year]]}
+        year = bibtex.citation_year(entry)
+        if year is not None:
+            item["issued"] = {"date-parts": [[year]]}
         if entry.venue:
             item["container-title"] = entry.venue
         if entry.arxiv:

@@ -14,6 +14,7 @@ from typing import Protocol
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.identity import arxiv_id, title_key, url_key
 from awesome_catalog.core.model import TERM_KINDS, Catalog, Entry, Section
+from awesome_catalog.formats.bibtex import publication_type
 from awesome_catalog.load.yamlload import locate
 
 PLACEHOLDER = "TODO"
@@ -49,6 +50,7 @@ def check_rules(catalog: Catalog, texts: TextSource, taxonomy_path: str, vocabul
     found += _appearances(catalog, where)
     found += _identity(catalog, where)
     found += _summaries(catalog, where)
+    found += _authors(catalog, where)
     if complete:
         found += _unused_sections(catalog, where, taxonomy_path)
     return found
@@ -198,6 +200,22 @@ def _identity(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
                 yield _at(where, entry.path, parts, "E306",
                           f"{shown} also belongs to {other.title!r} ({other.path})",
                           "each link belongs to one work: check which paper it really is")
+
+
+UNCITED_KINDS = frozenset(("blog", "tool"))
+"""Publication types (``bibtex.publication_type``) that need not name authors: blog
+posts, often pseudonymous or collective, and software without a paper."""
+
+
+def _authors(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
+    """A warning for each work cited as a paper or report without ``authors``: every
+    paper and report, and a tool that carries its paper's venue or arXiv id."""
+    for entry in catalog.entries:
+        if not entry.authors and publication_type(entry) not in UNCITED_KINDS:
+            what = "tool cited as its paper" if entry.kind == "tool" else entry.kind
+            yield _at(where, entry.path, ("title",), "W302", f"this {what} has no authors, so its citation has none",
+                      "add `authors:` in order, as the work's own page gives them (never guess a name); "
+                      "a blog post is `kind: blog`", key=True)
 
 
 def _summaries(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
