@@ -113,12 +113,8 @@ def csl_name(author: str) -> dict[str, str]:
 
 def csl_items(catalog: Catalog) -> list[dict[str, Any]]:
     """The catalog as CSL-JSON items, in entry id order."""
-<<<<<<< HEAD
     from awesome_catalog.formats import bibtex
 
-    keys = bibtex.citation_keys(catalog.entries)
-=======
->>>>>>> h17code
     items: list[dict[str, Any]] = []
     for entry in sorted(catalog.entries, key=lambda e: e.id):
         kind = bibtex.publication_type(entry)
