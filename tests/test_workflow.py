@@ -9,6 +9,7 @@ it is known to fail when it should.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -118,3 +119,33 @@ def test_suggest_a_paper_offers_the_taxonomy_leaf_sections() -> None:
     taxonomy = Taxonomy.from_data(load(REPO / "catalog" / "taxonomy.yaml"))
     leaves = [s.title for s in taxonomy.walk() if s.columns]
     assert fields["section"]["attributes"]["options"] == leaves
+
+
+PINS = REPO.parent / "shared" / "actions-pins.md"
+_USES = re.compile(r"^\s*(?:-\s*)?uses:\s*([\w.-]+/[\w./-]+)@([0-9a-f]{40})\s*#\s*(v[\d.]+)\s*$", re.M)
+
+
+def current_pins() -> dict[str, tuple[str, str]]:
+    """action -> (commit, release) from ../shared/actions-pins.md's table; cache/restore and
+    cache/save are the cache action's."""
+    pins: dict[str, tuple[str, str]] = {}
+    for row in PINS.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) >= 3 and re.fullmatch(r"[0-9a-f]{40}", cells[2]):
+            action = cells[0].split(" ")[0]
+            pins[action] = (cells[2], cells[1])
+            if action == "actions/cache":
+                pins["actions/cache/restore"] = pins["actions/cache/save"] = (cells[2], cells[1])
+    return pins
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_actions_are_pinned_by_commit_to_their_current_release(path: Path) -> None:
+    if not PINS.is_file():
+        pytest.skip("../shared/actions-pins.md is absent (run beside shared/ to check the pins)")
+    pins = current_pins()
+    text = path.read_text(encoding="utf-8")
+    used = _USES.findall(text)
+    assert len(used) == text.count("uses:"), "every `uses:` is pinned by a full commit with its release in a comment"
+    for action, commit, release in used:
+        assert (commit, release) == pins[action], f"{action}@{commit} # {release}"
