@@ -86,7 +86,6 @@ def test_the_harness_reports_what_awesome_lint_finds(tmp_path: Path) -> None:
     assert {"table-pipe-alignment", "awesome-badge", "awesome-contributing"} <= rules
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: the renderer does not align tables yet")
 @pytest.mark.parametrize("readme", [REPO / "README.md", MINI / "README.md"], ids=["awesome-mi", "mini"])
 def test_generated_readme_passes_awesome_lint(readme: Path, tmp_path: Path) -> None:
     # The READMEs are generated (test_generate and test_quickstart keep them up to date).
