@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -142,3 +143,16 @@ def test_write_keeps_the_file_mode(mini: Project) -> None:
     mini.readme.chmod(0o640)
     assert generate(mini) == 0
     assert stat.S_IMODE(mini.readme.stat().st_mode) == 0o640
+
+
+def test_lint_exceptions_come_from_the_list_settings(mini: Project) -> None:
+    # With catalog/list.yaml: awesome-lint's own markers around the generated sections, for the
+    # rules named there only, next to the visible reason.
+    assert generate(mini) == 0
+    text = mini.readme.read_text(encoding="utf-8")
+    assert re.findall(r"<!--\s*lint (\w+)(.*?)-->", text) == [("disable", " double-link"), ("enable", " double-link")]
+    assert "rule `double-link` is turned off in this part of the README: a work appears" in text
+    # Without the file, the defaults: no rule is turned off.
+    mini.list_file.unlink()
+    assert generate(mini) == 0
+    assert "<!--lint" not in mini.readme.read_text(encoding="utf-8")

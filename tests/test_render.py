@@ -116,8 +116,8 @@ def test_term_cells_use_the_vocabulary_labels_and_a_dash_when_empty() -> None:
 def test_first_column_is_tool_when_most_rows_are_tools() -> None:
     tool = entry(kind="tool", entry_id="t1", year=None)
     paper = entry(entry_id="p1")
-    assert _table(tool)[0].startswith("| Tool |")
-    assert _table(tool, paper)[0].startswith("| Work |")
+    assert _table(tool)[0].startswith("| Tool ")
+    assert _table(tool, paper)[0].startswith("| Work ")
 
 
 def test_adding_an_entry_inserts_its_row_and_moves_no_other() -> None:
@@ -128,11 +128,30 @@ def test_adding_an_entry_inserts_its_row_and_moves_no_other() -> None:
     after = render.sections(render.Listing.of(catalog(*entries)), anchors)
     old, new = before.splitlines(), after.splitlines()
     changes = [op for op in difflib.SequenceMatcher(None, old, new).get_opcodes() if op[0] != "equal"]
-    # the lines of figures change; the new row is inserted, nothing else moves
-    figures, per_year, row = changes
-    assert figures[0] == "replace" and "8 works" in new[figures[3]]
-    assert per_year[0] == "replace" and "2021: 3" in new[per_year[3]]
+    # the two lines of figures change; the new row (no wider than the others) is inserted, nothing else moves
+    figures, row = changes
+    assert figures[0] == "replace" and "8 works" in new[figures[3]] and "2021: 3" in new[figures[3] + 1]
     assert row[0] == "insert" and row[4] - row[3] == 1 and "Title 7" in new[row[3]]
+
+
+@pytest.mark.parametrize(("title", "width"), [
+    ("plain", 5), ("Résumé", 6), ("漢字", 2), ("emoji 😀", 8), ("flag 🇫🇷", 9),
+], ids=["ascii", "accents", "cjk", "astral-emoji", "flag"])
+def test_pipes_align_as_awesome_lint_measures_width(title: str, width: int) -> None:
+    # remark measures cells in UTF-16 code units, not terminal columns: so does the renderer.
+    assert render.width(title) == width
+    lines = _table(entry(title, entry_id="a"), entry("A much longer title than the other one", entry_id="b"))
+    assert len({_pipe_offsets(line) for line in lines}) == 1, lines
+
+
+def _pipe_offsets(line: str) -> tuple[int, ...]:
+    """Where the pipes of a table line are, in UTF-16 code units."""
+    offsets, at = [], 0
+    for char in line:
+        if char == "|":
+            offsets.append(at)
+        at += 2 if ord(char) > 0xFFFF else 1
+    return tuple(offsets)
 
 
 def test_headings_follow_the_nesting() -> None:

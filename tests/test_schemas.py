@@ -70,7 +70,8 @@ def test_taxonomy_schema_rejects_a_non_kebab_section_id() -> None:
 def test_every_catalog_file_names_its_schema_for_editors() -> None:
     for path in sorted(SHIPPED.catalog_dir.rglob("*.yaml")):
         depth = len(path.relative_to(SHIPPED.catalog_dir).parts) - 1
-        kind = {"taxonomy.yaml": "taxonomy", "vocabulary.yaml": "vocabulary"}.get(path.name, "entry")
+        special = {"taxonomy.yaml": "taxonomy", "vocabulary.yaml": "vocabulary", "list.yaml": "list"}
+        kind = special.get(path.name, "entry")
         expected = f"# yaml-language-server: $schema={'../' * (depth + 1)}schema/{kind}.schema.json"
         assert path.read_text(encoding="utf-8").splitlines()[0] == expected, path.name
 

@@ -54,6 +54,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E311": ("placeholder", "A placeholder left by `awesome-catalog new` has not been replaced."),
     "W301": ("unused-section", "A taxonomy section that no work uses."),
     "W302": ("paper-without-authors", "A paper or report (or a tool cited as its paper) has no `authors`."),
+    "W303": ("summary-style", "A summary does not start with a capital letter or does not end with punctuation."),
+    "W304": ("summary-repeats-title", "A summary starts with the work's own title."),
     # README
     "E401": ("readme-missing", "README.md does not exist."),
     "E402": ("readme-not-utf8", "README.md is not valid UTF-8 text."),

@@ -1,4 +1,4 @@
-"""The catalog as typed, immutable values: taxonomy, vocabulary and entries.
+"""The catalog as typed, immutable values: taxonomy, vocabulary, entries and the list's settings.
 
 Everything here is built from data that already passed schema validation, so the
 constructors trust their input's shape.
@@ -226,9 +226,31 @@ class Vocabulary:
 
 
 @dataclass(frozen=True)
+class LintException:
+    """An awesome-lint rule the list breaks on purpose, and why (shown in the README)."""
+
+    rule: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The list's own settings (``catalog/list.yaml``); every one has a default, so a
+    list without the file gets ``Settings()``."""
+
+    lint_disable: tuple[LintException, ...] = ()
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Settings:
+        lint = data.get("lint", {})
+        return cls(tuple(LintException(d["rule"], d["why"]) for d in lint.get("disable", ())))
+
+
+@dataclass(frozen=True)
 class Catalog:
     """The whole catalog: what ``generate`` renders and the exports publish."""
 
     taxonomy: Taxonomy
     vocabulary: Vocabulary
     entries: tuple[Entry, ...]
+    settings: Settings = field(default_factory=Settings)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-SCHEMA_NAMES = ("entry", "taxonomy", "vocabulary")
+SCHEMA_NAMES = ("entry", "taxonomy", "vocabulary", "list")
 
 
 class EntryFile(NamedTuple):
@@ -49,6 +49,11 @@ class Project:
     @property
     def vocabulary_file(self) -> Path:
         return self.catalog_dir / "vocabulary.yaml"
+
+    @property
+    def list_file(self) -> Path:
+        """The list's settings; optional (a list without it has the defaults)."""
+        return self.catalog_dir / "list.yaml"
 
     def schema_file(self, name: str) -> Path:
         return self.schema_dir / f"{name}.schema.json"

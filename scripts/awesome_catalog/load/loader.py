@@ -1,4 +1,4 @@
-"""Load stage: read the schemas, the taxonomy, the vocabulary and every entry file.
+"""Load stage: read the schemas, the taxonomy, the vocabulary, the list's settings and every entry file.
 
 Returns the typed ``Catalog`` built from every file that loaded and validated, plus all
 diagnostics found on the way. A broken file is reported and left out; it never stops
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.identity import ID_PATTERN, suggest_id
-from awesome_catalog.core.model import Catalog, Entry, Taxonomy, Vocabulary
+from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
 from awesome_catalog.core.project import SCHEMA_NAMES, Project
 from awesome_catalog.load import yamlload
 from awesome_catalog.load.cache import FileCache, stat_key
@@ -56,7 +56,7 @@ class LoadedCatalog:
 
 
 def load_schemas(project: Project) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """The three JSON Schemas of the project, by name."""
+    """The JSON Schemas of the project, by name."""
     schemas: dict[str, Any] = {}
     problems: list[Diagnostic] = []
     for name in SCHEMA_NAMES:
@@ -153,6 +153,10 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
         else:
             vocabulary_data = data
 
+    settings_data = None
+    if project.list_file.is_file():  # optional: without it, the defaults
+        settings_data = load_one(str(project.list_file), project.rel(project.list_file), "list")
+
     entries: list[Entry] = []
     for file in project.entry_listing():
         name_problem = check_name(file.rel, file.name)
@@ -167,6 +171,7 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
             taxonomy=Taxonomy.from_data(taxonomy_data),
             vocabulary=Vocabulary.from_data(vocabulary_data),
             entries=tuple(sorted(entries, key=lambda e: e.id)),
+            settings=Settings() if settings_data is None else Settings.from_data(settings_data),
         )
     return result
 

@@ -63,7 +63,7 @@ def open_cache(project: Project, enabled: bool = True) -> FileCache:
 def _inputs_key(project: Project) -> str:
     """A digest of every input's stat: equal keys mean nothing was touched."""
     digest = hashlib.sha256()
-    files = [str(project.taxonomy_file), str(project.vocabulary_file), str(project.readme)]
+    files = [str(project.taxonomy_file), str(project.vocabulary_file), str(project.list_file), str(project.readme)]
     for path in files + [f.path for f in project.entry_listing()]:
         try:
             digest.update(f"{path}\0{stat_key(os.stat(path))}\n".encode())

@@ -8,6 +8,7 @@ locates each problem in the text of the file it concerns.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol
 
@@ -19,6 +20,11 @@ from awesome_catalog.load.yamlload import locate
 
 PLACEHOLDER = "TODO"
 """Summaries that start with this are placeholders left by ``awesome-catalog new``."""
+_FINAL_PUNCTUATION = re.compile(r"[.!?…][\"”]?$")
+"""How awesome-lint's ``awesome-list-item`` wants a description to end."""
+_SYMBOL_START = re.compile(r"^[/@#$~&%\d\"“'\u2018`]")
+"""Descriptions starting so (a path, a handle, a number, a quote) have no casing to check."""
+_AFTER_NAME = re.compile(r"^(?:$|[\s.,!?:-])")
 
 class TextSource(Protocol):
     """Anything that gives a file's text by its relative path."""
@@ -227,6 +233,7 @@ def _summaries(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
                 yield _at(where, entry.path, parts, "E311",
                           "the summary is still the placeholder", "write one or two sentences on what the work found")
                 continue
+            yield from _summary_style(entry, app.summary, where, parts)
             key = " ".join(app.summary.casefold().split())
             if key in seen:
                 first, j = seen[key]
@@ -235,6 +242,22 @@ def _summaries(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
                           "write a summary specific to this work and section")
             else:
                 seen[key] = (entry, i)
+
+
+def _summary_style(entry: Entry, summary: str, where: Locate, parts: Sequence[str | int]) -> Iterator[Diagnostic]:
+    """What awesome-lint would say of the summary as an item's description (W303, W304)."""
+    text = " ".join(summary.split())
+    first = text.split(" ", 1)[0]
+    if first and not _SYMBOL_START.match(first) and first[0].islower() and first == first.lower():
+        yield _at(where, entry.path, parts, "W303", f"the summary starts with a lowercase word, {first!r}",
+                  "start it with a capital letter (awesome-lint: awesome-list-item)")
+    if text and not _FINAL_PUNCTUATION.search(text):
+        yield _at(where, entry.path, parts, "W303", "the summary does not end with punctuation",
+                  "end it with a period (awesome-lint: awesome-list-item)")
+    title = " ".join(entry.title.split())
+    if title and text.casefold().startswith(title.casefold()) and _AFTER_NAME.match(text[len(title):]):
+        yield _at(where, entry.path, parts, "W304", "the summary starts with the work's own title",
+                  "say what the work does without repeating its name (awesome-lint: no-repeat-item-in-description)")
 
 
 def _unused_sections(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic]:

@@ -115,9 +115,15 @@ def walk(nodes: Sequence[Node]) -> Iterator[Node]:
         yield from walk(node.get("children", ()))
 
 
+def headings(markdown: str) -> list[tuple[int, str]]:
+    """The level and rendered text of every heading of a Markdown document, in order."""
+    return [(node["attrs"]["level"], plain_text(node["children"]))
+            for node in walk(parse(markdown)) if node["type"] == "heading"]
+
+
 def heading_texts(markdown: str) -> list[str]:
     """The rendered text of every heading of a Markdown document, in order."""
-    return [plain_text(node["children"]) for node in walk(parse(markdown)) if node["type"] == "heading"]
+    return [text for _level, text in headings(markdown)]
 
 
 def inline_text(markdown: str) -> str:

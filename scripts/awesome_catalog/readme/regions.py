@@ -174,17 +174,30 @@ def _hand_written(text: str, regions: list[Region]) -> list[str]:
     return [*pieces, text[start:]]
 
 
-def anchors(text: str, regions: list[Region], tree: render.HasTaxonomy) -> dict[str, str]:
+def outline(text: str, regions: list[Region],
+            tree: render.HasTaxonomy) -> tuple[dict[str, str], list[render.OutlineHeading]]:
     """The anchor of every generated heading, numbered over the whole file in order,
-    counting the hand-written headings before it."""
+    counting the hand-written headings before it; and every heading after the contents
+    heading, hand-written or generated, in file order (what the contents list)."""
     slugger = slug.Slugger()
     found: dict[str, str] = {}
-    for region, before in zip(regions, _hand_written(text, regions), strict=False):
-        for heading in slug.heading_texts(before):
-            slugger.slug(heading)
+    after: list[render.OutlineHeading] = []
+    seen_toc = False
+    pieces = _hand_written(text, regions)
+    for region, before in itertools.zip_longest(regions, pieces):
+        for level, heading in slug.headings(before):
+            anchor = slugger.slug(heading)
+            if seen_toc:
+                after.append(render.OutlineHeading(level, heading, anchor))
+        if region is None:
+            break
         for generated in render.headings(tree, region.name):
-            found[generated.key] = slugger.slug(slug.inline_text(generated.markdown))
-    return found
+            heading = slug.inline_text(generated.markdown)
+            found[generated.key] = anchor = slugger.slug(heading)
+            if seen_toc:
+                after.append(render.OutlineHeading(generated.level, heading, anchor))
+            seen_toc = seen_toc or generated.key == render.TOC_KEY
+    return found, after
 
 
 def render_readme(text: str, listing: render.Listing, path: str = "README.md",
@@ -192,8 +205,9 @@ def render_readme(text: str, listing: render.Listing, path: str = "README.md",
     """The README with every region regenerated from ``listing``.
     Raises ``MarkerError`` when the markers are broken."""
     regions = _regions(text, path) if regions is None else regions
-    targets = anchors(text, regions, listing)
-    return splice(text, {r.name: render.RENDERERS[r.name](listing, targets) for r in regions}, path, regions)
+    targets, after_toc = outline(text, regions, listing)
+    return splice(text, {r.name: render.RENDERERS[r.name](listing, targets, after_toc) for r in regions},
+                  path, regions)
 
 
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")

@@ -3,12 +3,15 @@
 Pure functions of the catalog (and, for links, of the anchors the headings get):
 
 - ``taxonomy``: the section tree as a Mermaid flowchart;
-- ``toc``: a "Contents" heading and a nested list of links to every section;
-- ``sections``: a line of figures and one of works per year, then per section its heading (level following the
-  nesting), description, a link back to the contents and a table of its rows.
+- ``toc``: a "Contents" heading and a list of links to every section after it, hand-written
+  ones included, two levels deep, as awesome-lint's ``awesome-toc`` rule expects;
+- ``sections``: the awesome-lint rules the list turns off there and why, a line of figures and
+  one of works per year, then per section its heading (level following the nesting),
+  description, a link back to the contents and a table of its rows, pipes aligned.
 
 Rows come in ``Entry.order`` (year, then title, then id), so adding an
-entry inserts rows and moves no other. Every text taken from the catalog goes through
+entry inserts rows and moves no other (unless a new row is the widest of its table: the
+cells are padded so the pipes align). Every text taken from the catalog goes through
 ``escape``, so no title or summary can break a table, open a link or inject HTML.
 """
 
@@ -16,14 +19,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
 from awesome_catalog.core.diagnostics import plural
 from awesome_catalog.core.link_kinds import LINK_RANK
-from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Taxonomy, Vocabulary
+from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Settings, Taxonomy, Vocabulary
 
 REGIONS: dict[str, str] = {
     "taxonomy": "the section tree as a Mermaid diagram",
@@ -39,6 +42,8 @@ TOC_KEY = ":toc"
 TOC_TITLE = "Contents"
 EMPTY_CELL = "—"
 COLUMN_TITLES = {"techniques": "Techniques", "evaluation": "Evaluation", "summary": "Summary"}
+TOC_SKIPPED = frozenset({"Contributing", "Footnotes", "Related Lists"})
+"""Level-2 headings that awesome-lint wants left out of the contents, with what they hold."""
 
 _NEWLINES = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -60,6 +65,16 @@ class Heading:
 
     def line(self) -> str:
         return f"{'#' * self.level} {self.markdown}"
+
+
+@dataclass(frozen=True)
+class OutlineHeading:
+    """A heading of the README, hand-written or generated: its level, its rendered
+    text and its anchor."""
+
+    level: int
+    text: str
+    anchor: str
 
 
 def escape(text: str) -> str:
@@ -118,10 +133,19 @@ def taxonomy(catalog: HasTaxonomy) -> str:
     return _block(lines)
 
 
-def toc(catalog: HasTaxonomy, anchors: Mapping[str, str]) -> str:
-    """The contents: a heading, then a nested list of links to every section heading."""
+def toc(catalog: HasTaxonomy, anchors: Mapping[str, str], outline: Sequence[OutlineHeading] | None = None) -> str:
+    """The contents: a heading, then a list of links to the headings after it (``outline``,
+    hand-written ones included; without it, the sections): every level-2 heading but those
+    of ``TOC_SKIPPED``, each with its level-3 headings nested under it, and nothing deeper."""
+    if outline is None:
+        outline = [OutlineHeading(2 + s.depth, s.title, anchors[s.id]) for s in catalog.taxonomy.walk()]
     lines = [headings(catalog, "toc")[0].line(), "", NOTE, ""]
-    lines += [f"{'  ' * s.depth}- [{escape(s.title)}](#{url(anchors[s.id])})" for s in catalog.taxonomy.walk()]
+    listed = False  # whether the level-2 heading above is listed, so its level-3 ones are
+    for heading in outline:
+        if heading.level <= 2:
+            listed = heading.level == 2 and bool(heading.text) and heading.text not in TOC_SKIPPED
+        if listed and heading.level in (2, 3) and heading.text:
+            lines.append(f"{'  ' * (heading.level - 2)}- [{escape(heading.text)}](#{url(heading.anchor)})")
     return _block(lines)
 
 
@@ -136,7 +160,7 @@ class Row:
     section: str
     key: RowKey
     tool: bool
-    markdown: str
+    cells: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +179,7 @@ def entry_part(taxonomy: Taxonomy, vocabulary: Vocabulary, entry: Entry) -> Entr
     key: RowKey = entry.order
     first = work_cell(entry)
     rows = tuple(
-        Row(a.section, key, entry.kind == "tool",
-            _row([first, *(cell(vocabulary, c, a) for c in by_id[a.section].columns)]))
+        Row(a.section, key, entry.kind == "tool", (first, *(cell(vocabulary, c, a) for c in by_id[a.section].columns)))
         for a in entry.appearances
         if a.section in by_id and by_id[a.section].columns
     )
@@ -170,11 +193,13 @@ class Listing:
 
     taxonomy: Taxonomy
     parts: tuple[EntryPart, ...]
+    settings: Settings = field(default_factory=Settings)
 
     @classmethod
     def of(cls, catalog: Catalog) -> Listing:
         return cls(catalog.taxonomy,
-                   tuple(entry_part(catalog.taxonomy, catalog.vocabulary, e) for e in catalog.entries))
+                   tuple(entry_part(catalog.taxonomy, catalog.vocabulary, e) for e in catalog.entries),
+                   catalog.settings)
 
 
 class HasTaxonomy(Protocol):
@@ -204,12 +229,26 @@ def growth(listing: Listing) -> str | None:
     return "Works per year: " + " · ".join(f"{year}: {years[year]}" for year in sorted(years))
 
 
-def sections(listing: Listing, anchors: Mapping[str, str]) -> str:
+def lint_exceptions(settings: Settings) -> tuple[str, str, str] | None:
+    """The awesome-lint markers that turn off, and back on, the rules the list breaks on
+    purpose, and the sentence that says why; None when it breaks none."""
+    rules = " ".join(dict.fromkeys(d.rule for d in settings.lint_disable))
+    if not rules:
+        return None
+    why = " ".join(f"awesome-lint's rule `{d.rule}` is turned off in this part of the README: {escape(d.why)}"
+                   for d in settings.lint_disable)
+    return f"<!--lint disable {rules}-->", why, f"<!--lint enable {rules}-->"
+
+
+def sections(listing: Listing, anchors: Mapping[str, str], _outline: Sequence[OutlineHeading] = ()) -> str:
     """Every section: heading, description, link back to the contents, table of rows."""
-    lines = [NOTE, "", f"**{figures(listing)}**"]
+    lines = [NOTE]
+    exceptions = lint_exceptions(listing.settings)
+    if exceptions:
+        lines += ["", exceptions[0], "", exceptions[1]]
+    # One paragraph, so that the bold figures do not read as a heading (no-emphasis-as-heading).
     per_year = growth(listing)
-    if per_year:
-        lines += ["", f"*{per_year}*"]
+    lines += ["", f"**{figures(listing)}**" + (f"\\\n*{per_year}*" if per_year else "")]
     back = f"[↑ Back to contents](#{url(anchors[TOC_KEY])})"
     by_section: dict[str, list[Row]] = {}
     for part in listing.parts:
@@ -223,16 +262,28 @@ def sections(listing: Listing, anchors: Mapping[str, str]) -> str:
         rows = sorted(by_section.get(section.id, ()), key=lambda r: r.key)
         if section.columns:
             lines += ["", *table(section, rows)] if rows else ["", "*No entries yet.*"]
+    if exceptions:
+        lines += ["", exceptions[2]]
     return _block(lines)
 
 
 def table(section: Section, rows: list[Row]) -> list[str]:
-    """The lines of one section's table: header, alignment, one row per appearance.
+    """The lines of one section's table: header, alignment, one row per appearance, each
+    cell padded so that the pipes align (table-pipe-alignment).
 
     The first column is headed "Tool" when most rows are tools, "Work" otherwise."""
     first = "Tool" if 2 * sum(r.tool for r in rows) > len(rows) else "Work"
-    titles = [first, *(COLUMN_TITLES[c] for c in section.columns)]
-    return [_row(titles), _row([":--"] * len(titles)), *(r.markdown for r in rows)]
+    titles = (first, *(COLUMN_TITLES[c] for c in section.columns))
+    widths = [max(3, *(width(r.cells[i]) for r in rows), width(title)) for i, title in enumerate(titles)]
+    return [_row(titles, widths), _row(tuple(":" + "-" * (w - 1) for w in widths), widths),
+            *(_row(r.cells, widths) for r in rows)]
+
+
+def width(text: str) -> int:
+    """The width of a cell's text as awesome-lint measures it to align pipes: remark counts
+    UTF-16 code units (an emoji outside the Basic Multilingual Plane counts 2, a CJK
+    character 1), not the columns a terminal would show."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def work_cell(entry: Entry) -> str:
@@ -261,8 +312,8 @@ def _escaped_label(label: str) -> str:
     return escape(label)
 
 
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
+def _row(cells: tuple[str, ...], widths: list[int]) -> str:
+    return "| " + " | ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths, strict=True)) + " |"
 
 
 def _block(lines: list[str]) -> str:
@@ -270,9 +321,10 @@ def _block(lines: list[str]) -> str:
     return "\n" + "\n".join(lines) + "\n\n"
 
 
-RENDERERS: dict[str, Callable[[Listing, Mapping[str, str]], str]] = {
-    "taxonomy": lambda listing, _anchors: taxonomy(listing),
+RENDERERS: dict[str, Callable[[Listing, Mapping[str, str], Sequence[OutlineHeading]], str]] = {
+    "taxonomy": lambda listing, _anchors, _outline: taxonomy(listing),
     "toc": toc,
     "sections": sections,
 }
-"""The renderer of each region, by marker name."""
+"""The renderer of each region, by marker name: each gets the listing, the anchors of the
+generated headings by key, and every heading after the contents heading in file order."""
