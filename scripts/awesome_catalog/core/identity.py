@@ -23,6 +23,24 @@ STOP_WORDS = frozenset({*ARTICLES, "and", "at", "by", "for", "from", "in", "is",
 """Small words an id does not end with."""
 
 
+_LAYOUT = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+CONTROL_CHARACTERS = f"\x00-\x08\x0b-\x1f{_LAYOUT}"
+"""What no catalog text may hold, as a regex class: C0 controls but tab and line feed,
+DEL, C1 controls, the line and paragraph separators, the bidi embeddings, overrides and
+isolates (they reorder what a reader sees) and the byte order mark (invisible)."""
+LINE_CONTROL_CHARACTERS = f"\x00-\x08\x0b\x0c\x0e-\x1f{_LAYOUT}"
+"""``CONTROL_CHARACTERS`` but the carriage return, which ends lines in CRLF files."""
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SHOWN_RAW = re.compile(f"\r(?!\n)|[{LINE_CONTROL_CHARACTERS}]")
+
+
+def visible(text: str) -> str:
+    """``text`` safe to print on a terminal: each control character (see
+    ``CONTROL_CHARACTERS``; a CR only when it ends no line) written as an escape such as
+    ``\\x1b``, so that none can colour, move or reorder what is shown."""
+    return _SHOWN_RAW.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def one_line(text: str) -> str:
     """One line of text: runs of white space become one space, control characters go."""
     return " ".join("".join(c if c.isprintable() or c.isspace() else " " for c in text).split())

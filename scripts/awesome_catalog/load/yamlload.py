@@ -35,6 +35,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.core.identity import BIDI_CONTROLS, CONTROL_CHARACTERS, LINE_CONTROL_CHARACTERS
 
 try:
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -77,15 +78,11 @@ class _Problem(Exception):
         self.code, self.node, self.message, self.hint = code, node, message, hint
 
 
-# Characters no catalog text may hold: C0 controls but tab and line feed, DEL, C1
-# controls, the line and paragraph separators, the bidi embeddings, overrides and
-# isolates (they reorder what a reader sees), and the byte order mark (invisible).
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_LAYOUT = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
-_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f{_LAYOUT}]")
+_BIDI = BIDI_CONTROLS
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 # In the raw file, carriage returns are line ends (CRLF files are accepted), and a
 # byte order mark is allowed as the very first character only.
-_RAW_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_LAYOUT}]")
+_RAW_CONTROL = re.compile(f"[{LINE_CONTROL_CHARACTERS}]")
 # Letters that show nothing although they are neither white space nor format characters.
 _FILLERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
@@ -242,7 +239,8 @@ def _build(node: Node) -> Any:
     tag = node.tag
     if tag == _STR:
         value = node.value
-        if value and (_CONTROL.search(value) or (not value[0].isalnum() and _text_problem(value, False))):
+        plain = value[:1].isascii() and value[:1].isalnum()  # then it shows something
+        if value and (_CONTROL.search(value) or (not plain and _text_problem(value, False))):
             raise _Fallback
         return value
     if tag == _MAP:
