@@ -72,16 +72,16 @@ def collect(project: Project) -> tuple[Places, TextSource] | None:
 def diagnostics(results: Mapping[str, Result], places: Places, texts: TextSource) -> list[Diagnostic]:
     """One diagnostic per place of each problem URL, at the URL's line."""
     from awesome_catalog.core.diagnostics import Diagnostic
-    from awesome_catalog.load.yamlload import locate
+    from awesome_catalog.load.rules import make_locator
     from awesome_catalog.net.results import diagnose
 
+    where = make_locator(texts)  # each file parsed for positions once
     found: list[Diagnostic] = []
     for url, result in results.items():
         for path, parts in places.get(url, ()):
             problem = diagnose(result, ".".join(parts))
             if problem:
-                text = texts.get(path)
-                line, column = locate(text, parts) if text is not None else (0, 0)
+                line, column = where(path, parts, False)
                 found.append(Diagnostic(path, line, column, *problem))
     return found
 

@@ -52,6 +52,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from awesome_catalog.core.identity import ascii_host
 from awesome_catalog.core.model import Catalog, Entry
 
 _VENUE_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -160,8 +161,15 @@ def _escape_char(char: str) -> str:
 
 
 def escape_url(url: str) -> str:
-    """The URL in ASCII, safe inside a braced field: every character that may not appear
-    in a URI as such (non-ASCII, space, braces, backslash, ``<>"|^``) percent-encoded."""
+    """The URL in ASCII, safe inside a braced field: an internationalised host in its
+    IDNA form (``xn--...``, the one ASCII spelling of a host), and every other character
+    that may not appear in a URI as such (non-ASCII, space, braces, backslash,
+    ``<>"|^``) percent-encoded."""
+    scheme, sep, rest = url.partition("://")
+    end = next((i for i, c in enumerate(rest) if c in "/?#"), len(rest))
+    if sep and not rest[:end].isascii():
+        userinfo, at, host = rest[:end].rpartition("@")
+        url = f"{scheme}://{userinfo}{at}{ascii_host(host)}{rest[end:]}"
     return quote(url, safe=_URL_SAFE)
 
 

@@ -27,7 +27,7 @@ from awesome_catalog.core import writing
 from awesome_catalog.core.diagnostics import Diagnostic
 
 CACHE_ENV = "AWESOME_CATALOG_CACHE_DIR"
-_FORMAT = 2
+_FORMAT = 3  # 3: the loader refuses more (control characters, non-text keys...): old results must not answer
 
 Stat = tuple[int, int]
 

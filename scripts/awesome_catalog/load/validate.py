@@ -2,6 +2,11 @@
 
 Each jsonschema error becomes a ``Diagnostic`` at the line of the offending value (or
 key), with the JSON path in the message and a hint on how to fix it.
+
+Two readings are stricter than JSON Schema's own: ``"type": "integer"`` refuses a
+float even when it is whole (``year: 2024.0`` would print as "2024.0" everywhere),
+and ``"format": "uri"`` is checked by ``identity.url_problem`` (a URL Python cannot
+read, or one that holds a password, is refused).
 """
 
 from __future__ import annotations
@@ -12,10 +17,38 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.core.identity import url_problem
 from awesome_catalog.load.yamlload import locate, source_of
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
+
+
+def _url_ok(value: Any) -> bool:
+    """The ``uri`` format: any URL that ``url_problem`` finds nothing wrong with."""
+    return not (isinstance(value, str) and url_problem(value))
+
+
+def _check_url(value: Any) -> bool:
+    """``_url_ok`` for jsonschema, whose error then carries the reason."""
+    problem = url_problem(value) if isinstance(value, str) else None
+    if problem:
+        raise ValueError(problem)
+    return True
+
+
+def _has_float(data: Any) -> bool:
+    """Whether a float is anywhere in ``data`` (JSON Schema takes 2024.0 for an integer)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "default",
@@ -72,8 +105,9 @@ class Validator:
     enforces exactly as Draft 2020-12 does, a valid file costs one call of it; otherwise
     the full validator (jsonschema) decides, so a list that tightens its schema with any
     2020-12 keyword gets exactly the rules editors and check-jsonschema apply. Either
-    way, only a file that fails is validated again by jsonschema, whose errors carry
-    what the messages need. Both are built on first use.
+    way, only a file that fails, or holds a float (which only the strict integer type
+    can judge), is validated again by jsonschema, whose errors carry what the messages
+    need. Both are built on first use.
     """
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
@@ -88,18 +122,27 @@ class Validator:
         import fastjsonschema
 
         if self._fast is None:
-            self._fast = fastjsonschema.compile(dict(self.schema), use_formats=False)
+            self._fast = fastjsonschema.compile(dict(self.schema), formats={"uri": _url_ok})
         try:
             self._fast(data)
         except fastjsonschema.JsonSchemaException:
             return False
-        return True
+        return not _has_float(data) or next(self.errors(data), None) is None
 
     def errors(self, data: Any) -> Iterator[ValidationError]:
         if self._full is None:
-            from jsonschema import Draft202012Validator
+            from jsonschema import Draft202012Validator, FormatChecker, validators
 
-            self._full = Draft202012Validator(self.schema)
+            def integer(_checker: Any, instance: Any) -> bool:
+                return isinstance(instance, int) and not isinstance(instance, bool)
+
+            strict = validators.extend(  # type: ignore[no-untyped-call]
+                Draft202012Validator,
+                type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", integer),
+            )
+            checker = FormatChecker(formats=())
+            checker.checks("uri", raises=ValueError)(_check_url)
+            self._full = strict(self.schema, format_checker=checker)
         errors: Iterator[ValidationError] = self._full.iter_errors(data)
         return errors
 
@@ -113,7 +156,11 @@ def validate(validator: Validator, data: Any, path: str, text: str) -> list[Diag
     """All schema problems of one file's data, located in its text."""
     if validator.is_valid(data):
         return []
-    return [_diagnostic(err, path, text) for err in _leaves(validator.errors(data))]
+    errors = list(_leaves(validator.errors(data)))
+    # a URL refused by its pattern (javascript:, data:) is not also said to be unreadable
+    other = {tuple(e.absolute_path) for e in errors if e.validator != "format"}
+    return [_diagnostic(err, path, text) for err in errors
+            if err.validator != "format" or tuple(err.absolute_path) not in other]
 
 
 def _leaves(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
@@ -199,8 +246,19 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
                 hint = f"write the year alone: {field}: {instance[:4]}"
             elif wanted == "integer" and isinstance(instance, str):
                 hint = "write the number without quotes, e.g. year: 2023"
+            elif wanted == "integer" and isinstance(instance, float) and instance.is_integer():
+                message = f"{where} must be a whole number, not {source_of(text, parts) or instance}"
+                hint = f"write it without a decimal point: {field}: {int(instance)}"
+            elif wanted == "integer" and isinstance(instance, float):
+                hint = f"write a whole number, e.g. {field}: 2023"
             elif wanted == "array":
                 hint = "write a list, e.g. [a, b]"
+    elif kind == "format" and rule == "uri":
+        reason = str(err.cause) if err.cause else "it is not a valid URL"
+        message = f"{where} cannot be used: {reason}"
+        code = "E206"
+        hint = ("remove the user name and password; a public link needs neither" if "password" in reason
+                else "write a full link such as https://example.org/page, with a valid host")
     elif kind == "pattern" and isinstance(instance, str) and ("url" in parts or "links" in parts):
         scheme = instance.split(":", 1)[0].lower() if ":" in instance else ""
         if scheme and scheme not in ("http", "https"):

@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from awesome_catalog.core.diagnostics import plural
-from awesome_catalog.core.identity import arxiv_id, title_key, url_key
+from awesome_catalog.core.identity import arxiv_id, title_key, url_key, url_problem
 from awesome_catalog.core.identity import entry_id as identity_entry_id
 from awesome_catalog.core.link_kinds import LINK_KINDS, link_kind
 from awesome_catalog.core.model import TERM_KINDS, Appearance, Entry, Section, Taxonomy, TermRef, Vocabulary
@@ -250,6 +250,9 @@ def _usable(index: int, row: SourceRow, sections: Mapping[str, Section], finding
         findings.problem(row.line, "unparsed", "no [title](link) in the first column; row left out")
     elif not _HTTP_URL.match(row.url):
         findings.problem(row.line, "unparsed", f"the link {row.url!r} is not an http(s) URL; row left out")
+    elif url_problem(row.url):
+        findings.problem(row.line, "unparsed", f"the link {row.url!r} cannot be used: {url_problem(row.url)}; "
+                         "row left out")
     elif not title:
         findings.problem(row.line, "unparsed", "the link has no title; row left out")
     elif section is None or not section.columns:

@@ -27,6 +27,8 @@ from mistune.core import BlockState
 from mistune.plugins.table import table
 from mistune.util import unescape
 
+from awesome_catalog.core.identity import written_url
+
 # A header cell, case-folded, -> the column it holds. The first column that is neither a
 # term column nor the summary is the work's link.
 COLUMN_NAMES: Mapping[str, str] = {
@@ -196,10 +198,10 @@ def _table_rows(token: Node, line: int, heading: str | None, problems: list[Prob
             line=line + 2 + i,
             heading=heading,
             title=plain_text(link["children"]) if link else "",
-            url=link["attrs"]["url"] if link else "",
+            url=written_url(link["attrs"]["url"]) if link else "",
             note=" ".join(plain_text([n for n in rest if n.get("type") != "link"]).replace("\u00b7", " ").split()),
             cells={c: plain_text(cells[j]) for j, c in enumerate(columns) if c and j != work},
-            links=tuple((plain_text(n["children"]), n["attrs"]["url"]) for n in others),
+            links=tuple((plain_text(n["children"]), written_url(n["attrs"]["url"])) for n in others),
         )
 
 
@@ -227,5 +229,5 @@ def _item_row(item: Node, line: int, heading: str | None) -> SourceRow | None:
         close = after.find(")")
         if close > 0:
             note, after = after[: close + 1], after[close + 1:]
-    return SourceRow(line, heading, plain_text(link["children"]), link["attrs"]["url"], note,
+    return SourceRow(line, heading, plain_text(link["children"]), written_url(link["attrs"]["url"]), note,
                      {"summary": after.lstrip(_SEPARATOR)})

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.core.identity import visible
 from awesome_catalog.core.project import Project
 from awesome_catalog.markdown import slug
 from awesome_catalog.readme import render
@@ -265,8 +266,8 @@ def unified_diff(old: str, new: str, context: int = 3) -> str:
         return (f"@@ -{int(old_start) + skip}{old_len or ''} +{int(new_start) + skip}{new_len or ''} @@"
                 + line[match.end():])
 
-    return "".join(shifted(line) if line.endswith("\n") else shifted(line) + "\n\\ No newline at end of file\n"
-                   for line in diff)
+    return visible("".join(shifted(line) if line.endswith("\n") else shifted(line) + "\n\\ No newline at end of file\n"
+                           for line in diff))  # a control character in the README never reaches the terminal
 
 
 def read(project: Project) -> tuple[str | None, list[Diagnostic]]:
