@@ -1,8 +1,10 @@
 """The corpus of broken lists under tests/cases/: every case through the core and main().
 
 Each case folder holds ``case.yaml`` (what to change in the mini list, the expected exit
-code and diagnostics as ``[path, line, code]``; line ``ANY`` means any line) and an
-optional ``tree/`` copied over the mini list. Every run must end without a traceback,
+code and diagnostics as ``[path, line, code]``, the path as reporters show it, escaped;
+line ``ANY`` means any line) and an optional ``tree/`` copied over the mini list. The
+changes are applied in this order: ``tree/``, ``delete``, ``mkdir`` (empty folders),
+``edit``, ``make``, ``symlink``, ``bom``. Every run must end without a traceback,
 within a time bound, and leave every file exactly as it was.
 """
 
@@ -22,6 +24,7 @@ import yaml
 
 from awesome_catalog.cli import main
 from awesome_catalog.core.project import Project
+from awesome_catalog.formats import report
 from awesome_catalog.load.pipeline import run_check
 from conftest import make_project
 
@@ -61,6 +64,8 @@ def build(case: dict[str, Any], folder: Path, dest: Path) -> Project:
                 target.write_bytes(src.read_bytes())
     for rel in case.get("delete", []):
         (root / rel).unlink()
+    for rel in case.get("mkdir", []):
+        (root / rel).mkdir()
     for edit in case.get("edit", []):
         path = root / edit["path"]
         text = path.read_text(encoding="utf-8")
@@ -129,7 +134,7 @@ def test_case_through_main(case: tuple[dict[str, Any], Project], capsys: pytest.
 def test_case_through_core(case: tuple[dict[str, Any], Project]) -> None:
     spec, project = case
     result = run_check(project)
-    found = [(d.path, d.line, d.code) for d in result.diagnostics]
+    found = [(report.escape(d.path), d.line, d.code) for d in result.diagnostics]
     assert _matches(found, spec["diagnostics"]), f"{spec['description']}: got {found}"
 
 

@@ -33,6 +33,9 @@ CODES: dict[str, tuple[str, str]] = {
     "E110": ("bad-file-name", "The file name is not a valid id: lowercase kebab-case ending in .yaml."),
     "E111": ("outside-catalog", "A symbolic link leads outside the catalog folder."),
     "E112": ("missing-file", "A required file (taxonomy, vocabulary or schema) is missing or unreadable."),
+    "E113": ("not-regular-file", "A catalog file is a folder, a named pipe, a socket or a device; it is not read."),
+    "E114": ("misplaced-file", "A file or folder where the tool reads nothing: YAML directly in catalog/, a folder "
+                               "inside an entry folder."),
     # Schema
     "E201": ("missing-key", "A required key is missing."),
     "E202": ("unknown-key", "A key the schema does not allow."),
