@@ -98,20 +98,17 @@ def record(project: Project, result: CheckResult, key: str) -> None:
 
 
 def named_inputs(project: Project, paths: Sequence[Path]) -> list[str]:
-    """The inputs that PATHs of ``check`` name, relative to the root.
+    """What PATHs of ``check`` name, relative to the root.
 
     A relative PATH is taken from the current folder when it exists there, else from
     the root (so ``--root R check catalog/papers/x.yaml`` works from anywhere). A PATH
-    may name a file or a folder; it must exist and name at least one input of the
-    check: a file of ``catalog/``, a schema or the README (what pre-commit passes).
-    Raises ``Refusal`` (exit 2) otherwise, so that a check of nothing never says "ok".
+    may be a file or a folder; it must exist and lie among the inputs of the check:
+    in ``catalog/`` or ``schema/``, or be the README (what pre-commit passes). Raises
+    ``Refusal`` (exit 2) otherwise, so that a check of nothing never says "ok".
     """
     root = project.root.resolve()
-    listing = project.scan()
-    inputs = {project.rel(p) for p in (project.taxonomy_file, project.vocabulary_file, project.readme)}
-    inputs |= {f.rel for f in listing.files} | {d.path for d in listing.problems}
-    inputs |= {project.rel(project.schema_file(name)) for name in SCHEMA_NAMES}
-    hint = "PATHs are files or folders of catalog/, schema/ or README.md, from the current folder or from --root"
+    inputs = [project.rel(project.catalog_dir), project.rel(project.schema_dir), project.rel(project.readme)]
+    hint = "PATHs are files or folders of catalog/ or schema/, or README.md, from the current folder or from --root"
     named = []
     for path in paths:
         tries = [path] if path.is_absolute() else [Path.cwd() / path, project.root / path]
@@ -122,8 +119,9 @@ def named_inputs(project: Project, paths: Sequence[Path]) -> list[str]:
         if full != root and not full.is_relative_to(root):
             raise Refusal(f"{path} is outside the list's repository {root}", hint=hint)
         rel = "" if full == root else full.relative_to(root).as_posix()
-        if not any(i == rel or i.startswith(f"{rel}/") or not rel for i in inputs):
-            raise Refusal(f"{path} names no file that check reads", hint=hint)
+        if rel and not any(rel == i or rel.startswith(f"{i}/") for i in inputs):
+            raise Refusal(f"{path} is not in catalog/ or schema/, nor the README: check reads nothing there",
+                          hint=hint)
         named.append(rel)
     return named
 
