@@ -66,7 +66,7 @@ def _socket(path: Path) -> None:
 
 def _char_device(path: Path) -> None:
     try:
-        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero: endless bytes if read
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))  # the zero device: endless bytes if read
     except PermissionError:
         pytest.skip("creating a device needs root")
 
