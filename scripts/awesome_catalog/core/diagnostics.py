@@ -41,6 +41,9 @@ CODES: dict[str, tuple[str, str]] = {
     "E115": ("key-not-text", "A key that YAML reads as a number, true/false, null or a list instead of text."),
     "E116": ("number-too-long", "A number longer than any catalog number (a year has 4 digits)."),
     "E117": ("merge-key", "A YAML merge key `<<`, which can hide a repeated key."),
+    "E118": ("not-regular-file", "A catalog file is a folder, a named pipe, a socket or a device; it is not read."),
+    "E119": ("misplaced-file", "A file or folder where the tool reads nothing: YAML directly in catalog/, a folder "
+                               "inside an entry folder."),
     # Schema
     "E201": ("missing-key", "A required key is missing."),
     "E202": ("unknown-key", "A key the schema does not allow."),

@@ -11,13 +11,20 @@ import json
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.identity import ID_PATTERN, suggest_id
 from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
-from awesome_catalog.core.project import SCHEMA_NAMES, Project
+from awesome_catalog.core.project import (
+    MAX_SCHEMA_BYTES,
+    SCHEMA_NAMES,
+    NotRegularFile,
+    Project,
+    describe_os_error,
+    kind_of,
+    read_regular,
+)
 from awesome_catalog.load import yamlload
 from awesome_catalog.load.cache import FileCache, stat_key
 
@@ -37,7 +44,8 @@ class SourceTexts:
     def get(self, rel: str) -> str | None:
         if rel not in self._texts:
             try:
-                self._texts[rel] = (self.project.root / rel).read_bytes().decode("utf-8")
+                raw = read_regular(self.project.root / rel, yamlload.MAX_BYTES)
+                self._texts[rel] = raw.decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 return None
         return self._texts[rel]
@@ -62,10 +70,12 @@ def load_schemas(project: Project) -> tuple[dict[str, Any], list[Diagnostic]]:
     for name in SCHEMA_NAMES:
         path = project.schema_file(name)
         try:
-            schemas[name] = json.loads(path.read_text(encoding="utf-8"))
+            schemas[name] = json.loads(read_regular(path, MAX_SCHEMA_BYTES).decode("utf-8"))
         except FileNotFoundError:
             problems.append(Diagnostic(project.rel(path), 0, 0, "E112", "schema file is missing",
                                        "run from the list's root, or pass --root"))
+        except NotRegularFile as err:
+            problems.append(Diagnostic(project.rel(path), 0, 0, "E118", f"schema cannot be read: {err.strerror}"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
             line = getattr(err, "lineno", 0)
             col = getattr(err, "colno", 0)
@@ -73,23 +83,28 @@ def load_schemas(project: Project) -> tuple[dict[str, Any], list[Diagnostic]]:
     return schemas, problems
 
 
-def file_stat(project: Project, path: str, rel: str, diagnostics: list[Diagnostic]) -> os.stat_result | None:
-    """The stat of a catalog file, after refusing links that lead outside the catalog and
-    files too large to read."""
+def file_stat(project: Project, path: str, rel: str, diagnostics: list[Diagnostic],
+              missing_hint: str | None = None) -> os.stat_result | None:
+    """The stat of a catalog file, after refusing links that lead outside the catalog
+    (E111), what is not a regular file (E118: never opened, so a FIFO cannot hang the
+    run nor a device fill the memory), links that loop and files too large to read."""
     try:
         st = os.lstat(path)
         if stat.S_ISLNK(st.st_mode):
-            target = Path(os.path.realpath(path))
-            if not target.is_relative_to(project.catalog_dir.resolve()):
+            if project.outside_catalog(path):
                 diagnostics.append(Diagnostic(rel, 0, 0, "E111", "symbolic link leads outside catalog/",
                                               "replace the link by a real file"))
                 return None
             st = os.stat(path)
     except FileNotFoundError:
-        diagnostics.append(Diagnostic(rel, 0, 0, "E112", "file is missing or is a broken link"))
+        diagnostics.append(Diagnostic(rel, 0, 0, "E112", "file is missing or is a broken link", missing_hint))
         return None
     except OSError as err:
-        diagnostics.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {err.strerror}"))
+        diagnostics.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {describe_os_error(err)}"))
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        diagnostics.append(Diagnostic(rel, 0, 0, "E118", f"{kind_of(st.st_mode)}, not a regular file: it is not read",
+                                      "replace it by a regular file, or remove it"))
         return None
     if st.st_size > yamlload.MAX_BYTES:  # refuse before reading it into memory
         diagnostics.append(yamlload.too_large(rel, st.st_size))
@@ -108,8 +123,11 @@ def check_name(rel: str, name: str) -> Diagnostic | None:
     if foreign:
         import unicodedata
 
-        why = "; it contains " + ", ".join(f"{c!r} ({unicodedata.name(c, 'unnamed')})" for c in foreign)
-    return Diagnostic(rel, 0, 0, "E110", f"file name {name!r} is not a valid id followed by .yaml{why}",
+        why = "; it contains " + ", ".join(
+            f"byte 0x{ord(c) - 0xDC00:02x}, which is not UTF-8" if 0xDC80 <= ord(c) <= 0xDCFF  # os.fsdecode's escape
+            else f"{c!r} ({unicodedata.name(c, 'unnamed')})" for c in foreign)
+    # the name is quoted as it is: reporters escape what is not printable
+    return Diagnostic(rel, 0, 0, "E110", f"file name '{name}' is not a valid id followed by .yaml{why}",
                       f"rename it to {suggestion}")
 
 
@@ -124,9 +142,9 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
     result.diagnostics.extend(problems)
     validators = {name: validate.build_validator(s) for name, s in schemas.items()}
 
-    def load_one(path: str, rel: str, schema: str) -> Any:
+    def load_one(path: str, rel: str, schema: str, missing_hint: str | None = None) -> Any:
         found: list[Diagnostic] = []
-        st = file_stat(project, path, rel, found)
+        st = file_stat(project, path, rel, found, missing_hint)
         if st is None:
             result.diagnostics.extend(found)
             return None
@@ -143,11 +161,7 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
 
     taxonomy_data = vocabulary_data = None
     for special, schema in ((project.taxonomy_file, "taxonomy"), (project.vocabulary_file, "vocabulary")):
-        if not special.is_file():
-            result.diagnostics.append(Diagnostic(project.rel(special), 0, 0, "E112", "file is missing",
-                                                 "run from the list's root, or pass --root"))
-            continue
-        data = load_one(str(special), project.rel(special), schema)
+        data = load_one(str(special), project.rel(special), schema, "run from the list's root, or pass --root")
         if schema == "taxonomy":
             taxonomy_data = data
         else:
@@ -158,7 +172,9 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
         settings_data = load_one(str(project.list_file), project.rel(project.list_file), "list")
 
     entries: list[Entry] = []
-    for file in project.entry_listing():
+    listing = project.scan()
+    result.diagnostics.extend(listing.problems)
+    for file in listing.files:
         name_problem = check_name(file.rel, file.name)
         if name_problem:
             result.diagnostics.append(name_problem)
@@ -182,10 +198,12 @@ def _load_and_validate(path: str, rel: str, validator: Validator | None, texts: 
     from awesome_catalog.load import validate
 
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path, yamlload.MAX_BYTES)  # a file swapped meanwhile is still not read unbounded
+    except NotRegularFile as err:
+        found.append(Diagnostic(rel, 0, 0, "E118", f"file cannot be read: {err.strerror}"))
+        return None
     except OSError as err:
-        found.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {err.strerror}"))
+        found.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {describe_os_error(err)}"))
         return None
     loaded = yamlload.load(raw, rel)
     found.extend(loaded.diagnostics)

@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.identity import visible
-from awesome_catalog.core.project import Project
+from awesome_catalog.core.project import Project, read_regular
 from awesome_catalog.markdown import slug
 from awesome_catalog.readme import render
 
@@ -274,7 +274,7 @@ def read(project: Project) -> tuple[str | None, list[Diagnostic]]:
     """The README's text, or the reason it cannot be used (E401, E402)."""
     path = project.rel(project.readme)
     try:
-        raw = project.readme.read_bytes()
+        raw = read_regular(project.readme)  # a FIFO or a device is reported, never read
     except FileNotFoundError:
         return None, [Diagnostic(path, 0, 0, "E401", "README.md does not exist",
                                  "create it with the markers of the generated regions")]
