@@ -33,6 +33,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E110": ("bad-file-name", "The file name is not a valid id: lowercase kebab-case ending in .yaml."),
     "E111": ("outside-catalog", "A symbolic link leads outside the catalog folder."),
     "E112": ("missing-file", "A required file (taxonomy, vocabulary or schema) is missing or unreadable."),
+    "E120": ("bad-schema", "A schema is not a valid JSON Schema, or a $ref leads outside schema/ (never fetched)."),
     # Schema
     "E201": ("missing-key", "A required key is missing."),
     "E202": ("unknown-key", "A key the schema does not allow."),
