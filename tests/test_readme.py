@@ -169,3 +169,34 @@ def test_the_diff_of_a_long_readme_numbers_its_lines_in_the_whole_file(changed: 
     diff = readme.unified_diff("".join(old), "".join(new)).splitlines()
     assert diff[:3] == ["--- a/README.md", "+++ b/README.md", header]
     assert f"-| row {changed} |" in diff and "+| edited |" in diff and len(diff) <= 11
+
+
+def test_a_bom_is_kept_and_never_read_as_text(mini: Project) -> None:
+    """A README that starts with a byte order mark: a marker on its first line is a
+    marker, its first heading is the page's title, and generate keeps the BOM."""
+    from awesome_catalog.cli import main
+    from awesome_catalog.formats.site import page_title
+
+    text = mini.readme.read_text(encoding="utf-8")
+    first = "<!-- awesome-catalog:begin:taxonomy -->"
+    start, end = text.index(first), text.index("<!-- awesome-catalog:end:taxonomy -->\n")
+    moved = text[start:end] + "<!-- awesome-catalog:end:taxonomy -->\n" + text[:start] + text[end + 39:]
+    regions, problems = readme.find_regions("\ufeff" + moved)
+    assert problems == [] and regions[0].name == "taxonomy" and regions[0].begin == 0
+    mini.readme.write_bytes(b"\xef\xbb\xbf" + text.replace("# Mini list", "# Mini list \u2014 with a BOM").encode())
+    assert page_title(mini) == "Mini list \u2014 with a BOM"
+    assert main(["--root", str(mini.root), "generate"]) == 0
+    assert mini.readme.read_bytes().startswith(b"\xef\xbb\xbf# Mini list")
+    assert main(["--root", str(mini.root), "check", "--no-cache"]) == 0
+
+
+@pytest.mark.parametrize("line", [
+    "Write `<!-- awesome-catalog:begin:NAME -->` on its own line.",  # text about markers, in inline code
+    "The awesome-catalog tool begins here.",
+    "```",  # a code block: what is inside is text
+])
+def test_text_about_markers_is_no_near_miss(line: str, mini: Project) -> None:
+    text = mini.readme.read_text(encoding="utf-8")
+    body = f"{line}\n<!-- AWESOME-CATALOG:BEGIN:TOC -->\n```\n" if line == "```" else line
+    _, problems = readme.find_regions(text.replace("A small awesome list", body + "\n\nA small awesome list", 1))
+    assert problems == []

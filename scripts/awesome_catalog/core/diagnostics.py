@@ -63,6 +63,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E406": ("readme-stale", "A generated region differs from what `generate` writes."),
     "E407": ("broken-anchor", "A #anchor link points at no heading."),
     "E408": ("marker-in-code", "A marker sits inside a code block, where it is only text."),
+    "E409": ("readme-cr-only", "README.md's line endings are CR only, so no line (and no marker) can be told apart."),
+    "W401": ("marker-near-miss", "A line looks like a marker but is not one (case, spaces, text, a quote or list)."),
     # Links
     "E501": ("dead-link", "A URL is dead: 404 or 410, a host that does not resolve, or no answer on every try."),
     "W501": ("permanent-redirect", "A URL redirects permanently: the link should name the new address."),

@@ -54,7 +54,7 @@ def script_json(value: object) -> str:
 def page_title(project: Project) -> str:
     """The page's title: the README's first ``# `` heading, or a plain default."""
     try:
-        lines = project.readme.read_text(encoding="utf-8").splitlines()
+        lines = project.readme.read_text(encoding="utf-8-sig").splitlines()  # -sig: a BOM is not the title's
     except (OSError, UnicodeDecodeError):
         return DEFAULT_TITLE
     for line in lines:
