@@ -199,9 +199,9 @@ def _missing(path: str, name: str, begins: list[int], ends: list[int], near: lis
     hint = f"add the lines `{marker('begin', name)}` and `{marker('end', name)}` where it belongs"
     misses = [m for m in near if m.name == name]
     if misses:
-        where = ", ".join(str(m.line + 1) for m in misses)
-        hint = (f"line {where} looks like one but {misses[0].why}; " if len(misses) == 1 else
-                f"lines {where} look like them but {misses[0].why}; ") + hint
+        lines = ", ".join(str(m.line + 1) for m in misses)
+        hint = (f"line {lines} looks like one but {misses[0].why}; " if len(misses) == 1 else
+                f"lines {lines} look like them but {misses[0].why}; ") + hint
     return Diagnostic(path, 0, 0, "E403", f"region `{name}` ({render.REGIONS[name]}) has no markers", hint)
 
 
