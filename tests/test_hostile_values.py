@@ -54,7 +54,7 @@ def _careful_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _yaml_files() -> list[Path]:
     roots = [REPO / "catalog", REPO / "tests" / "fixtures" / "mini" / "catalog", REPO / "tests" / "cases"]
-    return sorted(p for root in roots for p in root.rglob("*.yaml") if p.name != "case.yaml")
+    return sorted(p for root in roots for p in root.rglob("*.yaml") if p.name != "case.yaml" and p.is_file())
 
 
 def test_both_yaml_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:

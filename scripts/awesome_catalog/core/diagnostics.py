@@ -44,6 +44,7 @@ CODES: dict[str, tuple[str, str]] = {
     "E118": ("not-regular-file", "A catalog file is a folder, a named pipe, a socket or a device; it is not read."),
     "E119": ("misplaced-file", "A file or folder where the tool reads nothing: YAML directly in catalog/, a folder "
                                "inside an entry folder."),
+    "E120": ("bad-schema", "A schema is not a valid JSON Schema, or a $ref leads outside schema/ (never fetched)."),
     # Schema
     "E201": ("missing-key", "A required key is missing."),
     "E202": ("unknown-key", "A key the schema does not allow."),
@@ -76,6 +77,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E406": ("readme-stale", "A generated region differs from what `generate` writes."),
     "E407": ("broken-anchor", "A #anchor link points at no heading."),
     "E408": ("marker-in-code", "A marker sits inside a code block, where it is only text."),
+    "E409": ("readme-cr-only", "README.md's line endings are CR only, so no line (and no marker) can be told apart."),
+    "W401": ("marker-near-miss", "A line looks like a marker but is not one (case, spaces, text, a quote or list)."),
     # Links
     "E501": ("dead-link", "A URL is dead: 404 or 410, a host that does not resolve, or no answer on every try."),
     "W501": ("permanent-redirect", "A URL redirects permanently: the link should name the new address."),

@@ -160,6 +160,19 @@ def _escape_char(char: str) -> str:
     return "{" + latex + "}"
 
 
+# BibTeX splits ``author`` on the word "and" in any case, reads "others" as "et al." and a
+# comma as "Last, First"; a name that starts with a command (an escaped brace, backslash...)
+# is misread by name parsers too. Such a name is braced whole, so it stays one name as written.
+_SPLITS_A_NAME = re.compile(r"(?:^|\s)and(?:\s|$)|^\s*others\s*$|,", re.IGNORECASE)
+
+
+def author_name(name: str) -> str:
+    """One author for the ``author`` field: escaped, and braced whole when BibTeX would
+    otherwise split it or read it as something else."""
+    escaped = escape(name)
+    return "{" + escaped + "}" if _SPLITS_A_NAME.search(name) or escaped.startswith("\\") else escaped
+
+
 def escape_url(url: str) -> str:
     """The URL in ASCII, safe inside a braced field: an internationalised host in its
     IDNA form (``xn--...``, the one ASCII spelling of a host), and every other character
@@ -184,7 +197,7 @@ def entry_fields(entry: Entry) -> tuple[str, list[tuple[str, str]]]:
     kind = publication_type(entry)
     fields: list[tuple[str, str]] = []
     if entry.authors:
-        fields.append(("author", " and ".join(escape(a) for a in entry.authors)))
+        fields.append(("author", " and ".join(author_name(a) for a in entry.authors)))
     fields.append(("title", "{" + escape(entry.title) + "}"))
     url = escape_url(entry.url)
     if kind == "journal":

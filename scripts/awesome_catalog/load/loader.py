@@ -60,27 +60,48 @@ class LoadedCatalog:
     catalog: Catalog | None
     texts: SourceTexts
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    schemas: dict[str, Any] = field(default_factory=dict)
+    validators: dict[str, Validator] = field(default_factory=dict)
 
 
-def load_schemas(project: Project) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """The JSON Schemas of the project, by name."""
-    schemas: dict[str, Any] = {}
+def load_schemas(project: Project) -> tuple[dict[str, Validator], list[Diagnostic]]:
+    """A validator for each of the project's schemas that can be used, and the problems
+    of those that cannot.
+
+    Every JSON file of ``schema/`` is read, since one schema may refer to another by file
+    name or ``$id``; a schema that reaches anything else, or is not a valid JSON Schema,
+    is reported and left out (see ``validate.build_validators``). What is not a regular
+    file is never opened (E118).
+    """
+    from awesome_catalog.load import validate
+
     problems: list[Diagnostic] = []
-    for name in SCHEMA_NAMES:
-        path = project.schema_file(name)
+    wanted = {name: project.schema_file(name).name for name in SCHEMA_NAMES}
+    files: list[validate.SchemaFile] = []
+    try:
+        with os.scandir(project.schema_dir) as found:
+            names = sorted(e.name for e in found if e.name.endswith(".json") and e.is_file())
+    except OSError:
+        names = []
+    for name in sorted({*names, *wanted.values()}):
+        path = project.schema_dir / name
+        rel = project.rel(path)
+        required = name in wanted.values()
         try:
-            schemas[name] = json.loads(read_regular(path, MAX_SCHEMA_BYTES).decode("utf-8"))
+            text = read_regular(path, MAX_SCHEMA_BYTES).decode("utf-8-sig")
+            files.append(validate.SchemaFile(rel, name, json.loads(text), text))
         except FileNotFoundError:
-            problems.append(Diagnostic(project.rel(path), 0, 0, "E112", "schema file is missing",
-                                       "run from the list's root, or pass --root"))
+            if required:
+                problems.append(Diagnostic(rel, 0, 0, "E112", "schema file is missing",
+                                           "run from the list's root, or pass --root"))
         except NotRegularFile as err:
-            problems.append(Diagnostic(project.rel(path), 0, 0, "E118", f"schema cannot be read: {err.strerror}"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            line = getattr(err, "lineno", 0)
-            col = getattr(err, "colno", 0)
-            problems.append(Diagnostic(project.rel(path), line, col, "E112", f"schema cannot be read: {err}"))
-    return schemas, problems
+            problems.append(Diagnostic(rel, 0, 0, "E118", f"schema cannot be read: {err.strerror}"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
+            if required:
+                line, col = getattr(err, "lineno", 0), getattr(err, "colno", 0)
+                why = err.strerror if isinstance(err, OSError) else err
+                problems.append(Diagnostic(rel, line, col, "E112", f"schema cannot be read: {why}"))
+    validators, invalid = validate.build_validators(files, wanted)
+    return validators, problems + invalid
 
 
 def file_stat(project: Project, path: str, rel: str, diagnostics: list[Diagnostic],
@@ -134,13 +155,15 @@ def check_name(rel: str, name: str) -> Diagnostic | None:
 def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCatalog:
     """Load the whole catalog. With ``cache``, files whose stat has not changed are not
     read again."""
-    from awesome_catalog.load import validate
-
     result = LoadedCatalog(None, SourceTexts(project))
-    schemas, problems = load_schemas(project)
-    result.schemas = schemas
+    validators, problems = load_schemas(project)
+    result.validators = validators
     result.diagnostics.extend(problems)
-    validators = {name: validate.build_validator(s) for name, s in schemas.items()}
+    # Without every schema, files are still read (their YAML problems are reported) but
+    # not checked, so no catalog is built from them and nothing is cached.
+    complete = all(name in validators for name in SCHEMA_NAMES)
+    if not complete:
+        cache = None
 
     def load_one(path: str, rel: str, schema: str, missing_hint: str | None = None) -> Any:
         found: list[Diagnostic] = []
@@ -179,10 +202,10 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
         if name_problem:
             result.diagnostics.append(name_problem)
         data = load_one(file.path, file.rel, "entry")
-        if data is not None and name_problem is None:
+        if data is not None and name_problem is None and complete:
             entries.append(Entry.from_data(file.name[: -len(".yaml")], file.rel, file.folder, data))
 
-    if taxonomy_data is not None and vocabulary_data is not None:
+    if taxonomy_data is not None and vocabulary_data is not None and complete:
         result.catalog = Catalog(
             taxonomy=Taxonomy.from_data(taxonomy_data),
             vocabulary=Vocabulary.from_data(vocabulary_data),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from awesome_catalog.core.diagnostics import Diagnostic, Refusal, Severity
-from awesome_catalog.core.project import MAX_SCHEMA_BYTES, SCHEMA_NAMES, Project, read_regular
+from awesome_catalog.core.project import SCHEMA_NAMES, Project
 from awesome_catalog.load.cache import FileCache, stat_key
 
 if TYPE_CHECKING:
@@ -50,11 +50,17 @@ def load_and_check(project: Project, cache: FileCache | None = None) -> tuple[Ca
 
 
 def open_cache(project: Project, enabled: bool = True) -> FileCache:
-    """The project's result cache, salted with the content of its schemas."""
+    """The project's result cache, salted with the content of its schemas (every JSON
+    file of ``schema/``, since one may refer to another)."""
     digest = hashlib.sha256()
-    for name in SCHEMA_NAMES:
+    try:
+        names = sorted({p.name for p in project.schema_dir.glob("*.json")} | {f"{n}.schema.json" for n in SCHEMA_NAMES})
+    except OSError:
+        names = [f"{n}.schema.json" for n in SCHEMA_NAMES]
+    for name in names:
+        path = project.schema_dir / name
         try:
-            digest.update(read_regular(project.schema_file(name), MAX_SCHEMA_BYTES))
+            digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"-"))
         except OSError:
             digest.update(b"-")
     return FileCache(project.root, digest.hexdigest(), enabled)

@@ -169,6 +169,10 @@ def read_rows(text: str) -> SourceRows:
             heading = plain_text(token.get("children", ()))
         elif kind == "table":
             rows += _table_rows(token, line, heading, problems)
+        elif kind == "block_html":
+            problem = _html_block(token.get("raw", ""), line)
+            if problem is not None:
+                problems.append(problem)
         elif kind == "list":
             first = bisect.bisect_left(markers, line)
             for item, item_line in zip_longest(_list_items(token), markers[first:]):
@@ -177,7 +181,39 @@ def read_rows(text: str) -> SourceRows:
                 row = _item_row(item, item_line or line, heading)
                 if row is not None:
                     rows.append(row)
+                elif _starts_with_html_link(item):
+                    problems.append(Problem(item_line or line, "html", "this list item starts with an HTML link "
+                                            "(<a href>), which is not read; it was not imported: write it as "
+                                            "[title](url)"))
     return SourceRows(tuple(rows), tuple(problems))
+
+
+_HTML_ROW = re.compile(r"<tr\b", re.IGNORECASE)
+_HTML_ITEM = re.compile(r"<li\b", re.IGNORECASE)
+_HTML_LINK = re.compile(r"<a\s[^>]*\bhref\s*=", re.IGNORECASE)
+
+
+def _html_block(raw: str, line: int) -> Problem | None:
+    """A problem for an HTML block whose table rows or list items hold links: the
+    importer reads Markdown only, and never drops rows without a word. (A block of
+    links alone, such as a row of badges, holds no items.)"""
+    rows = sum(1 for part in _HTML_ROW.split(raw)[1:] if _HTML_LINK.search(part))
+    items = sum(1 for part in _HTML_ITEM.split(raw)[1:] if _HTML_LINK.search(part))
+    if rows:
+        what, rewrite = f"an HTML <table> with {rows} row{'s' * (rows != 1)} holding links", "a Markdown table"
+    elif items:
+        what, rewrite = f"an HTML list with {items} item{'s' * (items != 1)} holding links", "a Markdown list"
+    else:
+        return None
+    end = line + raw.rstrip("\n").count("\n")
+    return Problem(line, "html", f"{what} (lines {line} to {end}) is not read, so none of them was imported: "
+                   f"rewrite it as {rewrite}")
+
+
+def _starts_with_html_link(item: Node) -> bool:
+    first = next((b for b in item.get("children", ()) if b.get("type") in ("block_text", "paragraph")), None)
+    nodes = [n for n in (first or {}).get("children", ()) if n.get("type") != "text" or n.get("raw", "").strip()]
+    return bool(nodes) and nodes[0].get("type") == "inline_html" and bool(_HTML_LINK.match(nodes[0].get("raw", "")))
 
 
 def _table_rows(token: Node, line: int, heading: str | None, problems: list[Problem]) -> Iterator[SourceRow]:
