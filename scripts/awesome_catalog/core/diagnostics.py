@@ -6,8 +6,8 @@ Every stage returns diagnostics instead of raising, so one run reports every pro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -68,6 +68,13 @@ CODES: dict[str, tuple[str, str]] = {
     "W302": ("paper-without-authors", "A paper or report (or a tool cited as its paper) has no `authors`."),
     "W303": ("summary-style", "A summary does not start with a capital letter or does not end with punctuation."),
     "W304": ("summary-repeats-title", "A summary starts with the work's own title."),
+    "W305": ("name-spelling", "A title or summary spells a product's or project's name otherwise than awesome-lint's"
+                              " word list (javascript, Github, MacOS...)."),
+    "W306": ("unbalanced-punctuation", "A title or summary opens a bracket, parenthesis or quote it does not close,"
+                                       " or closes one it did not open."),
+    "W307": ("duplicate-link", "A link the README would show twice: twice in one work, in two works that"
+                               " awesome-lint counts as one link, or in each section of a work repeated across"
+                               " sections."),
     # README
     "E401": ("readme-missing", "README.md does not exist."),
     "E402": ("readme-not-utf8", "README.md is not valid UTF-8 text."),
@@ -96,14 +103,45 @@ class Diagnostic:
     code: str
     message: str
     hint: str | None = None
+    level: str = ""
+    """``error`` or ``warning`` when the list's settings change the code's own severity."""
 
     @property
     def severity(self) -> Severity:
+        if self.level:
+            return Severity(self.level)
         return Severity.WARNING if self.code.startswith("W") else Severity.ERROR
 
     @property
     def name(self) -> str:
         return CODES[self.code][0]
+
+
+RULE_LEVELS = ("error", "warning", "off")
+"""What a list may make of a rule in its settings (``rules:`` in catalog/list.yaml)."""
+
+
+def configurable_rules() -> dict[str, str]:
+    """The rules a list may make errors, warnings or turn off, by name: the warnings on
+    the content of the catalog (W3xx). Errors keep the catalog readable and its works
+    distinct, so no setting lowers them."""
+    return {name: code for code, (name, _) in CODES.items() if code.startswith("W3")}
+
+
+def apply_levels(diagnostics: Iterable[Diagnostic], levels: Mapping[str, str]) -> list[Diagnostic]:
+    """``diagnostics`` as the list's settings want them: ``levels`` maps a rule's name
+    (see ``configurable_rules``) to ``error``, ``warning`` or ``off``; the others are kept as they are."""
+    if not levels:
+        return list(diagnostics)
+    kept = []
+    for d in diagnostics:
+        level = levels.get(CODES[d.code][0]) if d.code in CODES else None
+        if level == "off":
+            continue
+        if level is not None and level != d.severity.value:
+            d = replace(d, level=level)
+        kept.append(d)
+    return kept
 
 
 def plural(n: int, word: str) -> str:

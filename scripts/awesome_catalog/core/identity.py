@@ -158,6 +158,32 @@ def url_key(url: str) -> str:
     return urlunsplit(("", host, path, parts.query, "")).lstrip("/")
 
 
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRACKING = re.compile(r"^utm_\w+", re.I)
+
+
+def link_key(url: str) -> str:
+    """The form under which awesome-lint's ``double-link`` rule compares two links (its
+    ``normalize-url`` options, near enough): scheme, ``www.``, a default port, a trailing
+    slash or ``index.<ext>``, ``utm_`` parameters and the order of the others do not count;
+    unlike ``url_key``, the ``#fragment`` does, and arXiv links keep their form."""
+    text = url.strip()
+    if text.startswith("#"):
+        return text
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return text
+    host = ascii_host((parts.hostname or "").lower()).removeprefix("www.")
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host += f":{port}"
+    path = re.sub(r"/index\.[a-z]+$", "/", re.sub(r"/{2,}", "/", unquote(parts.path))).rstrip("/")
+    query = "&".join(sorted(p for p in parts.query.split("&") if p and not _TRACKING.match(p)))
+    fragment = "" if parts.fragment.startswith(":~:") else parts.fragment
+    return urlunsplit(("", host, path, query, fragment)).lstrip("/")
+
 # Cyrillic and Greek letters that look like Latin ones, folded for comparison only
 # (before case folding: Greek capital eta looks like H, small eta like n).
 _LOOK_ALIKES = str.maketrans(  # written as escapes: the letters look Latin on purpose

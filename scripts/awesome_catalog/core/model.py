@@ -239,11 +239,19 @@ class Settings:
     list without the file gets ``Settings()``."""
 
     lint_disable: tuple[LintException, ...] = ()
+    rules: tuple[tuple[str, str], ...] = ()
+    """(rule name, ``error`` | ``warning`` | ``off``): how the list enforces each rule of
+    ``check``; YAML's ``false`` (an unquoted ``off``) is ``off``."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Settings:
         lint = data.get("lint", {})
-        return cls(tuple(LintException(d["rule"], d["why"]) for d in lint.get("disable", ())))
+        return cls(tuple(LintException(d["rule"], d["why"]) for d in lint.get("disable", ())),
+                   rules=tuple(sorted((k, v or "off") for k, v in data.get("rules", {}).items())))
+
+    def disables(self, rule: str) -> bool:
+        """Whether the generated README turns awesome-lint's ``rule`` off."""
+        return any(d.rule == rule for d in self.lint_disable)
 
 
 @dataclass(frozen=True)

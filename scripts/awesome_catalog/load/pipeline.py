@@ -14,7 +14,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from awesome_catalog.core.diagnostics import Diagnostic, Refusal, Severity
+from awesome_catalog.core.diagnostics import Diagnostic, Refusal, Severity, apply_levels
 from awesome_catalog.core.project import SCHEMA_NAMES, Project
 from awesome_catalog.load.cache import FileCache, stat_key
 
@@ -44,6 +44,8 @@ def load_and_check(project: Project, cache: FileCache | None = None) -> tuple[Ca
         complete = not any(d.severity is Severity.ERROR for d in diagnostics)
         diagnostics += check_rules(loaded.catalog, loaded.texts, project.rel(project.taxonomy_file),
                                    project.rel(project.vocabulary_file), complete=complete)
+        # The one place where the list's own settings decide how each rule counts.
+        diagnostics = apply_levels(diagnostics, dict(loaded.catalog.settings.rules))
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return None, diagnostics
     return loaded.catalog, diagnostics
@@ -132,6 +134,11 @@ def named_inputs(project: Project, paths: Sequence[Path]) -> list[str]:
     return named
 
 
+def is_named(path: str, named: Sequence[str]) -> bool:
+    """Whether ``path`` is one of the files ``named`` (``named_inputs``) or inside one of its folders."""
+    return any(path == n or path.startswith(f"{n}/") or not n for n in named)
+
+
 def limit(result: CheckResult, project: Project, named: Sequence[str] | None) -> CheckResult:
     """The result as seen with PATHs (``named_inputs``): problems found in an entry file
     while reading or validating it are kept only for the files named, or inside the
@@ -139,12 +146,8 @@ def limit(result: CheckResult, project: Project, named: Sequence[str] | None) ->
     if named is None:
         return result
     listed = {f.rel for f in project.entry_listing()}
-
-    def is_named(path: str) -> bool:
-        return any(path == n or path.startswith(f"{n}/") or not n for n in named)
-
     kept = [d for d in result.diagnostics
-            if d.path not in listed or is_named(d.path) or not d.code.startswith(("E1", "E2"))]
+            if d.path not in listed or is_named(d.path, named) or not d.code.startswith(("E1", "E2"))]
     return CheckResult(kept, result.diff, result.entries, result.appearances)
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from awesome_catalog.core.diagnostics import Diagnostic
-from awesome_catalog.core.identity import arxiv_id, title_key, url_key
+from awesome_catalog.core.identity import arxiv_id, link_key, title_key, url_key
 from awesome_catalog.core.model import TERM_KINDS, Catalog, Entry, Section
+from awesome_catalog.core.spelling import misspellings
 from awesome_catalog.formats.bibtex import publication_type
 from awesome_catalog.load.yamlload import Positions, positions
 
@@ -25,6 +27,14 @@ _FINAL_PUNCTUATION = re.compile(r"[.!?…][\"”]?$")
 _SYMBOL_START = re.compile(r"^[/@#$~&%\d\"“'\u2018`]")
 """Descriptions starting so (a path, a handle, a number, a quote) have no casing to check."""
 _AFTER_NAME = re.compile(r"^(?:$|[\s.,!?:-])")
+_PERIOD_AFTER = re.compile(r"[\w)\]}\"'\u201d\u2019\u00bb]$")
+"""A summary ending so takes a final period as it is (not after a comma or a colon)."""
+_PAIRS = {"\u201c": "\u201d", "\u2018": "\u2019", "\u300e": "\u300f", "\uff08": "\uff09", "\u300a": "\u300b",
+          "\u300c": "\u300d", "\u3010": "\u3011", "(": ")", "[": "]", "{": "}"}
+"""Brackets and quotes that open and close: awesome-lint's ``balanced-punctuation`` pairs and ASCII brackets."""
+_CLOSERS = {right: left for left, right in _PAIRS.items()}
+_SYMMETRIC = '"'
+_AFTER_APOSTROPHE = re.compile(r"[\s.,;:!?()\[\]{}\"\u201c\u201d'\u2018\u2019\u2014\u2013]")
 
 class TextSource(Protocol):
     """Anything that gives a file's text by its relative path."""
@@ -61,6 +71,8 @@ def check_rules(catalog: Catalog, texts: TextSource, taxonomy_path: str, vocabul
     found += _appearances(catalog, where)
     found += _identity(catalog, where)
     found += _summaries(catalog, where)
+    found += _texts(catalog, where)
+    found += _links(catalog, where)
     found += _authors(catalog, where)
     if complete:
         found += _unused_sections(catalog, where, taxonomy_path)
@@ -254,15 +266,166 @@ def _summary_style(entry: Entry, summary: str, where: Locate, parts: Sequence[st
     text = " ".join(summary.split())
     first = text.split(" ", 1)[0]
     if first and not _SYMBOL_START.match(first) and first[0].islower() and first == first.lower():
+        fixed = " `check --fix` does it" if _capital_fix(summary) else ""
         yield _at(where, entry.path, parts, "W303", f"the summary starts with a lowercase word, {first!r}",
-                  "start it with a capital letter (awesome-lint: awesome-list-item)")
+                  f"start it with a capital letter (awesome-lint: awesome-list-item);{fixed}".rstrip(";"))
     if text and not _FINAL_PUNCTUATION.search(text):
+        fixed = " `check --fix` adds it" if _period_fix(summary) else ""
         yield _at(where, entry.path, parts, "W303", "the summary does not end with punctuation",
-                  "end it with a period (awesome-lint: awesome-list-item)")
+                  f"end it with a period (awesome-lint: awesome-list-item);{fixed}".rstrip(";"))
     title = " ".join(entry.title.split())
     if title and text.casefold().startswith(title.casefold()) and _AFTER_NAME.match(text[len(title):]):
         yield _at(where, entry.path, parts, "W304", "the summary starts with the work's own title",
                   "say what the work does without repeating its name (awesome-lint: no-repeat-item-in-description)")
+
+
+def _capital_fix(summary: str) -> Edit | None:
+    """The summary's first letter as a capital, when that alone answers W303."""
+    first = summary.split(" ", 1)[0]
+    if not first or _SYMBOL_START.match(first) or not first[0].islower() or first != first.lower():
+        return None
+    upper = first[0].upper()
+    return Edit(0, 1, upper, f"capital letter {upper!r}") if len(upper) == 1 else None
+
+
+def _period_fix(summary: str) -> Edit | None:
+    """A final period, when the summary lacks final punctuation and ends with a word,
+    a bracket or a quote (after a comma or a colon, what to write is not clear)."""
+    text = summary.rstrip()
+    if not text or _FINAL_PUNCTUATION.search(text) or not _PERIOD_AFTER.search(text):
+        return None
+    return Edit(len(text), len(text), ".", "final period")
+
+
+def unbalanced(text: str) -> list[tuple[int, str]]:
+    """Where ``text`` opens a bracket, parenthesis or quote it does not close, or closes one
+    it did not open, as (index, what): awesome-lint's ``balanced-punctuation`` algorithm
+    (a stack; straight double quotes alternate; an apostrophe inside or after a word is
+    not a quote), with ASCII brackets added to its pairs."""
+    found: list[tuple[int, str]] = []
+    stack: list[tuple[int, str]] = []
+    quote_open = False
+    for i, char in enumerate(text):
+        if char in "\u2019'" and i and (text[i - 1].isalnum() or text[i - 1] == "_"):
+            after = text[i + 1:i + 2]
+            if not after or after.isalnum() or after == "_" or _AFTER_APOSTROPHE.match(after):
+                continue
+        if char == _SYMMETRIC:
+            if not quote_open:
+                stack.append((i, char))
+                quote_open = True
+            elif stack and stack[-1][1] == char:
+                stack.pop()
+                quote_open = False
+            else:
+                found.append((i, f"closes {char} without an opening {char}"))
+                quote_open = False
+        elif char in _PAIRS:
+            stack.append((i, char))
+        elif char in _CLOSERS:
+            left = _CLOSERS[char]
+            at = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][1] == left), None)
+            if at is None:
+                found.append((i, f"closes {char} without an opening {left}"))
+            else:
+                del stack[at]
+    found += [(i, f"opens {char} without a closing {_PAIRS.get(char, char)}") for i, char in stack]
+    return sorted(found)
+
+
+def _texts(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
+    """Names spelt otherwise than awesome-lint's word list (W305) and unbalanced brackets
+    and quotes (W306), in each title and summary, which the README shows as they are."""
+    for entry in catalog.entries:
+        texts: list[tuple[JsonPath, str]] = [(("title",), entry.title)]
+        texts += [(("sections", i, "summary"), app.summary) for i, app in enumerate(entry.appearances)
+                  if not app.summary.lstrip().startswith(PLACEHOLDER)]
+        for parts, text in texts:
+            what = "title" if parts == ("title",) else "summary"
+            for m in misspellings(text):
+                hint = (f"write {m.correct!r} (awesome-lint: awesome-spell-check); `check --fix` does it"
+                        if what == "summary" else
+                        f"write {m.correct!r} (awesome-lint: awesome-spell-check), unless the authors' own title "
+                        "spells it so (then set `rules: {name-spelling: off}` in catalog/list.yaml)")
+                yield _at(where, entry.path, parts, "W305",
+                          f"the {what} writes {m.found!r}, which is spelt {m.correct!r}", hint)
+            for i, problem in unbalanced(text):
+                yield _at(where, entry.path, parts, "W306", f"the {what} {problem} (character {i + 1})",
+                          "close what is opened, or remove the stray mark (awesome-lint: balanced-punctuation)")
+
+
+def _links(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
+    """Links the README would show twice, which awesome-lint's ``double-link`` rejects (W307):
+    twice in one work; in two works, equal as awesome-lint compares links though not as
+    ``url_key`` does (E305 and E306 report those); and, unless the list turns
+    ``double-link`` off for its README, in every section a work appears in after its first."""
+    first_of: dict[str, tuple[Entry, str]] = {}
+    repeats_allowed = catalog.settings.disables("double-link")
+    for entry in catalog.entries:
+        own: dict[str, str] = {}
+        for field, url in entry.urls():
+            key = link_key(url)
+            parts = tuple(field.split("."))
+            if key in own:
+                yield _at(where, entry.path, parts, "W307", f"this link is the same as `{own[key]}`",
+                          "remove one of the two; the README would show the link twice (awesome-lint: double-link)")
+                continue
+            own[key] = field
+            other, other_field = first_of.setdefault(key, (entry, field))
+            if other is not entry and url_key(url) != url_key(dict(other.urls())[other_field]):
+                yield _at(where, entry.path, parts, "W307",
+                          f"this link is also `{other_field}` of {other.title!r} ({other.path}) as awesome-lint "
+                          "compares links", "each link belongs to one work (awesome-lint: double-link)")
+        if repeats_allowed:
+            continue
+        for i, app in enumerate(entry.appearances[1:], start=1):
+            yield _at(where, entry.path, ("sections", i, "section"), "W307",
+                      f"the work's links appear again in section `{app.section}` (first in "
+                      f"`{entry.appearances[0].section}`), which awesome-lint's double-link rejects",
+                      "keep the work in one section, or turn double-link off for the README under `lint: disable:` "
+                      "in catalog/list.yaml, saying why")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A change of one text value: ``value[start:end]`` becomes ``text``; ``what`` says it."""
+
+    start: int
+    end: int
+    text: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A safe fix of a ``code`` problem: in the entry file ``path``, the value at ``parts``
+    (which reads ``value``) is edited by ``edit``."""
+
+    path: str
+    parts: JsonPath
+    code: str
+    value: str
+    edit: Edit
+
+
+def safe_fixes(catalog: Catalog) -> list[Fix]:
+    """Every fix that is safe to make without asking: a summary's first capital letter and
+    final period (W303), and a name the word list spells otherwise (W305). Titles are left
+    as their authors wrote them."""
+    fixes: list[Fix] = []
+    for entry in catalog.entries:
+        for i, app in enumerate(entry.appearances):
+            summary = app.summary
+            if summary.lstrip().startswith(PLACEHOLDER):
+                continue
+            parts = ("sections", i, "summary")
+            for code, edit in (("W303", _capital_fix(summary)), ("W303", _period_fix(summary))):
+                if edit is not None:
+                    fixes.append(Fix(entry.path, parts, code, summary, edit))
+            for m in misspellings(summary):
+                fixes.append(Fix(entry.path, parts, "W305", summary,
+                                 Edit(m.start, m.end, m.correct, f"{summary[m.start:m.end]!r} -> {m.correct!r}")))
+    return fixes
 
 
 def _unused_sections(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic]:

@@ -1,0 +1,130 @@
+"""Names of products and projects spelt as awesome-lint's ``awesome-spell-check`` rule wants.
+
+The word list is awesome-lint's own (``lib/spell-check-rules.js``, MIT licence), vendored as
+``spell_check_rules.json`` beside this module so that no node is needed at run time; the
+file names its source and version, and a test keeps it equal to the pinned package.
+
+The rule is ported as awesome-lint applies it to one text of the README: the text is cut
+at white space, pieces that are URLs are left out, and the rest is joined with single
+spaces. Each rule's tests are tried in order; a match that is already the right spelling,
+or that touches ``-``, ``_`` or ``.``, does not count. awesome-lint stops at the first
+wrong match of each rule; ``misspellings`` returns every one, so that a fix corrects them
+all at once. JavaScript regular expressions become Python ones: ``\\b`` and ``\\s`` over
+ASCII as in JavaScript without the ``u`` flag, and the leading look-behind of a rule
+(``(?<=\\busing\\s+)parcel\\b``, of variable width, which Python's ``re`` refuses) becomes
+a check of the text before the match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+_DATA = "spell_check_rules.json"
+_WORD_BREAK = frozenset("-_.")
+"""Characters next to a match that make it part of another name (``awesome_package``, ``.NET``)."""
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
+"""What ``new URL()`` accepts, near enough: a scheme, a colon, anything without spaces."""
+
+
+@dataclass(frozen=True)
+class Misspelling:
+    """A name spelt otherwise than awesome-lint wants: ``text[start:end]`` is ``found``."""
+
+    start: int
+    end: int
+    found: str
+    correct: str
+
+
+@dataclass(frozen=True)
+class _Test:
+    pattern: re.Pattern[str]
+    before: re.Pattern[str] | None  # a look-behind, checked on the text before the match
+
+
+@dataclass(frozen=True)
+class _Rule:
+    correct: str
+    tests: tuple[_Test, ...]
+
+
+def source() -> dict[str, object]:
+    """The vendored file as data: its source, version, licence and rules."""
+    text = resources.files("awesome_catalog.core").joinpath(_DATA).read_text(encoding="utf-8")
+    data: dict[str, object] = json.loads(text)
+    return data
+
+
+def _split_lookbehind(pattern: str) -> tuple[str | None, str]:
+    """``(?<=X)Y`` as (``X``, ``Y``); (None, pattern) without a leading look-behind."""
+    if not pattern.startswith("(?<="):
+        return None, pattern
+    depth, i = 1, 4
+    while i < len(pattern) and depth:
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        i += 1
+    return pattern[4:i - 1], pattern[i:]
+
+
+def _test(spec: object) -> _Test:
+    flags = re.ASCII | re.IGNORECASE
+    if isinstance(spec, str):  # a whole word, in any case
+        return _Test(re.compile(rf"\b{re.escape(spec)}\b", flags), None)
+    assert isinstance(spec, dict) and set(spec["flags"]) <= set("gi"), spec
+    before, body = _split_lookbehind(spec["source"])
+    return _Test(re.compile(body, flags), re.compile(f"(?:{before})\\Z", flags) if before else None)
+
+
+@cache
+def _rules() -> tuple[_Rule, ...]:
+    rules = source()["rules"]
+    assert isinstance(rules, list)
+    return tuple(_Rule(r["value"], tuple(_test(t) for t in r["test"])) for r in rules)
+
+
+def _words(text: str) -> tuple[str, list[int]]:
+    """The text as awesome-lint reads it (pieces without URLs, joined by one space) and,
+    for each of its characters, where it comes from in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    for piece in re.finditer(r"\S+", text):
+        if _URL.match(piece[0]):
+            continue
+        if out:
+            out.append(" ")
+            where.append(piece.start() - 1)
+        out.append(piece[0])
+        where.extend(range(piece.start(), piece.end()))
+    return "".join(out), where
+
+
+def misspellings(text: str) -> list[Misspelling]:
+    """Every name in ``text`` that awesome-lint's word list spells otherwise, in order."""
+    value, where = _words(text)
+    if not value:
+        return []
+    found: list[Misspelling] = []
+    for rule in _rules():
+        for test in rule.tests:
+            hits = []
+            for match in test.pattern.finditer(value):
+                if match[0] == rule.correct:
+                    continue
+                start, end = match.span()
+                if (start > 0 and value[start - 1] in _WORD_BREAK) or (end < len(value) and value[end] in _WORD_BREAK):
+                    continue
+                if test.before is not None and not test.before.search(value, 0, start):
+                    continue
+                hits.append(Misspelling(where[start], where[end - 1] + 1, match[0], rule.correct))
+            if hits:  # like awesome-lint, a rule's later tests are not tried once one has found
+                found += hits
+                break
+    return sorted(found, key=lambda m: (m.start, -m.end))
