@@ -23,6 +23,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--no-cache", action="store_true", help="ignore and do not write the result cache")
+    parser.add_argument("--fix", action="store_true",
+                        help="first make the safe fixes in the entry files (a summary's capital letter and final "
+                             "period, names spelt as awesome-lint wants), only the characters fixed, and say what "
+                             "changed; nothing is written if any fix is uncertain")
     return parser
 
 
@@ -36,6 +40,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
         named = named_inputs(project, args.paths) if args.paths else None
     except Refusal as err:
         return report.write_refusal(err, NAME, sys.stderr)
+    if args.fix:
+        _fix(project, named)
     result = run_check(project, named, use_cache=not args.no_cache)
     footer = None
     if not result.diagnostics:
@@ -43,3 +49,25 @@ def run(args: argparse.Namespace, project: Project) -> int:
     color = report.use_color(sys.stdout, args.color)
     report.write(args.format, result.diagnostics, sys.stdout, color=color, diff=result.diff, footer=footer)
     return exit_code(result.diagnostics, strict=args.strict)
+
+
+def _fix(project: Project, named: list[str] | None) -> None:
+    """Make the safe fixes (all or none) and say on standard error what changed, or why nothing was written."""
+    from awesome_catalog.core.diagnostics import plural
+    from awesome_catalog.entries.fix import plan_fixes, write
+
+    plan = plan_fixes(project, named)
+    for refused in plan.refused:
+        print(f"{refused}", file=sys.stderr)
+    if plan.refused:
+        print(f"check --fix: nothing was written ({_fixes(len(plan.refused))} uncertain); "
+              "make those by hand", file=sys.stderr)
+        return
+    write(plan)
+    for change in plan.changes:
+        print(f"{change}", file=sys.stderr)
+    print(f"check --fix: {_fixes(len(plan.changes))} in {plural(len(plan.files), 'file')}", file=sys.stderr)
+
+
+def _fixes(n: int) -> str:
+    return f"{n} fix{'es' * (n != 1)}"

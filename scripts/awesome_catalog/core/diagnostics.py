@@ -130,12 +130,14 @@ def configurable_rules() -> dict[str, str]:
 
 def apply_levels(diagnostics: Iterable[Diagnostic], levels: Mapping[str, str]) -> list[Diagnostic]:
     """``diagnostics`` as the list's settings want them: ``levels`` maps a rule's name
-    (see ``configurable_rules``) to ``error``, ``warning`` or ``off``; the others are kept as they are."""
-    if not levels:
+    (see ``configurable_rules``; other names change nothing) to ``error``, ``warning`` or
+    ``off``; the diagnostics of other rules are kept as they are."""
+    wanted = {code: levels[name] for name, code in configurable_rules().items() if name in levels}
+    if not wanted:
         return list(diagnostics)
     kept = []
     for d in diagnostics:
-        level = levels.get(CODES[d.code][0]) if d.code in CODES else None
+        level = wanted.get(d.code)
         if level == "off":
             continue
         if level is not None and level != d.severity.value:

@@ -633,3 +633,25 @@ def source_of(text: str, path: JsonPath) -> str | None:
         return None
     rest = lines[line - 1][column - 1:]
     return rest.split(" #")[0].strip().rstrip(",]}") or None
+
+
+def value_span(text: str, path: JsonPath) -> tuple[int, int] | None:
+    """Where the scalar at ``path`` is written in ``text``, as (start, end) indexes of its
+    characters, quotes and block indicators included; None when there is no such scalar."""
+    loader = _Loader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    for part in path:
+        if isinstance(node, MappingNode):
+            node = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == str(part)), None)
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+        else:
+            return None
+    if not isinstance(node, ScalarNode):
+        return None
+    return node.start_mark.index, node.end_mark.index

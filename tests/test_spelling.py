@@ -1,0 +1,54 @@
+"""awesome-lint's spell-check word list, vendored, and the rule as ``check`` applies it (W305).
+
+The list is read at run time from ``core/spell_check_rules.json``; the test that it equals
+the pinned awesome-lint's own skips, saying why, where node or the package is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from awesome_catalog.core.spelling import misspellings, source
+
+REPO = Path(__file__).resolve().parent.parent
+LINT = REPO / "tests" / "awesome-lint"
+
+
+def _missing() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not (LINT / "node_modules" / "awesome-lint" / "package.json").exists():
+        return "awesome-lint is not installed: run `npm ci --prefix tests/awesome-lint`"
+    return None
+
+
+@pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+def test_vendored_word_list_is_the_installed_awesome_lints() -> None:
+    done = subprocess.run(["node", str(LINT / "spell-check-rules.mjs")], cwd=LINT, capture_output=True, text=True,
+                          timeout=60, check=True)
+    installed = json.loads(done.stdout)
+    vendored = source()
+    assert (vendored["version"], vendored["rules"]) == (installed["version"], installed["rules"])
+    assert installed["license"] == "MIT" and vendored["licence"].startswith("MIT")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Written in javascript and typescript for the web", [("javascript", "JavaScript"), ("typescript", "TypeScript")]),
+    ("Hosted on github", [("github", "GitHub")]),
+    ("Runs on macos and Github too", [("macos", "macOS"), ("Github", "GitHub")]),
+    ("A node.js server", [("node.js", "Node.js")]),
+    ("built with   parcel bundler", [("parcel", "Parcel")]),  # a look-behind of variable width
+    ("A parcel of works", []),  # the word alone is no name
+    ("JavaScript, GitHub and macOS", []),
+    ("The javascript-parser and my_javascript module", []),  # touching - or _ is another name
+    ("See https://github.com/javascript for more", []),  # URLs are left out
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_names_spelt_otherwise(text: str, expected: list[tuple[str, str]]) -> None:
+    found = misspellings(text)
+    assert [(m.found, m.correct) for m in found] == expected
+    assert all(text[m.start:m.end] == m.found for m in found)
