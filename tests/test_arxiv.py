@@ -8,7 +8,7 @@ Host names other than the loopback ones do not resolve during these tests.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -149,3 +149,80 @@ def test_api_must_be_http(mini: Project, capsys: pytest.CaptureFixture[str]) -> 
     argv = ["--root", str(mini.root), "add", "2301.00005", "--section", "heads", "--api", "file:///etc/passwd"]
     assert cli.main(argv) == 2
     assert "not an http(s) URL" in capsys.readouterr().err
+
+
+ENTITY = (NET / "arxiv-entity.atom.xml").read_text(encoding="utf-8")
+IOI_TEXT = IOI.decode("utf-8")
+
+
+def _encoded(text: str, encoding: str, *, bom: bytes = b"") -> bytes:
+    return bom + text.replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"').encode(encoding)
+
+
+# Every way of spelling the same document: the DTD is refused by the parser, whatever the bytes.
+SPELLINGS = {
+    "utf-8": lambda t: t.encode("utf-8"),
+    "utf-8 with a BOM": lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"),
+    "utf-16 with a BOM": lambda t: _encoded(t, "utf-16"),
+    "utf-16-le with a BOM, declared utf-16": lambda t: b"\xff\xfe" + t.replace(
+        'encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le"),
+    "utf-16-be with a BOM, declared utf-16": lambda t: b"\xfe\xff" + t.replace(
+        'encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-be"),
+    "utf-16 without the XML declaration": lambda t: t.split("\n", 1)[1].encode("utf-16"),
+    "latin-1, declared": lambda t: t.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("latin-1"),
+    "doctype in another case": lambda t: t.replace("<!DOCTYPE", "<!doctype").encode("utf-8"),
+}
+
+
+@pytest.mark.parametrize("spelling", sorted(SPELLINGS))
+def test_a_dtd_is_refused_in_any_encoding_and_a_plain_feed_is_read(spelling: str) -> None:
+    from awesome_catalog.net.arxiv import parse_feed
+
+    encode = SPELLINGS[spelling]
+    with pytest.raises(Refusal, match=r"(DTD or entities|not valid XML)") as refused:
+        parse_feed(encode(ENTITY), "2211.00593")
+    if "doctype in another case" not in spelling:  # <!doctype is not XML: refused as such
+        assert "DTD or entities" in refused.value.message
+    assert "lol" not in refused.value.message
+    assert parse_feed(encode(IOI_TEXT), "2211.00593").title == IOI_TITLE
+
+
+def test_an_external_entity_or_notation_is_refused() -> None:
+    from awesome_catalog.net.arxiv import parse_feed
+
+    for declared in ('<!DOCTYPE feed SYSTEM "http://127.0.0.1:9/x.dtd">', '<!DOCTYPE feed>'):
+        body = _encoded(IOI_TEXT.replace("<feed ", declared + "\n<feed ", 1), "utf-16")
+        with pytest.raises(Refusal, match="DTD or entities"):
+            parse_feed(body, "2211.00593")
+
+
+def _trickle(part: str) -> Callable[[Handler, str], None]:
+    """A server that sends one byte every 0.1 s, in the status line and headers or in the body."""
+
+    def app(h: Handler, method: str) -> None:
+        h.server.done(h)
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/atom+xml\r\n"
+        head += f"Content-Length: {len(IOI) * 4}\r\n\r\n".encode()
+        slow = head if part == "headers" else IOI * 4
+        if part == "body":
+            h.wfile.write(head)
+        try:
+            for i in range(len(slow)):
+                h.wfile.write(slow[i:i + 1])
+                h.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            return
+
+    return app
+
+
+@pytest.mark.parametrize("part", ["headers", "body"])
+def test_a_server_that_trickles_bytes_cannot_outlast_the_timeout(part: str, mini: Project,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    with serve(_trickle(part)) as slow:
+        started = time.monotonic()
+        code = add(mini, slow, "arxiv:2301.00005", "--section", "heads")
+        elapsed = time.monotonic() - started
+    assert code == 1 and "did not answer within 0.5 s" in capsys.readouterr().err
+    assert elapsed < 0.5 + 1.0, f"{elapsed:.1f} s despite --timeout 0.5"

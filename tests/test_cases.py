@@ -1,8 +1,10 @@
 """The corpus of broken lists under tests/cases/: every case through main(), once.
 
 Each case folder holds ``case.yaml`` (what to change in the mini list, the expected exit
-code and diagnostics as ``[path, line, code]``; line ``ANY`` means any line) and an
-optional ``tree/`` copied over the mini list. Every run must end without a traceback,
+code and diagnostics as ``[path, line, code]``, the path as reporters show it, escaped;
+line ``ANY`` means any line) and an optional ``tree/`` copied over the mini list. The
+changes are applied in this order: ``tree/``, ``delete``, ``mkdir`` (empty folders),
+``edit``, ``make``, ``symlink``, ``bom``. Every run must end without a traceback,
 within a bound of CPU time and memory, and leave every file exactly as it was.
 """
 
@@ -60,6 +62,8 @@ def build(case: dict[str, Any], folder: Path, dest: Path) -> Project:
                 target.write_bytes(src.read_bytes())
     for rel in case.get("delete", []):
         (root / rel).unlink()
+    for rel in case.get("mkdir", []):
+        (root / rel).mkdir()
     for edit in case.get("edit", []):
         path = root / edit["path"]
         text = path.read_text(encoding="utf-8")

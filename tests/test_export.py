@@ -389,3 +389,24 @@ def test_unwritable_output_is_a_one_line_error(mini: Project, tmp_path: Path,
     err = capsys.readouterr().err
     assert err.startswith("awesome-catalog: error: cannot write") and err.count("\n") == 1
 
+
+
+AUTHOR_NAMES = [
+    "Research and Development Team", "Testing AND Evaluation Group", "Research\tand Development",
+    "and", "Team And", "And Co", "others", "Others", "Google, Inc.", "Smith, Jr., John",
+    "Anderson Andrews", "Sandy Landers", "{Braced} Name", "Name with } brace", "Ørsted and Sons", "Plato",
+]
+
+
+@pytest.mark.parametrize("name", AUTHOR_NAMES)
+def test_every_author_stays_one_author_as_written(name: str) -> None:
+    from awesome_catalog.core.model import Entry
+    from awesome_catalog.formats.bibtex import render_entry
+
+    authors = ["Ada Lovelace", name, "Alan Turing"]
+    entry = Entry.from_data("work", "catalog/papers/work.yaml", "papers", {
+        "title": "A Work", "url": "https://example.org/work", "year": 2024, "authors": authors,
+        "sections": [{"section": "heads", "summary": "A summary that is long enough to be valid."}]})
+    fields = parse_bibtex(render_entry("key2024work", entry))["key2024work"]
+    decode = latex_decoder().latex_to_text
+    assert [decode(a) for a in fields["author"]] == authors

@@ -8,6 +8,7 @@ the entry files (their content as data, keyed by path), the problems and notes a
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -192,3 +193,93 @@ def test_cli_needs_the_vocabulary(mini: Project, capsys: pytest.CaptureFixture[s
     assert _run(mini.root) == 2
     assert "the taxonomy or the vocabulary cannot be used; nothing was written" in capsys.readouterr().err
     assert not (mini.root / "imported").exists()
+
+
+# --- Works already in the catalog, and what is not read ----------------------------------------
+
+KNOWN = """# A list that repeats the catalog
+
+## Methods
+
+| Paper | Techniques | TL;DR |
+| --- | --- | --- |
+| [Interpretability in the Wild: a Circuit for Indirect Object Identification in GPT-2 small](https://arxiv.org/abs/2211.00593v2) · [code](https://github.com/redwoodresearch/Easy-Transformer) | Activation patching | Patches activations to find the heads that move names. |
+| [A Brand New Work on Probes](https://example.org/probes) | Logit lens | A new work the catalog does not have yet. |
+| [Interpreting GPT: the logit lens](https://www.lesswrong.com/posts/AcKRB8wDpdaN6v6ru/interpreting-gpt-the-logit-lens/) | Logit lens | The same post, under a link with a trailing slash. |
+
+## Attention Heads
+
+| Paper | Techniques | Evaluation | TL;DR |
+| --- | --- | --- | --- |
+| [In-context learning and induction heads](https://arxiv.org/abs/2209.11895) | Visualization | Faithfulness | Another summary of a section the catalog's entry already has. |"""  # noqa: E501
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_import_adds_to_works_the_catalog_has_and_never_replaces_them(
+        force: list[str], mini: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ioi_authors = _catalog(mini).entries
+    known_authors = next(e.authors for e in ioi_authors if e.id == "ioi-circuit")
+    assert known_authors  # the fixture names them; the Markdown below does not
+    before = {p.name: p.read_text(encoding="utf-8") for p in mini.catalog_dir.rglob("*.yaml")}
+    source = tmp_path / "known.md"
+    source.write_text(KNOWN, encoding="utf-8")
+    assert main(["--root", str(mini.root), "import", str(source), *force]) == 0
+    out = capsys.readouterr().out
+    after = {p.name: p.read_text(encoding="utf-8") for p in mini.catalog_dir.rglob("*.yaml")}
+    assert set(after) - set(before) == {"brand-new-work-on-probes.yaml"}  # no duplicate of a known work
+    assert "added to catalog/papers/ioi-circuit.yaml" in out and "wrote 1 new file and 2 files of the catalog" in out
+    entries = {e.id: e for e in _catalog(mini).entries}
+    ioi_entry, heads = entries["ioi-circuit"], entries["induction-heads"]
+    assert ioi_entry.authors == known_authors  # never dropped: the Markdown has no authors
+    assert (ioi_entry.venue, ioi_entry.year, ioi_entry.arxiv) == ("ICLR 2023", 2022, "2211.00593")
+    assert [a.section for a in ioi_entry.appearances] == ["heads", "methods"]
+    assert ioi_entry.appearances[0].summary.startswith("Name-mover and inhibition heads")
+    assert ioi_entry.links == {"code": "https://github.com/redwoodresearch/Easy-Transformer",
+                               "openreview": "https://openreview.net/forum?id=NpsVSN6o4ul"}
+    assert heads.arxiv == "2209.11895" and heads.appearances[0].summary.startswith("Heads that copy")
+    assert after["logit-lens-post.yaml"] == before["logit-lens-post.yaml"]  # nothing new: left as it is
+    assert "already in the catalog: catalog/papers/logit-lens-post.yaml" in out
+    assert main(["--root", str(mini.root), "check", "--no-cache", "--format", "json"]) in (0, 1)
+    codes = {d["code"] for d in json.loads(capsys.readouterr().out)["diagnostics"]}
+    assert codes <= {"E406", "W302"}, codes  # the README is stale and the new work has no authors yet: no error
+
+
+def test_import_never_rewrites_a_file_with_comments(mini: Project, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    ioi = mini.catalog_dir / "papers" / "ioi-circuit.yaml"
+    ioi.write_text(ioi.read_text(encoding="utf-8").replace("year: 2022", "year: 2022  # of the preprint"),
+                   encoding="utf-8")
+    before = ioi.read_bytes()
+    source = tmp_path / "known.md"
+    source.write_text(KNOWN, encoding="utf-8")
+    assert main(["--root", str(mini.root), "import", str(source), "--force"]) == 1
+    out = capsys.readouterr().out
+    assert ioi.read_bytes() == before
+    assert "catalog/papers/ioi-circuit.yaml has comments that writing it again would lose; add by hand: " \
+           "section `methods`" in out
+
+
+HTML_BLOCKS = {
+    "a table": ('<table>\n<tr><th>Paper</th><th>TL;DR</th></tr>\n<tr><td><a href="https://example.org/a">A</a></td>'
+                "<td>x</td></tr>\n<tr><td><a href='https://example.org/b'>B</a></td><td>y</td></tr>\n</table>",
+                "an HTML <table> with 2 rows holding links (lines 5 to 9) is not read"),
+    "a list": ('<ul>\n  <li><a href="https://example.org/a">A</a> - x</li>\n</ul>',
+               "an HTML list with 1 item holding links (lines 5 to 7) is not read"),
+    "a Markdown list item that is an HTML link": ('- <a href="https://example.org/a">A</a> - x',
+                                                  "this list item starts with an HTML link"),
+    "upper-case tags": ('<TABLE>\n<TR><TD><A HREF="https://example.org/a">A</A></TD></TR>\n</TABLE>',
+                        "an HTML <table> with 1 row holding links"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HTML_BLOCKS))
+def test_items_in_html_are_reported_never_dropped_silently(name: str, mini: Project, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    html, message = HTML_BLOCKS[name]
+    source = tmp_path / "html.md"
+    source.write_text(f"# List\n\n## Methods\n\n{html}\n\n<p align=\"center\"><a href=\"https://x.org\">badge</a></p>\n",
+                      encoding="utf-8")
+    assert main(["--root", str(mini.root), "import", str(source), "--into", "out"]) == 1
+    out = capsys.readouterr().out
+    assert f"{source}:5: {message}" in out
+    assert "; 1 problem\n" in out  # the badge holds no item

@@ -252,7 +252,9 @@ def test_dead_links_are_not_cached(mini: Project, server: LocalServer, tmp_path:
     assert [r[2] for r in server.requests("/404")] == ["HEAD", "GET", "HEAD", "GET"]
 
 
-@pytest.mark.parametrize("args", [["--concurrency", "0"], ["--per-host", "0"], ["--delay", "-1"], ["--timeout", "0"]])
+@pytest.mark.parametrize("args", [["--concurrency", "0"], ["--per-host", "0"], ["--delay", "-1"], ["--timeout", "0"],
+                                  *([f"--{name}={value}"] for name in ("delay", "timeout", "deadline", "max-age")
+                                    for value in ("nan", "inf", "-inf"))])
 def test_bad_limits_are_usage_errors(mini: Project, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert links(mini, *args) == 2
     assert "must" in capsys.readouterr().err
@@ -278,3 +280,24 @@ def test_links_go_through_the_proxy_named_in_the_environment(monkeypatch: pytest
         results = check_urls(["http://far.example/paper"], FAST)
     assert results["http://far.example/paper"].outcome is Outcome.OK  # far.example does not resolve here
     assert [r[3] for r in running.requests()] == ["http://far.example/paper"]
+
+
+def test_offline_links_are_unchecked_not_dead(mini: Project, capsys: pytest.CaptureFixture[str]) -> None:
+    """No request reaches any server (no host resolves, see ``_offline``): said once,
+    links unchecked, exit 2."""
+    assert links(mini, "--format", "json") == 2
+    out, err = capsys.readouterr()
+    assert {d["code"] for d in json.loads(out)["diagnostics"]} == {"W502"}
+    assert err.count("no request reached the network") == 1
+
+
+def test_one_answer_means_the_network_is_there(mini: Project, server: LocalServer,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    localize(mini, server, ("/ok", "/ok?2", "/ok?3", "/ok?4", "/ok?5"))
+    first = mini.catalog_dir / "papers" / "induction-heads.yaml"
+    first.write_text(first.read_text(encoding="utf-8").replace(server.url("/ok"), "http://gone.invalid/x"),
+                     encoding="utf-8")
+    assert links(mini, "--format", "json") == 1
+    out, err = capsys.readouterr()
+    assert [d["code"] for d in json.loads(out)["diagnostics"]] == ["E501"]
+    assert "no request reached" not in err

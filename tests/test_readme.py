@@ -210,8 +210,8 @@ _lines = st.lists(st.sampled_from(["a\n", "b\n", "c\n", "\n", "| x | y |\n", "- 
 @given(old=_lines, edits=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 3), _lines.map(lambda lines: lines[:3])),
                                   max_size=4),
        old_end=st.sampled_from(["", "z"]), new_end=st.sampled_from(["", "z", "y"]))
-def test_the_trimmed_diff_applies_and_equals_a_full_diff(old: list[str], edits: list[tuple[int, int, list[str]]],
-                                                         old_end: str, new_end: str) -> None:
+def test_the_trimmed_diff_applies_and_is_as_small_as_a_full_diff(
+        old: list[str], edits: list[tuple[int, int, list[str]]], old_end: str, new_end: str) -> None:
     new = list(old)
     for at, cut, insert in edits:
         at = min(at, len(new))
@@ -219,7 +219,38 @@ def test_the_trimmed_diff_applies_and_equals_a_full_diff(old: list[str], edits: 
     before, after = "".join(old) + old_end, "".join(new) + new_end
     patch = readme.unified_diff(before, after)
     assert apply_patch(before, patch) == after
-    full = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                "a/README.md", "b/README.md")
-    assert patch == "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                            for line in full)
+    # as small as difflib's diff of the whole files (with repeated lines it may align them otherwise)
+    full = list(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True)))
+    changed = sum(line[:1] in "+-" and not line.startswith(("---", "+++")) for line in patch.splitlines())
+    assert changed == sum(line[:1] in "+-" and not line.startswith(("---", "+++")) for line in full)
+
+
+def test_a_bom_is_kept_and_never_read_as_text(mini: Project) -> None:
+    """A README that starts with a byte order mark: a marker on its first line is a
+    marker, its first heading is the page's title, and generate keeps the BOM."""
+    from awesome_catalog.cli import main
+    from awesome_catalog.formats.site import page_title
+
+    text = mini.readme.read_text(encoding="utf-8")
+    first = "<!-- awesome-catalog:begin:taxonomy -->"
+    start, end = text.index(first), text.index("<!-- awesome-catalog:end:taxonomy -->\n")
+    moved = text[start:end] + "<!-- awesome-catalog:end:taxonomy -->\n" + text[:start] + text[end + 39:]
+    regions, problems = readme.find_regions("\ufeff" + moved)
+    assert problems == [] and regions[0].name == "taxonomy" and regions[0].begin == 0
+    mini.readme.write_bytes(b"\xef\xbb\xbf" + text.replace("# Mini List", "# Mini list \u2014 with a BOM").encode())
+    assert page_title(mini) == "Mini list \u2014 with a BOM"
+    assert main(["--root", str(mini.root), "generate"]) == 0
+    assert mini.readme.read_bytes().startswith(b"\xef\xbb\xbf# Mini list")
+    assert main(["--root", str(mini.root), "check", "--no-cache"]) == 0
+
+
+@pytest.mark.parametrize("line", [
+    "Write `<!-- awesome-catalog:begin:NAME -->` on its own line.",  # text about markers, in inline code
+    "The awesome-catalog tool begins here.",
+    "```",  # a code block: what is inside is text
+])
+def test_text_about_markers_is_no_near_miss(line: str, mini: Project) -> None:
+    text = mini.readme.read_text(encoding="utf-8")
+    body = f"{line}\n<!-- AWESOME-CATALOG:BEGIN:TOC -->\n```\n" if line == "```" else line
+    _, problems = readme.find_regions(text.replace("A small awesome list", body + "\n\nA small awesome list", 1))
+    assert problems == []

@@ -17,7 +17,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """The ``check`` sub-command's options."""
     parser = commands.add_parser(NAME, help="check the catalog and the README; report every problem")
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="limit file-level checks to these files (cross-file and README checks still run)")
+                        help="limit file-level checks to these files or folders (cross-file and README checks "
+                             "still run); relative PATHs are taken from the current folder, else from --root")
     parser.add_argument("--format", choices=tuple(REPORTERS), default="text")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -27,10 +28,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, project: Project) -> int:
     """Run the check and report it in the chosen format."""
+    from awesome_catalog.core.diagnostics import Refusal
     from awesome_catalog.formats import report
-    from awesome_catalog.load.pipeline import run_check
+    from awesome_catalog.load.pipeline import named_inputs, run_check
 
-    result = run_check(project, args.paths, use_cache=not args.no_cache)
+    try:
+        named = named_inputs(project, args.paths) if args.paths else None
+    except Refusal as err:
+        return report.write_refusal(err, NAME, sys.stderr)
+    result = run_check(project, named, use_cache=not args.no_cache)
     footer = None
     if not result.diagnostics:
         footer = f"ok: {result.entries} entries, {result.appearances} appearances, README up to date"

@@ -21,7 +21,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """The ``export`` sub-command's options."""
     parser = commands.add_parser(NAME, help="export the catalog as BibTeX, JSON or CSL-JSON")
     parser.add_argument("--format", choices=tuple(EXPORTERS), required=True)
-    parser.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    parser.add_argument("-o", "--output", help="file to write (default: standard output); not inside catalog/ "
+                        "or schema/")
     return parser
 
 
@@ -31,6 +32,10 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from awesome_catalog.formats.export import render
     from awesome_catalog.load.pipeline import checked_catalog
 
+    refused = None if args.output is None else project.output_problem(args.output)
+    if refused:
+        print(f"awesome-catalog export: {refused}; nothing was written", file=sys.stderr)
+        return EXIT_USAGE
     catalog = checked_catalog(project)
     if catalog is None:
         return EXIT_PROBLEMS
@@ -39,7 +44,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        writing.replace(args.output, text.encode("utf-8"))
+        writing.replace(Path(args.output), text.encode("utf-8"))
     except OSError as err:
         print(f"awesome-catalog: error: cannot write {args.output}: {err.strerror or err}", file=sys.stderr)
         return EXIT_USAGE

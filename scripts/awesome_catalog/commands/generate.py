@@ -2,14 +2,21 @@
 
 Refuses, writing nothing, when the catalog has errors or the README's markers are
 broken. Writes only when the content changes, atomically (a temporary file in the same
-folder, then a rename), keeping the file's mode. ``--check`` writes nothing: it prints
-the unified diff and exits 1 when the README is stale.
+folder, then a rename), keeping the file's mode. A README.md that is a symbolic link is
+written through to its target, when the target lies inside the repository; otherwise
+``generate`` refuses. ``--check`` writes nothing: it prints the unified diff and exits
+1 when the README is stale.
+
+What a run verified is kept for the next ``check``, keyed by the inputs' stats taken
+before the catalog was read: a file edited during the run never gets a clean record.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from awesome_catalog.core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Diagnostic
@@ -42,9 +49,11 @@ def _refuse(diagnostics: list[Diagnostic], reason: str) -> int:
 def run(args: argparse.Namespace, project: Project) -> int:
     """Regenerate the README (or, with ``--check``, report whether it is stale)."""
     from awesome_catalog.core import writing
-    from awesome_catalog.load.pipeline import load_and_check
+    from awesome_catalog.load.pipeline import input_stats, inputs_key, load_and_check, stat_text
     from awesome_catalog.readme import regions, render
 
+    stats = input_stats(project)  # before reading anything: what is recorded is what was read
+    key = inputs_key(stats)
     catalog, diagnostics = load_and_check(project)
     if catalog is None:
         return _refuse(diagnostics, "fix the catalog first")
@@ -61,35 +70,62 @@ def run(args: argparse.Namespace, project: Project) -> int:
 
     if args.check:
         if new == text:
-            _record(project, catalog, diagnostics, new, listing)
+            _record(project, key, catalog, diagnostics, new, listing)
             print(f"{name} is up to date")
             return EXIT_OK
         sys.stdout.write(regions.unified_diff(text, new))
         print(f"{name} is stale: {regions.STALE_HINT}", file=sys.stderr)
         return EXIT_PROBLEMS
     if new == text:
-        _record(project, catalog, diagnostics, new, listing)
+        _record(project, key, catalog, diagnostics, new, listing)
         print(f"{name} already up to date")
         return EXIT_OK
+    target = _write_target(project)
+    if target is None:
+        print(f"awesome-catalog: {name} not written: it is a symbolic link to a file outside the repository",
+              file=sys.stderr)
+        print("  hint: replace the link by the file itself, or run generate where the file lives", file=sys.stderr)
+        return EXIT_PROBLEMS
     try:
-        writing.replace(project.readme, new.encode("utf-8"))
+        writing.replace(target, new.encode("utf-8"))
     except OSError as err:
         print(f"awesome-catalog: cannot write {name}: {err}", file=sys.stderr)
         return EXIT_USAGE
-    _record(project, catalog, diagnostics, new, listing)
+    stats[str(project.readme)] = stat_text(str(project.readme))  # the README as written, the rest as read
+    _record(project, inputs_key(stats) if _unchanged(project, new) else None, catalog, diagnostics, new, listing)
     print(f"{name} updated")
     return EXIT_OK
 
 
-def _record(project: Project, catalog: Catalog, diagnostics: list[Diagnostic], text: str,
+def _write_target(project: Project) -> Path | None:
+    """The file to write the README into: README.md itself, or the target of the link
+    README.md is when that target lies inside the repository (None when it does not)."""
+    if not project.readme.is_symlink():
+        return project.readme
+    target = Path(os.path.realpath(project.readme))
+    return target if target.is_relative_to(project.root.resolve()) else None
+
+
+def _unchanged(project: Project, written: str) -> bool:
+    """Whether the README still holds what was just written (nobody edited it meanwhile)."""
+    from awesome_catalog.readme import regions
+
+    return regions.read(project)[0] == written
+
+
+def _record(project: Project, key: str | None, catalog: Catalog, diagnostics: list[Diagnostic], text: str,
             listing: render.Listing) -> None:
     """Leave what this run verified for the next ``check``: the catalog's diagnostics
     (warnings at most, or generate would have refused) and those of the README just
-    written. Its regions are as generated, so only its hand-written text is read."""
+    written, under ``key``, the inputs' stats taken before they were read (nothing is
+    recorded without one). Its regions are as generated, so only its hand-written text
+    is read."""
     from awesome_catalog.load.pipeline import CheckResult, record
     from awesome_catalog.readme import regions
 
+    if key is None:
+        return
     found, problems = regions.find_regions(text, project.rel(project.readme))
     problems += regions.broken_hand_written_anchors(text, found, listing, project.rel(project.readme))
     appearances = sum(len(e.appearances) for e in catalog.entries)
-    record(project, CheckResult(diagnostics + problems, None, len(catalog.entries), appearances))
+    record(project, CheckResult(diagnostics + problems, None, len(catalog.entries), appearances), key)

@@ -7,7 +7,10 @@ none, through the one entry writer (``formats.entry_yaml``).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +18,8 @@ from awesome_catalog.core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE,
 from awesome_catalog.core.project import Project
 
 if TYPE_CHECKING:
-    from awesome_catalog.markdown.importer import ImportResult
+    from awesome_catalog.core.model import Entry
+    from awesome_catalog.markdown.importer import CatalogMerge, ImportResult
 
 NAME = "import"
 
@@ -31,26 +35,28 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     return parser
 
 
-def existing_targets(result: ImportResult, into: Path) -> list[Path]:
-    """The files under ``into`` an import would overwrite."""
-    return [into / e.path for e in result.entries if (into / e.path).exists()]
+def existing_targets(entries: Sequence[Entry], into: Path) -> list[Path]:
+    """The files under ``into`` writing ``entries`` would overwrite."""
+    return [into / e.path for e in entries if (into / e.path).exists()]
 
 
-def write_entries(result: ImportResult, into: Path) -> None:
-    """Write every entry under ``into``. Each file goes first to a temporary file beside
+def write_files(files: Sequence[tuple[Path, Entry]]) -> None:
+    """Write every entry to its path. Each file goes first to a temporary file beside
     its target; the targets are replaced only once all are written, so a failure while
     writing (a full disk, a folder without permission) leaves every target as it was."""
-    for entry in result.entries:
-        (into / entry.path).parent.mkdir(parents=True, exist_ok=True)
+    for path, _ in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
     from awesome_catalog.core import writing
     from awesome_catalog.formats.entry_yaml import entry_text
 
-    writing.replace_all([(into / e.path, entry_text(e).encode("utf-8")) for e in result.entries])
+    writing.replace_all([(path, entry_text(entry).encode("utf-8")) for path, entry in files])
 
 
-def format_report(result: ImportResult, source: str) -> str:
-    """The import's report: merges, problems and notes by line, then the summary."""
+def format_report(result: ImportResult, source: str, added: Sequence[CatalogMerge] = ()) -> str:
+    """The import's report: merges, works already in the catalog, problems and notes by
+    line, then the summary."""
     lines = [m.describe() for m in result.merges]
+    lines += [m.describe() for m in added]
     lines += [f"{source}:{p.line}: {p.message}" for p in result.problems]
     lines += [f"{source}:{p.line}: note: {p.message}" for p in result.notes]
     lines.append(result.summary())
@@ -59,15 +65,34 @@ def format_report(result: ImportResult, source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+_COMMENT = re.compile(r"""^\s*#|\s#(?=(?:[^"']|"[^"]*"|'[^']*')*$)""")
+
+
+def _has_comments(path: Path) -> bool:
+    """Whether an entry file holds comments (besides the schema modeline) that writing
+    it again through the entry writer would lose."""
+    from awesome_catalog.formats.entry_yaml import MODELINE
+
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return True
+    return any(_COMMENT.search(line) for line in lines if line != MODELINE)
+
+
 def run(args: argparse.Namespace, project: Project) -> int:
     """Import ``args.source`` into ``args.into`` (relative to the project's root).
 
-    Exit 0 when every row was imported cleanly, 1 when some rows had problems (the files
-    are still written) or when files exist and ``--force`` is not given (then nothing is
-    written), 2 when the source, the taxonomy or the vocabulary cannot be read.
+    Into the project's own catalog, a work it already has (same arXiv id, link or title)
+    is never written again: what the Markdown adds (a section, a link, a missing year)
+    is added to its file, and everything else in that file is kept. Exit 0 when every
+    row was imported cleanly, 1 when some rows had problems (the files are still
+    written) or when files exist and ``--force`` is not given (then nothing is written),
+    2 when the source, the taxonomy or the vocabulary cannot be read.
     """
     from awesome_catalog.load.loader import load_catalog
-    from awesome_catalog.markdown.importer import import_markdown
+    from awesome_catalog.markdown.importer import against_catalog, import_markdown
+    from awesome_catalog.markdown.rows import Problem
 
     name = str(args.source)
     try:
@@ -83,24 +108,42 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print("awesome-catalog import: the taxonomy or the vocabulary cannot be used; nothing was written",
               file=sys.stderr)
         return EXIT_USAGE
-    result = import_markdown(text, loaded.catalog.vocabulary, loaded.catalog.taxonomy)
-    print(format_report(result, name), end="")
     into = args.into if args.into.is_absolute() else project.root / args.into
-    existing = existing_targets(result, into)
+    own = into.resolve() == project.catalog_dir.resolve()
+    taken = {f.name.rsplit(".", 1)[0] for f in project.entry_listing()} if own else set()
+    result = import_markdown(text, loaded.catalog.vocabulary, loaded.catalog.taxonomy, taken)
+    fresh, added = against_catalog(result, loaded.catalog) if own else (list(result.entries), [])
+    files = [(into / e.path, e) for e in fresh]
+    problems = list(result.problems)
+    for merge in added:
+        if merge.entry is None:
+            continue
+        path = project.root / merge.existing.path
+        if _has_comments(path):
+            line = merge.lines[0] if merge.lines else 0
+            problems.append(Problem(line, "comments", f"{merge.existing.path} has comments that writing it again "
+                                    f"would lose; add by hand: {'; '.join(merge.added)}"))
+        else:
+            files.append((path, merge.entry))
+    result = replace(result, problems=tuple(sorted(problems, key=lambda p: p.line)))
+    print(format_report(result, name, added), end="")
+    existing = existing_targets(fresh, into)
     if existing and not args.force:
         print(f"refusing to overwrite {plural(len(existing), 'existing file')} (use --force); nothing was written:",
               file=sys.stderr)
         for path in existing:
             print(f"  {project.rel(path)}", file=sys.stderr)
         return EXIT_PROBLEMS
+    changed = len(files) - len(fresh)
+    what = (f"{plural(len(fresh), 'new file')} and {plural(changed, 'file')} of the catalog"
+            if own else plural(len(fresh), "file"))
     if args.dry_run:
-        print(f"dry run: {plural(len(result.entries), 'file')} would be written under {args.into}; "
-              "nothing was written")
+        print(f"dry run: {what} would be written under {args.into}; nothing was written")
     else:
         try:
-            write_entries(result, into)
+            write_files(files)
         except OSError as err:
             print(f"awesome-catalog import: cannot write under {args.into}: {err.strerror or err}", file=sys.stderr)
             return EXIT_USAGE
-        print(f"wrote {plural(len(result.entries), 'file')} under {args.into}")
+        print(f"wrote {what} under {args.into}")
     return EXIT_PROBLEMS if result.problems else EXIT_OK

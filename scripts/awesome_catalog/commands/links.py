@@ -10,11 +10,18 @@ With ``--cache FILE``, results that are not problems are kept in a JSON file
 "moved_to", "detail"}}}`` and reused while younger than ``--max-age`` seconds, so a
 nightly run does not ask the same hosts again; dead and unchecked links are always
 asked again. Progress goes to standard error on a terminal only.
+
+Offline, no request reaches any server: when every URL failed on resolving its host or
+on connecting, the run says so once, reports the links as unchecked (W502), not dead,
+and exits 2, as for any environment error: a run that checked nothing never passes.
+Every limit must be a finite number: ``nan`` or ``inf`` is a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
 import sys
 import time
 from pathlib import Path
@@ -72,16 +79,16 @@ def collect(project: Project) -> tuple[Places, TextSource] | None:
 def diagnostics(results: Mapping[str, Result], places: Places, texts: TextSource) -> list[Diagnostic]:
     """One diagnostic per place of each problem URL, at the URL's line."""
     from awesome_catalog.core.diagnostics import Diagnostic
-    from awesome_catalog.load.yamlload import locate
+    from awesome_catalog.load.rules import make_locator
     from awesome_catalog.net.results import diagnose
 
+    where = make_locator(texts)  # each file parsed for positions once
     found: list[Diagnostic] = []
     for url, result in results.items():
         for path, parts in places.get(url, ()):
             problem = diagnose(result, ".".join(parts))
             if problem:
-                text = texts.get(path)
-                line, column = locate(text, parts) if text is not None else (0, 0)
+                line, column = where(path, parts, False)
                 found.append(Diagnostic(path, line, column, *problem))
     return found
 
@@ -103,6 +110,9 @@ def progress_printer(stream: TextIO, every: float = 0.2) -> Progress:
 
 def options_from(args: argparse.Namespace) -> Options:
     """Engine options from the command line; a ValueError names a bad one."""
+    for name in ("timeout", "delay", "deadline", "max_age"):
+        if not math.isfinite(getattr(args, name)):
+            raise ValueError(f"--{name.replace('_', '-')} must be a finite number of seconds")
     for name in ("timeout", "concurrency", "per_host", "deadline"):
         if getattr(args, name) <= 0:
             raise ValueError(f"--{name.replace('_', '-')} must be more than 0")
@@ -119,7 +129,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     """``awesome-catalog links``."""
     from awesome_catalog.core.diagnostics import exit_code
     from awesome_catalog.formats import report
-    from awesome_catalog.net.http import check_urls
+    from awesome_catalog.net.http import Outcome, check_urls, offline
     from awesome_catalog.net.results import load_cache, save_cache
 
     try:
@@ -139,6 +149,12 @@ def run(args: argparse.Namespace, project: Project) -> int:
     fresh = check_urls([u for u in places if u not in known], options, progress)
     if progress and fresh:
         sys.stderr.write("\n")  # end the progress line, also when the deadline cut the run short
+    unreachable = offline(fresh.values())
+    if unreachable:
+        print("awesome-catalog links: no request reached the network (no host name resolved, no connection was "
+              "made); the links are reported unchecked", file=sys.stderr)
+        fresh = {url: dataclasses.replace(result, outcome=Outcome.UNCHECKED, detail="the network cannot be reached")
+                 for url, result in fresh.items()}
     checked_at = time.time()
     timed = {**known, **{url: (result, checked_at) for url, result in fresh.items()}}
     if args.cache:
@@ -149,4 +165,4 @@ def run(args: argparse.Namespace, project: Project) -> int:
     found = diagnostics({url: r for url, (r, _) in timed.items()}, places, texts)
     footer = f"{len(places)} URLs, {len(known)} of them from the cache: {report.summary(found)}"
     report.write(args.format, found, sys.stdout, color=report.use_color(sys.stdout), footer=footer)
-    return exit_code(found)
+    return EXIT_USAGE if unreachable else exit_code(found)

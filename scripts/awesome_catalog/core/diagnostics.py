@@ -24,7 +24,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E101": ("not-utf8", "The file is not valid UTF-8 text (binary data or another encoding)."),
     "E102": ("yaml-syntax", "The file is not valid YAML."),
     "E103": ("duplicate-key", "A mapping has the same key twice; YAML would silently keep the last."),
-    "E104": ("unsafe-tag", "A YAML tag such as !!python/object; catalog files hold plain data only."),
+    "E104": ("unsafe-tag", "A YAML tag such as !!python/object, !!binary or !!str;"
+                           " catalog files hold plain data only."),
     "E105": ("yaml-alias", "A YAML anchor or alias; catalog files must spell out every value."),
     "E106": ("empty-file", "The file is empty or holds only comments."),
     "E107": ("not-a-mapping", "The top level of the file is not a mapping of keys to values."),
@@ -33,13 +34,24 @@ CODES: dict[str, tuple[str, str]] = {
     "E110": ("bad-file-name", "The file name is not a valid id: lowercase kebab-case ending in .yaml."),
     "E111": ("outside-catalog", "A symbolic link leads outside the catalog folder."),
     "E112": ("missing-file", "A required file (taxonomy, vocabulary or schema) is missing or unreadable."),
+    "E113": ("control-character", "A control character (escape, NUL, bell, DEL...), a bidi control"
+                                  " or a stray byte order mark."),
+    "E114": ("invisible-text", "A text that shows nothing: only spaces or invisible characters"
+                               " such as a zero-width space."),
+    "E115": ("key-not-text", "A key that YAML reads as a number, true/false, null or a list instead of text."),
+    "E116": ("number-too-long", "A number longer than any catalog number (a year has 4 digits)."),
+    "E117": ("merge-key", "A YAML merge key `<<`, which can hide a repeated key."),
+    "E118": ("not-regular-file", "A catalog file is a folder, a named pipe, a socket or a device; it is not read."),
+    "E119": ("misplaced-file", "A file or folder where the tool reads nothing: YAML directly in catalog/, a folder "
+                               "inside an entry folder."),
+    "E120": ("bad-schema", "A schema is not a valid JSON Schema, or a $ref leads outside schema/ (never fetched)."),
     # Schema
     "E201": ("missing-key", "A required key is missing."),
     "E202": ("unknown-key", "A key the schema does not allow."),
     "E203": ("wrong-type", "A value has the wrong type."),
     "E204": ("invalid-value", "A value does not have the allowed form (pattern, length, choices)."),
     "E205": ("unquoted-arxiv", "An arXiv id written as a number, which YAML reads as a float."),
-    "E206": ("bad-url", "A URL that is not http(s), such as javascript: or data:."),
+    "E206": ("bad-url", "A URL that is not http(s) (javascript:, data:), cannot be read, or holds a password."),
     # Rules across files
     "E301": ("unknown-section", "An appearance names a section that is not in the taxonomy."),
     "E302": ("unknown-term", "A technique or evaluation term that is not in the vocabulary."),
@@ -65,6 +77,8 @@ CODES: dict[str, tuple[str, str]] = {
     "E406": ("readme-stale", "A generated region differs from what `generate` writes."),
     "E407": ("broken-anchor", "A #anchor link points at no heading."),
     "E408": ("marker-in-code", "A marker sits inside a code block, where it is only text."),
+    "E409": ("readme-cr-only", "README.md's line endings are CR only, so no line (and no marker) can be told apart."),
+    "W401": ("marker-near-miss", "A line looks like a marker but is not one (case, spaces, text, a quote or list)."),
     # Links
     "E501": ("dead-link", "A URL is dead: 404 or 410, a host that does not resolve, or no answer on every try."),
     "W501": ("permanent-redirect", "A URL redirects permanently: the link should name the new address."),

@@ -31,7 +31,10 @@ BLOG_HOSTS = ("lesswrong.com", "alignmentforum.org", "medium.com", "substack.com
 def link_kind(url: str) -> str:
     """The kind of a URL: ``openreview``, ``proceedings`` (conference and journal hosts),
     ``pdf`` (any other ``.pdf``), ``code`` (GitHub), ``blog`` (blog hosts) or ``website``."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a URL Python can read: no kind to tell
+        return "website"
     host = parts.netloc.lower().removeprefix("www.")
 
     def on(hosts: tuple[str, ...]) -> bool:

@@ -6,12 +6,89 @@ looks for the catalog relative to its own code.
 
 from __future__ import annotations
 
+import errno
 import os
-from dataclasses import dataclass
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from awesome_catalog.core.diagnostics import Diagnostic
+
 SCHEMA_NAMES = ("entry", "taxonomy", "vocabulary", "list")
+MAX_SCHEMA_BYTES = 16 * 1024 * 1024
+"""Schemas are a few kilobytes; a larger one is not read whole."""
+SPECIAL_NAMES = ("taxonomy.yaml", "vocabulary.yaml", "list.yaml")
+"""The files read directly in ``catalog/``; every other entry lives one folder down."""
+
+_KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISLNK, "a symbolic link"),
+)
+
+
+def kind_of(mode: int) -> str:
+    """What a file of ``mode`` is, in words: "a regular file", "a folder", "a named pipe (FIFO)"..."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return next((words for test, words in _KINDS if test(mode)), "not a regular file")
+
+
+class NotRegularFile(OSError):
+    """A path that should hold a regular file holds something else (``strerror`` says what)."""
+
+
+def not_regular(path: str | Path, mode: int) -> NotRegularFile:
+    """The error for ``path``, whose mode is ``mode``, where a regular file was expected."""
+    return NotRegularFile(errno.EINVAL, f"it is {kind_of(mode)}, not a regular file", str(path))
+
+
+def read_regular(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of the regular file at ``path``: at most ``limit`` + 1 of them, so that
+    a caller can tell a file over the limit without reading it all.
+
+    Anything else (a folder, a FIFO, a socket, a device) raises ``NotRegularFile`` and is
+    never read: its type is checked before opening, and again on the open file, which is
+    opened without blocking so that a FIFO swapped in meanwhile cannot hang the run.
+    """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise not_regular(path, mode)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise not_regular(path, mode)
+        chunks: list[bytes] = []
+        left = -1 if limit is None else limit + 1
+        while left != 0:
+            chunk = os.read(fd, 1 << 20 if left < 0 else min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left = left if left < 0 else left - len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def describe_os_error(err: OSError) -> str:
+    """An ``OSError`` met on a catalog path, in words for a diagnostic."""
+    if err.errno == errno.ELOOP:
+        return "it is a symbolic link that loops (a link to itself, or links in a circle)"
+    if isinstance(err, FileNotFoundError):
+        return "it is missing or is a broken link"
+    return err.strerror or str(err)
+
+
+@dataclass
+class Listing:
+    """What ``Project.scan`` found: the entry files to read, and the problems of the
+    layout (folders that lead outside ``catalog/``, files where none are read)."""
+
+    files: list[EntryFile] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
 
 
 class EntryFile(NamedTuple):
@@ -59,30 +136,95 @@ class Project:
         return self.schema_dir / f"{name}.schema.json"
 
     def entry_listing(self) -> list[EntryFile]:
-        """Every file in the catalog's entry folders (``catalog/<folder>/*``), sorted.
+        """Every file in the catalog's entry folders (``catalog/<folder>/*``), sorted."""
+        return self.scan().files
 
-        Hidden files are skipped; everything else is listed so that a wrongly named file
-        is reported instead of silently ignored.
+    def scan(self) -> Listing:
+        """Every file in the catalog's entry folders, sorted, and every problem of the layout.
+
+        Hidden files are skipped; everything else is looked at, so that nothing is silently
+        ignored: a wrongly named file is listed (and then reported), and the layout's
+        problems are reported here: a folder link leading outside ``catalog/`` (E111, not
+        walked), a YAML file directly in ``catalog/`` or a folder inside an entry folder
+        (E119, not read), a link that loops or an unreadable folder (E112).
         """
+        listing = Listing()
         prefix = self.rel(self.catalog_dir)
-        found: list[EntryFile] = []
         try:
-            folders = os.scandir(self.catalog_dir)
+            top = sorted(os.scandir(self.catalog_dir), key=lambda e: e.name)
         except (FileNotFoundError, NotADirectoryError):
-            return []
-        with folders:
-            for folder in folders:
-                if folder.name.startswith(".") or not folder.is_dir():
-                    continue
-                with os.scandir(folder.path) as files:
-                    found += [EntryFile(f"{prefix}/{folder.name}/{f.name}", f.path, folder.name, f.name)
-                              for f in files if not f.name.startswith(".") and not f.is_dir()]
-        found.sort()
-        return found
+            return listing
+        for item in top:
+            rel = f"{prefix}/{item.name}"
+            if item.name.startswith(".") or item.name in SPECIAL_NAMES:
+                continue
+            try:
+                is_dir = item.is_dir()
+            except OSError as err:
+                listing.problems.append(Diagnostic(rel, 0, 0, "E112", f"cannot be read: {describe_os_error(err)}"))
+                continue
+            if not is_dir:
+                if item.name.lower().endswith((".yaml", ".yml")):
+                    listing.problems.append(Diagnostic(
+                        rel, 0, 0, "E119", "a YAML file directly in catalog/ is not read: entries live in "
+                        "an entry folder", f"move it into an entry folder, e.g. {prefix}/papers/{item.name}"))
+                continue
+            if item.is_symlink() and self.outside_catalog(item.path):
+                listing.problems.append(Diagnostic(rel, 0, 0, "E111", "symbolic link to a folder outside "
+                                                   "catalog/; it is not read", "replace the link by a real folder"))
+                continue
+            self._scan_folder(item, rel, listing)
+        listing.files.sort()
+        return listing
+
+    def _scan_folder(self, folder: os.DirEntry[str], prefix: str, listing: Listing) -> None:
+        """The files of one entry folder into ``listing``; folders in it are reported."""
+        try:
+            with os.scandir(folder.path) as found:
+                items = sorted(found, key=lambda e: e.name)
+        except OSError as err:
+            listing.problems.append(Diagnostic(prefix, 0, 0, "E112", f"folder cannot be read: {err.strerror}"))
+            return
+        for item in items:
+            if item.name.startswith("."):
+                continue
+            rel = f"{prefix}/{item.name}"
+            try:
+                is_dir = item.is_dir()
+            except OSError:  # a link that loops: reported on the file when it is read
+                is_dir = False
+            if not is_dir:
+                listing.files.append(EntryFile(rel, item.path, folder.name, item.name))
+            elif item.is_symlink() and self.outside_catalog(item.path):
+                listing.problems.append(Diagnostic(rel, 0, 0, "E111", "symbolic link to a folder outside "
+                                                   "catalog/; it is not read", "replace the link by a real file"))
+            else:
+                what = ("is a folder, not an entry file" if item.name.endswith((".yaml", ".yml"))
+                        else "is a folder inside an entry folder")
+                listing.problems.append(Diagnostic(
+                    rel, 0, 0, "E119", f"{what}: nothing in it is read",
+                    f"entries are files directly in {prefix}/: move them there and remove the folder"))
+
+    def outside_catalog(self, path: str | Path) -> bool:
+        """Whether ``path``, once every link is followed, lies outside ``catalog/``."""
+        return not Path(os.path.realpath(path)).is_relative_to(self.catalog_dir.resolve())
 
     def entry_files(self) -> list[Path]:
         """The paths of ``entry_listing``."""
         return [Path(f.path) for f in self.entry_listing()]
+
+    def output_problem(self, raw: str) -> str | None:
+        """Why ``raw``, a path to write given on the command line, is refused, or None:
+        it is empty (not "the current folder"), or it lies inside ``catalog/`` or
+        ``schema/``, where what is written would be read as the list's own data."""
+        if not raw.strip():
+            return "the output path is empty"
+        full = Path(os.path.realpath(raw))
+        for folder in (self.catalog_dir, self.schema_dir):
+            inside = folder.resolve()
+            if full == inside or full.is_relative_to(inside):
+                return f"{raw} is inside {self.rel(folder)}/, which holds the list's own data"
+        return None
 
     def rel(self, path: Path) -> str:
         """``path`` relative to the root, with forward slashes, as diagnostics show it."""

@@ -129,7 +129,7 @@ def refuse_duplicate(catalog: Catalog, *, title: str | None = None, url: str | N
 def load(project: Project) -> tuple[LoadedCatalog, Catalog]:
     """The catalog to add to, or a refusal when its taxonomy or vocabulary is unusable."""
     loaded = load_catalog(project)
-    if loaded.catalog is None or "entry" not in loaded.schemas:
+    if loaded.catalog is None or "entry" not in loaded.validators:
         raise Refusal("the catalog cannot be loaded (taxonomy, vocabulary or schema)", EXIT_PROBLEMS,
                       "run `awesome-catalog check` and fix what it reports")
     return loaded, loaded.catalog
@@ -154,7 +154,7 @@ def check_text(loaded: LoadedCatalog, text: str, rel: str, expected: Mapping[str
     parsed = yamlload.load(text.encode("utf-8"), rel)
     problems = list(parsed.diagnostics)
     if parsed.data is not None:
-        problems += validate.validate(validate.build_validator(loaded.schemas["entry"]), parsed.data, rel, text)
+        problems += validate.validate(loaded.validators["entry"], parsed.data, rel, text)
         for key, value in expected.items():
             if parsed.data.get(key) != value:
                 raise Refusal(f"internal error: `{key}` would not read back as written", EXIT_USAGE)

@@ -52,6 +52,7 @@ import re
 import unicodedata
 from urllib.parse import quote
 
+from awesome_catalog.core.identity import ascii_host
 from awesome_catalog.core.model import Catalog, Entry
 
 _VENUE_YEAR = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -159,9 +160,29 @@ def _escape_char(char: str) -> str:
     return "{" + latex + "}"
 
 
+# BibTeX splits ``author`` on the word "and" in any case, reads "others" as "et al." and a
+# comma as "Last, First"; a name that starts with a command (an escaped brace, backslash...)
+# is misread by name parsers too. Such a name is braced whole, so it stays one name as written.
+_SPLITS_A_NAME = re.compile(r"(?:^|\s)and(?:\s|$)|^\s*others\s*$|,", re.IGNORECASE)
+
+
+def author_name(name: str) -> str:
+    """One author for the ``author`` field: escaped, and braced whole when BibTeX would
+    otherwise split it or read it as something else."""
+    escaped = escape(name)
+    return "{" + escaped + "}" if _SPLITS_A_NAME.search(name) or escaped.startswith("\\") else escaped
+
+
 def escape_url(url: str) -> str:
-    """The URL in ASCII, safe inside a braced field: every character that may not appear
-    in a URI as such (non-ASCII, space, braces, backslash, ``<>"|^``) percent-encoded."""
+    """The URL in ASCII, safe inside a braced field: an internationalised host in its
+    IDNA form (``xn--...``, the one ASCII spelling of a host), and every other character
+    that may not appear in a URI as such (non-ASCII, space, braces, backslash,
+    ``<>"|^``) percent-encoded."""
+    scheme, sep, rest = url.partition("://")
+    end = next((i for i, c in enumerate(rest) if c in "/?#"), len(rest))
+    if sep and not rest[:end].isascii():
+        userinfo, at, host = rest[:end].rpartition("@")
+        url = f"{scheme}://{userinfo}{at}{ascii_host(host)}{rest[end:]}"
     return quote(url, safe=_URL_SAFE)
 
 
@@ -176,7 +197,7 @@ def entry_fields(entry: Entry) -> tuple[str, list[tuple[str, str]]]:
     kind = publication_type(entry)
     fields: list[tuple[str, str]] = []
     if entry.authors:
-        fields.append(("author", " and ".join(escape(a) for a in entry.authors)))
+        fields.append(("author", " and ".join(author_name(a) for a in entry.authors)))
     fields.append(("title", "{" + escape(entry.title) + "}"))
     url = escape_url(entry.url)
     if kind == "journal":

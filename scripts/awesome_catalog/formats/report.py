@@ -1,16 +1,49 @@
 """Reporters: turn diagnostics into text for people, GitHub annotations, or JSON.
 
 Reporting is separate from checking: every reporter takes the same list of
-diagnostics and writes it to a stream.
+diagnostics and writes it to a stream. Every reporter shows the text of a diagnostic
+through ``escape``: a file name holding ESC or a newline cannot forge a line or colour
+the terminal, and one that is not valid UTF-8 is shown with its bytes (``\\xe9``)
+instead of stopping the output half-written.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from typing import Protocol, TextIO
 
 from awesome_catalog.core.diagnostics import Diagnostic, Refusal, Severity, plural, sort_key
+
+
+def escape(text: str) -> str:
+    """``text`` with every character that is not printable shown as an escape: control
+    characters (``\\x1b``, ``\\n``), invisible formatting such as bidi overrides
+    (``\\u202e``), and the bytes of a file name that were not UTF-8 (``\\xe9``)."""
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if char.isprintable():
+            out.append(char)
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as os.fsdecode keeps it
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char in "\n\t\r":
+            out.append(repr(char)[1:-1])
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
+
+def shown(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics as every reporter shows them: sorted, their text escaped."""
+    return [dataclasses.replace(d, path=escape(d.path), message=escape(d.message),
+                                hint=None if d.hint is None else escape(d.hint))
+            for d in sorted(diagnostics, key=sort_key)]
 
 
 def use_color(stream: TextIO, choice: str = "auto") -> bool:
@@ -50,7 +83,7 @@ def summary(diagnostics: Sequence[Diagnostic]) -> str:
 def write_text(diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool = False,
                diff: str | None = None, footer: str | None = None) -> None:
     """``path:line:col: CODE message`` and an indented hint, then the diff and a summary."""
-    for d in sorted(diagnostics, key=sort_key):
+    for d in shown(diagnostics):
         tone = "31" if d.severity is Severity.ERROR else "33"
         stream.write(f"{_paint(_where(d), '1', color)}: {_paint(d.code, '1;' + tone, color)} {d.message}\n")
         if d.hint:
@@ -72,7 +105,7 @@ def _escape_property(text: str) -> str:
 def write_github(diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool = False,
                  diff: str | None = None, footer: str | None = None) -> None:
     """GitHub workflow commands, so problems show on the pull request's diff."""
-    for d in sorted(diagnostics, key=sort_key):
+    for d in shown(diagnostics):
         level = "error" if d.severity is Severity.ERROR else "warning"
         props = [f"file={_escape_property(d.path)}"]
         if d.line > 0:
@@ -105,7 +138,7 @@ def write_json(diagnostics: Sequence[Diagnostic], stream: TextIO, *, color: bool
                 "message": d.message,
                 "hint": d.hint,
             }
-            for d in sorted(diagnostics, key=sort_key)
+            for d in shown(diagnostics)
         ],
         "diff": diff,
     }

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from importlib import resources
@@ -51,15 +52,19 @@ def script_json(value: object) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+_BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
+"""A badge (an image, or an image that links) beside a title: not part of the title's text."""
+
+
 def page_title(project: Project) -> str:
-    """The page's title: the README's first ``# `` heading, or a plain default."""
+    """The page's title: the README's first ``# `` heading without its badges, or a plain default."""
     try:
-        lines = project.readme.read_text(encoding="utf-8").splitlines()
+        lines = project.readme.read_text(encoding="utf-8-sig").splitlines()  # -sig: a BOM is not the title's
     except (OSError, UnicodeDecodeError):
         return DEFAULT_TITLE
     for line in lines:
         if line.startswith("# "):
-            return line[2:].strip() or DEFAULT_TITLE
+            return " ".join(_BADGE.sub("", line[2:]).split()) or DEFAULT_TITLE
     return DEFAULT_TITLE
 
 

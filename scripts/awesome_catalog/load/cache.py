@@ -8,7 +8,9 @@ by the stat of every input, so a run in which nothing changed reads only that. T
 lives in the user's cache folder (``$AWESOME_CATALOG_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/awesome-catalog``, else ``~/.cache/awesome-catalog``), never inside
 the repository: a clean clone and CI start without it, a cloned repository cannot plant
-one, and deleting it is always safe.
+one, and deleting it is always safe. With no such folder (no home directory, as for a
+user without a passwd entry in a container; relative paths do not count, so a cache can
+never land in the current directory), the run goes on without a cache.
 """
 
 from __future__ import annotations
@@ -27,18 +29,26 @@ from awesome_catalog.core import writing
 from awesome_catalog.core.diagnostics import Diagnostic
 
 CACHE_ENV = "AWESOME_CATALOG_CACHE_DIR"
-_FORMAT = 2
+_FORMAT = 3  # 3: the loader refuses more (control characters, non-text keys...): old results must not answer
 
 Stat = tuple[int, int]
 
 
-def cache_dir() -> Path:
-    """The folder that holds the caches of every list on this machine."""
+def cache_dir() -> Path | None:
+    """The folder that holds the caches of every list on this machine; None when there
+    is none (no home directory), and the tool then runs without a cache."""
     explicit = os.environ.get(CACHE_ENV)
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "awesome-catalog"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or ".")
+    if not base.is_absolute():  # unset, or relative: the XDG rules say to ignore it
+        try:
+            base = Path.home() / ".cache"
+        except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry
+            return None
+        if not base.is_absolute():  # HOME set to "" or to a relative path
+            return None
+    return base / "awesome-catalog"
 
 
 @functools.cache
@@ -66,8 +76,9 @@ class FileCache:
     """
 
     def __init__(self, root: Path, salt: str, enabled: bool = True) -> None:
-        self.enabled = enabled
-        stem = cache_dir() / hashlib.sha256(str(root).encode()).hexdigest()[:20]
+        folder = cache_dir()
+        self.enabled = enabled and folder is not None
+        stem = (folder or Path()) / hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:20]
         self._files_path, self._run_path = stem.with_suffix(".files"), stem.with_suffix(".run")
         self.salt = f"{_FORMAT}:{__version__}:{tool_digest()}:{salt}"
         self._files: dict[str, tuple[Stat, bytes, list[tuple[Any, ...]]]] | None = None

@@ -11,13 +11,20 @@ import json
 import os
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.identity import ID_PATTERN, suggest_id
 from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
-from awesome_catalog.core.project import SCHEMA_NAMES, Project
+from awesome_catalog.core.project import (
+    MAX_SCHEMA_BYTES,
+    SCHEMA_NAMES,
+    NotRegularFile,
+    Project,
+    describe_os_error,
+    kind_of,
+    read_regular,
+)
 from awesome_catalog.load import yamlload
 from awesome_catalog.load.cache import FileCache, stat_key
 
@@ -37,7 +44,8 @@ class SourceTexts:
     def get(self, rel: str) -> str | None:
         if rel not in self._texts:
             try:
-                self._texts[rel] = (self.project.root / rel).read_bytes().decode("utf-8")
+                raw = read_regular(self.project.root / rel, yamlload.MAX_BYTES)
+                self._texts[rel] = raw.decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 return None
         return self._texts[rel]
@@ -52,44 +60,72 @@ class LoadedCatalog:
     catalog: Catalog | None
     texts: SourceTexts
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    schemas: dict[str, Any] = field(default_factory=dict)
+    validators: dict[str, Validator] = field(default_factory=dict)
 
 
-def load_schemas(project: Project) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """The JSON Schemas of the project, by name."""
-    schemas: dict[str, Any] = {}
+def load_schemas(project: Project) -> tuple[dict[str, Validator], list[Diagnostic]]:
+    """A validator for each of the project's schemas that can be used, and the problems
+    of those that cannot.
+
+    Every JSON file of ``schema/`` is read, since one schema may refer to another by file
+    name or ``$id``; a schema that reaches anything else, or is not a valid JSON Schema,
+    is reported and left out (see ``validate.build_validators``). What is not a regular
+    file is never opened (E118).
+    """
+    from awesome_catalog.load import validate
+
     problems: list[Diagnostic] = []
-    for name in SCHEMA_NAMES:
-        path = project.schema_file(name)
+    wanted = {name: project.schema_file(name).name for name in SCHEMA_NAMES}
+    files: list[validate.SchemaFile] = []
+    try:
+        with os.scandir(project.schema_dir) as found:
+            names = sorted(e.name for e in found if e.name.endswith(".json") and e.is_file())
+    except OSError:
+        names = []
+    for name in sorted({*names, *wanted.values()}):
+        path = project.schema_dir / name
+        rel = project.rel(path)
+        required = name in wanted.values()
         try:
-            schemas[name] = json.loads(path.read_text(encoding="utf-8"))
+            text = read_regular(path, MAX_SCHEMA_BYTES).decode("utf-8-sig")
+            files.append(validate.SchemaFile(rel, name, json.loads(text), text))
         except FileNotFoundError:
-            problems.append(Diagnostic(project.rel(path), 0, 0, "E112", "schema file is missing",
-                                       "run from the list's root, or pass --root"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            line = getattr(err, "lineno", 0)
-            col = getattr(err, "colno", 0)
-            problems.append(Diagnostic(project.rel(path), line, col, "E112", f"schema cannot be read: {err}"))
-    return schemas, problems
+            if required:
+                problems.append(Diagnostic(rel, 0, 0, "E112", "schema file is missing",
+                                           "run from the list's root, or pass --root"))
+        except NotRegularFile as err:
+            problems.append(Diagnostic(rel, 0, 0, "E118", f"schema cannot be read: {err.strerror}"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
+            if required:
+                line, col = getattr(err, "lineno", 0), getattr(err, "colno", 0)
+                why = err.strerror if isinstance(err, OSError) else err
+                problems.append(Diagnostic(rel, line, col, "E112", f"schema cannot be read: {why}"))
+    validators, invalid = validate.build_validators(files, wanted)
+    return validators, problems + invalid
 
 
-def file_stat(project: Project, path: str, rel: str, diagnostics: list[Diagnostic]) -> os.stat_result | None:
-    """The stat of a catalog file, after refusing links that lead outside the catalog and
-    files too large to read."""
+def file_stat(project: Project, path: str, rel: str, diagnostics: list[Diagnostic],
+              missing_hint: str | None = None) -> os.stat_result | None:
+    """The stat of a catalog file, after refusing links that lead outside the catalog
+    (E111), what is not a regular file (E118: never opened, so a FIFO cannot hang the
+    run nor a device fill the memory), links that loop and files too large to read."""
     try:
         st = os.lstat(path)
         if stat.S_ISLNK(st.st_mode):
-            target = Path(os.path.realpath(path))
-            if not target.is_relative_to(project.catalog_dir.resolve()):
+            if project.outside_catalog(path):
                 diagnostics.append(Diagnostic(rel, 0, 0, "E111", "symbolic link leads outside catalog/",
                                               "replace the link by a real file"))
                 return None
             st = os.stat(path)
     except FileNotFoundError:
-        diagnostics.append(Diagnostic(rel, 0, 0, "E112", "file is missing or is a broken link"))
+        diagnostics.append(Diagnostic(rel, 0, 0, "E112", "file is missing or is a broken link", missing_hint))
         return None
     except OSError as err:
-        diagnostics.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {err.strerror}"))
+        diagnostics.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {describe_os_error(err)}"))
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        diagnostics.append(Diagnostic(rel, 0, 0, "E118", f"{kind_of(st.st_mode)}, not a regular file: it is not read",
+                                      "replace it by a regular file, or remove it"))
         return None
     if st.st_size > yamlload.MAX_BYTES:  # refuse before reading it into memory
         diagnostics.append(yamlload.too_large(rel, st.st_size))
@@ -108,25 +144,30 @@ def check_name(rel: str, name: str) -> Diagnostic | None:
     if foreign:
         import unicodedata
 
-        why = "; it contains " + ", ".join(f"{c!r} ({unicodedata.name(c, 'unnamed')})" for c in foreign)
-    return Diagnostic(rel, 0, 0, "E110", f"file name {name!r} is not a valid id followed by .yaml{why}",
+        why = "; it contains " + ", ".join(
+            f"byte 0x{ord(c) - 0xDC00:02x}, which is not UTF-8" if 0xDC80 <= ord(c) <= 0xDCFF  # os.fsdecode's escape
+            else f"{c!r} ({unicodedata.name(c, 'unnamed')})" for c in foreign)
+    # the name is quoted as it is: reporters escape what is not printable
+    return Diagnostic(rel, 0, 0, "E110", f"file name '{name}' is not a valid id followed by .yaml{why}",
                       f"rename it to {suggestion}")
 
 
 def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCatalog:
     """Load the whole catalog. With ``cache``, files whose stat has not changed are not
     read again."""
-    from awesome_catalog.load import validate
-
     result = LoadedCatalog(None, SourceTexts(project))
-    schemas, problems = load_schemas(project)
-    result.schemas = schemas
+    validators, problems = load_schemas(project)
+    result.validators = validators
     result.diagnostics.extend(problems)
-    validators = {name: validate.build_validator(s) for name, s in schemas.items()}
+    # Without every schema, files are still read (their YAML problems are reported) but
+    # not checked, so no catalog is built from them and nothing is cached.
+    complete = all(name in validators for name in SCHEMA_NAMES)
+    if not complete:
+        cache = None
 
-    def load_one(path: str, rel: str, schema: str) -> Any:
+    def load_one(path: str, rel: str, schema: str, missing_hint: str | None = None) -> Any:
         found: list[Diagnostic] = []
-        st = file_stat(project, path, rel, found)
+        st = file_stat(project, path, rel, found, missing_hint)
         if st is None:
             result.diagnostics.extend(found)
             return None
@@ -143,11 +184,7 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
 
     taxonomy_data = vocabulary_data = None
     for special, schema in ((project.taxonomy_file, "taxonomy"), (project.vocabulary_file, "vocabulary")):
-        if not special.is_file():
-            result.diagnostics.append(Diagnostic(project.rel(special), 0, 0, "E112", "file is missing",
-                                                 "run from the list's root, or pass --root"))
-            continue
-        data = load_one(str(special), project.rel(special), schema)
+        data = load_one(str(special), project.rel(special), schema, "run from the list's root, or pass --root")
         if schema == "taxonomy":
             taxonomy_data = data
         else:
@@ -158,15 +195,17 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
         settings_data = load_one(str(project.list_file), project.rel(project.list_file), "list")
 
     entries: list[Entry] = []
-    for file in project.entry_listing():
+    listing = project.scan()
+    result.diagnostics.extend(listing.problems)
+    for file in listing.files:
         name_problem = check_name(file.rel, file.name)
         if name_problem:
             result.diagnostics.append(name_problem)
         data = load_one(file.path, file.rel, "entry")
-        if data is not None and name_problem is None:
+        if data is not None and name_problem is None and complete:
             entries.append(Entry.from_data(file.name[: -len(".yaml")], file.rel, file.folder, data))
 
-    if taxonomy_data is not None and vocabulary_data is not None:
+    if taxonomy_data is not None and vocabulary_data is not None and complete:
         result.catalog = Catalog(
             taxonomy=Taxonomy.from_data(taxonomy_data),
             vocabulary=Vocabulary.from_data(vocabulary_data),
@@ -182,10 +221,12 @@ def _load_and_validate(path: str, rel: str, validator: Validator | None, texts: 
     from awesome_catalog.load import validate
 
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_regular(path, yamlload.MAX_BYTES)  # a file swapped meanwhile is still not read unbounded
+    except NotRegularFile as err:
+        found.append(Diagnostic(rel, 0, 0, "E118", f"file cannot be read: {err.strerror}"))
+        return None
     except OSError as err:
-        found.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {err.strerror}"))
+        found.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {describe_os_error(err)}"))
         return None
     loaded = yamlload.load(raw, rel)
     found.extend(loaded.diagnostics)

@@ -14,7 +14,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from awesome_catalog.core.diagnostics import Diagnostic, Severity
+from awesome_catalog.core.diagnostics import Diagnostic, Refusal, Severity
 from awesome_catalog.core.project import SCHEMA_NAMES, Project
 from awesome_catalog.load.cache import FileCache, stat_key
 
@@ -50,57 +50,113 @@ def load_and_check(project: Project, cache: FileCache | None = None) -> tuple[Ca
 
 
 def open_cache(project: Project, enabled: bool = True) -> FileCache:
-    """The project's result cache, salted with the content of its schemas."""
+    """The project's result cache, salted with the content of its schemas (every JSON
+    file of ``schema/``, since one may refer to another)."""
     digest = hashlib.sha256()
-    for name in SCHEMA_NAMES:
+    try:
+        names = sorted({p.name for p in project.schema_dir.glob("*.json")} | {f"{n}.schema.json" for n in SCHEMA_NAMES})
+    except OSError:
+        names = [f"{n}.schema.json" for n in SCHEMA_NAMES]
+    for name in names:
+        path = project.schema_dir / name
         try:
-            digest.update(project.schema_file(name).read_bytes())
+            digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"-"))
         except OSError:
             digest.update(b"-")
     return FileCache(project.root, digest.hexdigest(), enabled)
 
 
-def _inputs_key(project: Project) -> str:
-    """A digest of every input's stat: equal keys mean nothing was touched."""
-    digest = hashlib.sha256()
+def stat_text(path: str) -> str:
+    """A file's stat as a key part: equal texts mean the file was not touched."""
+    try:
+        return str(stat_key(os.stat(path)))
+    except OSError:
+        return "missing"
+
+
+def input_stats(project: Project) -> dict[str, str]:
+    """Every input's stat by path, and the layout's problems (so that a folder or file
+    added where nothing is read changes them too). Take them *before* reading the
+    inputs: a file edited while they are read then no longer matches them."""
+    listing = project.scan()
     files = [str(project.taxonomy_file), str(project.vocabulary_file), str(project.list_file), str(project.readme)]
-    for path in files + [f.path for f in project.entry_listing()]:
-        try:
-            digest.update(f"{path}\0{stat_key(os.stat(path))}\n".encode())
-        except OSError:
-            digest.update(f"{path}\0missing\n".encode())
+    stats = {path: stat_text(path) for path in files + [f.path for f in listing.files]}
+    stats.update((f"problem\0{i}", repr(astuple(p))) for i, p in enumerate(listing.problems))
+    return stats
+
+
+def inputs_key(stats: dict[str, str]) -> str:
+    """The digest of ``input_stats``: equal keys mean nothing was touched."""
+    digest = hashlib.sha256()
+    for path, text in sorted(stats.items()):
+        digest.update(f"{path}\0{text}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
-def record(project: Project, result: CheckResult) -> None:
-    """Keep ``result`` as the check of the inputs as they are now, so that a check of
-    the same inputs is answered at once (``generate`` records what it has verified)."""
+def record(project: Project, result: CheckResult, key: str) -> None:
+    """Keep ``result`` as the check of the inputs whose ``inputs_key`` was ``key``, taken
+    before they were read, so that a check of the same inputs is answered at once
+    (``generate`` records what it has verified)."""
     cache = open_cache(project)
-    cache.store_run(_inputs_key(project), ([astuple(d) for d in result.diagnostics], result.diff, result.entries,
-                                           result.appearances))
+    cache.store_run(key, ([astuple(d) for d in result.diagnostics], result.diff, result.entries,
+                          result.appearances))
     cache.save()
 
 
-def limit(result: CheckResult, project: Project, paths: Sequence[Path] | None) -> CheckResult:
-    """The result as seen with PATHs: problems found in an entry file while reading or
-    validating it are kept only for the files named; the rest concern the whole catalog."""
-    if not paths:
+def named_inputs(project: Project, paths: Sequence[Path]) -> list[str]:
+    """What PATHs of ``check`` name, relative to the root.
+
+    A relative PATH is taken from the current folder when it exists there, else from
+    the root (so ``--root R check catalog/papers/x.yaml`` works from anywhere). A PATH
+    may be a file or a folder; it must exist and lie among the inputs of the check:
+    in ``catalog/`` or ``schema/``, or be the README (what pre-commit passes). Raises
+    ``Refusal`` (exit 2) otherwise, so that a check of nothing never says "ok".
+    """
+    root = project.root.resolve()
+    inputs = [project.rel(project.catalog_dir), project.rel(project.schema_dir), project.rel(project.readme)]
+    hint = "PATHs are files or folders of catalog/ or schema/, or README.md, from the current folder or from --root"
+    named = []
+    for path in paths:
+        tries = [path] if path.is_absolute() else [Path.cwd() / path, project.root / path]
+        found = next((Path(os.path.abspath(t)) for t in tries if os.path.lexists(t)), None)
+        if found is None:
+            raise Refusal(f"{path} does not exist", hint=hint)
+        full = Path(os.path.realpath(found.parent)) / found.name if found != found.parent else found
+        if full != root and not full.is_relative_to(root):
+            raise Refusal(f"{path} is outside the list's repository {root}", hint=hint)
+        rel = "" if full == root else full.relative_to(root).as_posix()
+        if rel and not any(rel == i or rel.startswith(f"{i}/") for i in inputs):
+            raise Refusal(f"{path} is not in catalog/ or schema/, nor the README: check reads nothing there",
+                          hint=hint)
+        named.append(rel)
+    return named
+
+
+def limit(result: CheckResult, project: Project, named: Sequence[str] | None) -> CheckResult:
+    """The result as seen with PATHs (``named_inputs``): problems found in an entry file
+    while reading or validating it are kept only for the files named, or inside the
+    folders named; the rest concern the whole catalog."""
+    if named is None:
         return result
-    named = {project.rel(p.resolve()) for p in paths}
     listed = {f.rel for f in project.entry_listing()}
+
+    def is_named(path: str) -> bool:
+        return any(path == n or path.startswith(f"{n}/") or not n for n in named)
+
     kept = [d for d in result.diagnostics
-            if d.path in named or d.path not in listed or not d.code.startswith(("E1", "E2"))]
+            if d.path not in listed or is_named(d.path) or not d.code.startswith(("E1", "E2"))]
     return CheckResult(kept, result.diff, result.entries, result.appearances)
 
 
-def run_check(project: Project, paths: Sequence[Path] | None = None, *, use_cache: bool = False) -> CheckResult:
-    """Load, validate and cross-check the catalog, then check the README against it."""
+def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache: bool = False) -> CheckResult:
+    """Load, validate and cross-check the catalog, then check the README against it;
+    with ``named`` (from ``named_inputs``), file-level problems of other files are left out."""
     cache = open_cache(project, use_cache)
-    key = _inputs_key(project) if use_cache else ""
+    key = inputs_key(input_stats(project)) if use_cache else ""
     stored = cache.run_result(key) if use_cache else None
     if stored is not None:
         diagnostics, diff, entries, appearances = stored
-        return limit(CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances), project, paths)
+        return limit(CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances), project, named)
 
     from awesome_catalog.readme import regions, render
 
@@ -115,7 +171,7 @@ def run_check(project: Project, paths: Sequence[Path] | None = None, *, use_cach
     if use_cache:
         cache.store_run(key, ([astuple(d) for d in diagnostics], diff, entries, appearances))
         cache.save()
-    return limit(result, project, paths)
+    return limit(result, project, named)
 
 
 def checked_catalog(project: Project) -> Catalog | None:

@@ -16,7 +16,7 @@ from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.identity import arxiv_id, title_key, url_key
 from awesome_catalog.core.model import TERM_KINDS, Catalog, Entry, Section
 from awesome_catalog.formats.bibtex import publication_type
-from awesome_catalog.load.yamlload import locate
+from awesome_catalog.load.yamlload import Positions, positions
 
 PLACEHOLDER = "TODO"
 """Summaries that start with this are placeholders left by ``awesome-catalog new``."""
@@ -36,11 +36,16 @@ Locate = Callable[[str, Sequence[str | int], bool], tuple[int, int]]
 
 
 def make_locator(texts: TextSource) -> Locate:
-    """A function from (file, JSON path, key?) to (line, column) over loaded texts."""
+    """A function from (file, JSON path, key?) to (line, column) over loaded texts.
+    Each file is parsed for positions once, however many of its values are located."""
+    index: dict[str, Positions | None] = {}
 
     def find(path: str, parts: Sequence[str | int], key: bool = False) -> tuple[int, int]:
-        text = texts.get(path)
-        return locate(text, parts, key=key) if text is not None else (0, 0)
+        if path not in index:
+            text = texts.get(path)
+            index[path] = positions(text) if text is not None else None
+        found = index[path]
+        return found.locate(parts, key=key) if found is not None else (0, 0)
 
     return find
 

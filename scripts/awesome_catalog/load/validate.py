@@ -2,20 +2,56 @@
 
 Each jsonschema error becomes a ``Diagnostic`` at the line of the offending value (or
 key), with the JSON path in the message and a hint on how to fix it.
+
+Two readings are stricter than JSON Schema's own: ``"type": "integer"`` refuses a
+float even when it is whole (``year: 2024.0`` would print as "2024.0" everywhere),
+and ``"format": "uri"`` is checked by ``identity.url_problem`` (a URL Python cannot
+read, or one that holds a password, is refused).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag, urljoin
 
 from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.core.identity import url_problem
 from awesome_catalog.load.yamlload import locate, source_of
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
+    from referencing import Registry
+
+
+def _url_ok(value: Any) -> bool:
+    """The ``uri`` format: any URL that ``url_problem`` finds nothing wrong with."""
+    return not (isinstance(value, str) and url_problem(value))
+
+
+def _check_url(value: Any) -> bool:
+    """``_url_ok`` for jsonschema, whose error then carries the reason."""
+    problem = url_problem(value) if isinstance(value, str) else None
+    if problem:
+        raise ValueError(problem)
+    return True
+
+
+def _has_float(data: Any) -> bool:
+    """Whether a float is anywhere in ``data`` (JSON Schema takes 2024.0 for an integer)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "default",
@@ -72,48 +108,273 @@ class Validator:
     enforces exactly as Draft 2020-12 does, a valid file costs one call of it; otherwise
     the full validator (jsonschema) decides, so a list that tightens its schema with any
     2020-12 keyword gets exactly the rules editors and check-jsonschema apply. Either
-    way, only a file that fails is validated again by jsonschema, whose errors carry
-    what the messages need. Both are built on first use.
+    way, only a file that fails, or holds a float (which only the strict integer type
+    can judge), is validated again by jsonschema, whose errors carry what the messages
+    need. ``registry`` holds the only schemas its ``$ref``s may reach (see
+    ``build_validators``): neither library ever fetches anything.
     """
 
-    def __init__(self, schema: Mapping[str, Any]) -> None:
+    def __init__(self, schema: Any, registry: Registry[Any] | None = None,
+                 local: Mapping[str, Any] | None = None) -> None:
         self.schema = schema
         self.fast = not unsupported_keywords(schema)
+        self._registry = registry
+        self._local = dict(local or {})
         self._fast: Callable[[Any], Any] | None = None
         self._full: Any = None
 
-    def is_valid(self, data: Any) -> bool:
-        if not self.fast:
-            return not any(True for _ in self.errors(data))
+    def compile(self) -> None:
+        """Build the fast check now; raises what fastjsonschema raises on a bad schema,
+        or ``KeyError`` for a ``$ref`` to anything outside ``local``."""
+        import copy
+
         import fastjsonschema
 
         if self._fast is None:
-            self._fast = fastjsonschema.compile(dict(self.schema), use_formats=False)
+            # fastjsonschema rewrites the $refs of what it is given: hand it a copy
+            self._fast = fastjsonschema.compile(copy.deepcopy(self.schema), handlers=_LocalOnly(self._local),
+                                                formats={"uri": _url_ok})
+
+    def is_valid(self, data: Any) -> bool:
+        if not self.fast:
+            return next(self.errors(data), None) is None
+        import fastjsonschema
+
+        self.compile()
+        assert self._fast is not None
         try:
             self._fast(data)
         except fastjsonschema.JsonSchemaException:
             return False
-        return True
+        return not _has_float(data) or next(self.errors(data), None) is None
 
     def errors(self, data: Any) -> Iterator[ValidationError]:
         if self._full is None:
-            from jsonschema import Draft202012Validator
+            from jsonschema import Draft202012Validator, FormatChecker, validators
+            from referencing import Registry
 
-            self._full = Draft202012Validator(self.schema)
+            def integer(_checker: Any, instance: Any) -> bool:
+                return isinstance(instance, int) and not isinstance(instance, bool)
+
+            strict = validators.extend(  # type: ignore[no-untyped-call]
+                Draft202012Validator,
+                type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", integer),
+            )
+            checker = FormatChecker(formats=())
+            checker.checks("uri", raises=ValueError)(_check_url)
+            self._full = strict(self.schema, format_checker=checker, registry=self._registry or Registry())
         errors: Iterator[ValidationError] = self._full.iter_errors(data)
         return errors
 
 
-def build_validator(schema: Mapping[str, Any]) -> Validator:
-    """A reusable validator for one schema."""
-    return Validator(schema)
+class _LocalOnly(Mapping[str, Callable[[str], Any]]):
+    """fastjsonschema's handlers, one per URI scheme: every scheme (http, file, none...)
+    is answered from the list's own schemas, so it never opens a URL itself."""
+
+    def __init__(self, local: Mapping[str, Any]) -> None:
+        self._local = local
+
+    def __getitem__(self, scheme: str) -> Callable[[str], Any]:
+        return self._fetch
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def _fetch(self, uri: str) -> Any:
+        if uri not in self._local:
+            raise KeyError(f"{uri} is not a schema of schema/")
+        return self._local[uri]
+
+
+@dataclass(frozen=True)
+class SchemaFile:
+    """One JSON file of the list's ``schema/`` folder, parsed."""
+
+    rel: str  # as diagnostics show it
+    name: str  # its file name, by which other schemas may refer to it
+    data: Any
+    text: str
+
+
+_NOT_SCHEMAS = frozenset({"enum", "const", "examples", "default"})  # values there are data, not schemas
+_REF_KEYS = ("$ref", "$dynamicRef")
+MAX_SCHEMA_PROBLEMS = 5  # metaschema errors reported per file
+
+
+def _walk(node: Any, base: str, where: list[str | int]) -> Iterator[tuple[str, str, str, list[str | int]]]:
+    """Every ``$id`` (as ``("id", uri, ...)``) and every ref (``("$ref", ref, base, path)``)
+    of one schema, with the base URI each ref is resolved against."""
+    if isinstance(node, dict):
+        ident = node.get("$id")
+        if isinstance(ident, str):
+            base = urljoin(base, ident)
+            yield "id", urldefrag(base).url, base, where
+        for key in _REF_KEYS:
+            if isinstance(node.get(key), str):
+                yield key, node[key], base, [*where, key]
+        for key, value in node.items():
+            if key not in _NOT_SCHEMAS:
+                yield from _walk(value, base, [*where, key])
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk(value, base, [*where, i])
+
+
+def _meta_problems(file: SchemaFile) -> list[Diagnostic]:
+    """The file checked against the draft 2020-12 metaschema (regexes included)."""
+    from jsonschema import Draft202012Validator
+
+    meta = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    found = sorted(meta.iter_errors(file.data), key=lambda e: [str(p) for p in e.absolute_path])
+    problems = []
+    for err in found[:MAX_SCHEMA_PROBLEMS]:
+        parts = list(err.absolute_path)
+        line, column = locate(file.text, parts)
+        problems.append(Diagnostic(file.rel, line, column, "E120",
+                                   f"not a valid JSON Schema (draft 2020-12): {json_path(parts)}: {err.message}",
+                                   "fix the schema: it must be a valid draft 2020-12 JSON Schema"))
+    return problems
+
+
+def build_validators(files: Sequence[SchemaFile], wanted: Mapping[str, str]) -> tuple[dict[str, Validator],
+                                                                                      list[Diagnostic]]:
+    """A validator for each schema of ``wanted`` (name -> file name) that can be used.
+
+    A schema is data from the repository, which may come from a stranger's pull request:
+    it is checked against the metaschema, and its ``$ref``s (and those of every schema
+    they lead to) may reach only the files of ``files``, by file name or by ``$id``, and
+    places inside them. Anything else (``http:``, ``file:``, a file outside the folder) is
+    reported on the schema and that schema is not used; nothing is ever fetched.
+    """
+    from referencing import Registry
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    problems: list[Diagnostic] = []
+    sound: dict[str, SchemaFile] = {}
+    walked: dict[str, list[tuple[str, str, str, list[str | int]]]] = {}
+    for file in files:
+        meta = _meta_problems(file)
+        if not meta:
+            try:
+                walked[file.name] = list(_walk(file.data, file.name, []))
+                sound[file.name] = file
+            except ValueError as err:  # urljoin on a $id such as "http://[::1"
+                meta = [Diagnostic(file.rel, 1, 1, "E120", f"a $id is not a valid URI: {err}; the schema is not used",
+                                   "write $id as a plain https:// address or leave it out")]
+        if meta and file.name in wanted.values():
+            problems += meta
+    # every URI a sound file answers to: its name, its $id and the $ids inside it
+    owner: dict[str, str] = {}
+    local: dict[str, Any] = {}
+    registry: Registry[Any] = Registry()
+    # a file name is also found next to each file's own $id, as a relative ref from that file gives it
+    siblings = [(_target(u, other), other) for name in sound for kind, u, _, w in walked[name]
+                if kind == "id" and not w for other in sound]
+    claims = [(name, uri, where) for name in sound
+              for uri, where in ((name, []), *((u, w) for kind, u, _, w in walked[name] if kind == "id"))]
+    claims += [(other, uri, []) for uri, other in siblings]  # after every real name and $id
+    for name, uri, where in claims:
+        file = sound[name]
+        if uri not in owner:
+            node = _at(file.data, where)
+            owner[uri], local[uri] = name, node
+            registry = registry.with_resource(uri, DRAFT202012.create_resource(node))
+
+    bad: dict[str, list[Diagnostic]] = {}
+    reaches: dict[str, set[str]] = {}
+    for name, file in sound.items():
+        bad[name], reaches[name] = [], set()
+        for kind, ref, base, where in walked[name]:
+            if kind == "id":
+                continue
+            target = _target(base, ref)
+            try:
+                registry.resolver(base_uri=base).lookup(ref)
+            except (Unresolvable, ValueError):  # ValueError: not a URI at all, e.g. "http://[::1"
+                bad[name].append(_bad_ref(file, kind, ref, target, where, target in owner))
+                continue
+            reaches[name].add(owner.get(target, name))
+
+    validators: dict[str, Validator] = {}
+    reported: set[str] = set()
+    for schema_name, file_name in wanted.items():
+        if file_name not in sound:
+            continue
+        closure, todo = {file_name}, [file_name]
+        while todo:
+            for nxt in reaches[todo.pop()] - closure:
+                closure.add(nxt)
+                todo.append(nxt)
+        broken = sorted(n for n in closure if bad[n])
+        for n in broken:
+            if n not in reported:
+                reported.add(n)
+                problems += bad[n]
+        file = sound[file_name]
+        if broken and broken != [file_name]:
+            others = ", ".join(n for n in broken if n != file_name)
+            problems.append(Diagnostic(file.rel, 1, 1, "E120", f"schema not used: it refers to {others}, "
+                                       "whose $refs lead outside schema/ or to nothing", "fix that schema"))
+        if broken:
+            continue
+        validator = Validator(file.data, registry, local)
+        try:
+            validator.compile()
+        except Exception as err:  # a schema is data: whatever the compiler chokes on is a problem of it
+            problems.append(Diagnostic(file.rel, 1, 1, "E120", f"schema cannot be compiled: {err}",
+                                       "check it against the metaschema"))
+            continue
+        validators[schema_name] = validator
+    return validators, problems
+
+
+def _target(base: str, ref: str) -> str:
+    """The document a ref leads to (without its fragment); the ref itself if it is no URI."""
+    try:
+        return urldefrag(urljoin(base, ref)).url
+    except ValueError:
+        return ref
+
+
+def _at(node: Any, where: list[str | int]) -> Any:
+    for part in where:
+        node = node[part]
+    return node
+
+
+def _bad_ref(file: SchemaFile, kind: str, ref: str, target: str, where: list[str | int], known: bool) -> Diagnostic:
+    line, column = locate(file.text, where)
+    scheme_match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", target)
+    scheme = scheme_match.group(1) if scheme_match else ""
+    if known:
+        message = f"{kind} {ref!r} points at nothing inside {target}"
+        hint = "check the part after #: a JSON pointer such as #/$defs/name, or an $anchor"
+    elif scheme:
+        message = (f"{kind} {ref!r} points outside schema/ ({scheme}:); "
+                   "schemas are read from that folder only and nothing is ever fetched")
+        hint = "copy the schema it needs into schema/ and refer to it by file name or by its $id"
+    else:
+        message = f"{kind} {ref!r} names no file of schema/"
+        hint = "refer to a file of schema/ by its name, e.g. taxonomy.schema.json#/$defs/id, or to #/$defs/..."
+    return Diagnostic(file.rel, line, column, "E120", message + "; the schema is not used", hint)
 
 
 def validate(validator: Validator, data: Any, path: str, text: str) -> list[Diagnostic]:
     """All schema problems of one file's data, located in its text."""
     if validator.is_valid(data):
         return []
-    return [_diagnostic(err, path, text) for err in _leaves(validator.errors(data))]
+    errors = list(_leaves(validator.errors(data)))
+    # a URL refused by its pattern (javascript:, data:) is not also said to be unreadable
+    other = {tuple(e.absolute_path) for e in errors if e.validator != "format"}
+    return [_diagnostic(err, path, text) for err in errors
+            if err.validator != "format" or tuple(err.absolute_path) not in other]
 
 
 def _leaves(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
@@ -199,8 +460,19 @@ def _diagnostic(err: ValidationError, path: str, text: str) -> Diagnostic:
                 hint = f"write the year alone: {field}: {instance[:4]}"
             elif wanted == "integer" and isinstance(instance, str):
                 hint = "write the number without quotes, e.g. year: 2023"
+            elif wanted == "integer" and isinstance(instance, float) and instance.is_integer():
+                message = f"{where} must be a whole number, not {source_of(text, parts) or instance}"
+                hint = f"write it without a decimal point: {field}: {int(instance)}"
+            elif wanted == "integer" and isinstance(instance, float):
+                hint = f"write a whole number, e.g. {field}: 2023"
             elif wanted == "array":
                 hint = "write a list, e.g. [a, b]"
+    elif kind == "format" and rule == "uri":
+        reason = str(err.cause) if err.cause else "it is not a valid URL"
+        message = f"{where} cannot be used: {reason}"
+        code = "E206"
+        hint = ("remove the user name and password; a public link needs neither" if "password" in reason
+                else "write a full link such as https://example.org/page, with a valid host")
     elif kind == "pattern" and isinstance(instance, str) and ("url" in parts or "links" in parts):
         scheme = instance.split(":", 1)[0].lower() if ":" in instance else ""
         if scheme and scheme not in ("http", "https"):

@@ -32,14 +32,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from awesome_catalog.core.diagnostics import plural
-from awesome_catalog.core.identity import arxiv_id, title_key, url_key
+from awesome_catalog.core.identity import arxiv_id, title_key, url_key, url_problem
 from awesome_catalog.core.identity import entry_id as identity_entry_id
 from awesome_catalog.core.link_kinds import LINK_KINDS, link_kind
-from awesome_catalog.core.model import TERM_KINDS, Appearance, Entry, Section, Taxonomy, TermRef, Vocabulary
+from awesome_catalog.core.model import TERM_KINDS, Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
 from awesome_catalog.markdown.rows import Problem, SourceRow, read_rows
 
 MODELINE = "# yaml-language-server: $schema=../../schema/entry.schema.json\n"
@@ -250,6 +250,9 @@ def _usable(index: int, row: SourceRow, sections: Mapping[str, Section], finding
         findings.problem(row.line, "unparsed", "no [title](link) in the first column; row left out")
     elif not _HTTP_URL.match(row.url):
         findings.problem(row.line, "unparsed", f"the link {row.url!r} is not an http(s) URL; row left out")
+    elif url_problem(row.url):
+        findings.problem(row.line, "unparsed", f"the link {row.url!r} cannot be used: {url_problem(row.url)}; "
+                         "row left out")
     elif not title:
         findings.problem(row.line, "unparsed", "the link has no title; row left out")
     elif section is None or not section.columns:
@@ -383,8 +386,10 @@ class _WorkBuilder:
         return Appearance(section.id, summary, found["techniques"], found["evaluation"])
 
 
-def import_markdown(text: str, vocabulary: Vocabulary, taxonomy: Taxonomy) -> ImportResult:
-    """Every work of a Markdown awesome list, as catalog entries, with a report."""
+def import_markdown(text: str, vocabulary: Vocabulary, taxonomy: Taxonomy,
+                    taken: Iterable[str] = ()) -> ImportResult:
+    """Every work of a Markdown awesome list, as catalog entries, with a report. New ids
+    avoid those of ``taken`` (the files already in the catalog)."""
     source = read_rows(text)
     findings = Findings(list(source.problems), _repeated_summaries(source.rows))
     sections = {title_key(s.title): s for s in reversed(list(taxonomy.walk()))}  # the first of a title wins
@@ -397,6 +402,7 @@ def import_markdown(text: str, vocabulary: Vocabulary, taxonomy: Taxonomy) -> Im
         else:
             rows.append(usable)
     builder = _WorkBuilder(vocabulary, findings)
+    builder.taken.update(taken)
     entries, merges = [], []
     for group in _group(rows, findings):
         entry, placed = builder.entry(group)
@@ -420,3 +426,104 @@ def _repeated_summaries(rows: Sequence[SourceRow]) -> list[Problem]:
         if key and first.setdefault(key, row.line) != row.line:
             notes.append(Problem(row.line, "same-summary", f"the summary repeats the one on line {first[key]}"))
     return notes
+
+
+# --- Works the catalog already has ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogMerge:
+    """An imported work the catalog already has: ``entry`` is the catalog's entry with
+    what the import brings that it lacked (``added``); ``kept`` says what the import
+    also had but the catalog's entry keeps as it is. ``entry`` is None when nothing is new."""
+
+    existing: Entry
+    entry: Entry | None
+    lines: tuple[int, ...]
+    added: tuple[str, ...]
+    kept: tuple[str, ...]
+
+    def describe(self) -> str:
+        lines = ", ".join(map(str, self.lines))
+        if self.entry is None:
+            text = f"already in the catalog: {self.existing.path} (lines {lines}); nothing new, left as it is"
+        else:
+            text = f"added to {self.existing.path} (lines {lines}): {'; '.join(self.added)}"
+        return text + (f"; kept as in the catalog: {'; '.join(self.kept)}" if self.kept else "")
+
+
+def _identities(entry: Entry) -> Iterator[tuple[str, str]]:
+    """What makes two entries one work, strongest first (as the duplicate rule sees it)."""
+    if entry.arxiv:
+        yield "arxiv", entry.arxiv
+    for _, url in entry.urls():
+        if found := arxiv_id(url):
+            yield "arxiv", found
+    for _, url in entry.urls():
+        yield "url", url_key(url)
+    yield "title", title_key(entry.title)
+
+
+def against_catalog(result: ImportResult, catalog: Catalog) -> tuple[list[Entry], list[CatalogMerge]]:
+    """The imported works the catalog does not have yet, and, for each one it has
+    (same arXiv id, link or title), what the import adds to it. Nothing the catalog's
+    entry holds is ever replaced or removed: authors, title, url, summaries and terms of
+    its sections stay; only sections it lacks, links to new addresses (in a kind it has
+    no link of), and a missing year, venue or arXiv id are added."""
+    known: dict[tuple[str, str], Entry] = {}
+    for existing in catalog.entries:
+        for key in _identities(existing):
+            known.setdefault(key, existing)
+    lines: dict[str, list[int]] = {}
+    for outcome in result.rows:
+        if outcome.entry is not None:
+            lines.setdefault(outcome.entry, []).append(outcome.line)
+    fresh: list[Entry] = []
+    merges: list[CatalogMerge] = []
+    for imported in result.entries:
+        match = next((known[k] for k in _identities(imported) if k in known), None)
+        if match is None:
+            fresh.append(imported)
+        else:
+            merges.append(_merge(match, imported, tuple(lines.get(imported.id, ()))))
+    return fresh, merges
+
+
+def _merge(existing: Entry, imported: Entry, lines: tuple[int, ...]) -> CatalogMerge:
+    added: list[str] = []
+    kept: list[str] = []
+    sections = {a.section for a in existing.appearances}
+    new_appearances = [a for a in imported.appearances if a.section not in sections]
+    added += [f"section `{a.section}`" for a in new_appearances]
+    kept += [f"section `{a.section}`" for a in imported.appearances if a.section in sections]
+    have = {url_key(u) for _, u in existing.urls()}
+    links = dict(existing.links)
+    ids = {found for _, u in existing.urls() if (found := arxiv_id(u))}
+    if existing.arxiv:
+        ids.add(existing.arxiv)
+    for field_name, url in imported.urls():
+        found = arxiv_id(url)
+        if url_key(url) in have or found in ids:
+            continue
+        if found:  # another arXiv id than the catalog's, or one it lacks: set below, never as a link
+            if ids:
+                kept.append(f"arXiv {', '.join(sorted(i for i in ids if i))} (the import links arXiv {found})")
+            continue
+        kind = field_name.removeprefix("links.") if field_name != "url" else link_kind(url)
+        if kind in links:
+            kept.append(f"its {kind} link (the import's {url} has no place)")
+        else:
+            links[kind] = url
+            have.add(url_key(url))
+            added.append(f"{kind} link {url}")
+    changes: dict[str, object] = {}
+    for name in ("year", "venue", "arxiv"):
+        value = getattr(imported, name)
+        if value is not None and getattr(existing, name) is None and not (name == "arxiv" and ids):
+            changes[name] = value
+            added.append(f"{name} {value}")
+    if not added:
+        return CatalogMerge(existing, None, lines, (), tuple(kept))
+    merged = replace(existing, appearances=(*existing.appearances, *new_appearances),
+                     links=dict(sorted(links.items())), **changes)  # type: ignore[arg-type]
+    return CatalogMerge(existing, merged, lines, tuple(added), tuple(kept))

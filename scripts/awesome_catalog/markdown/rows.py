@@ -27,6 +27,8 @@ from mistune.core import BlockState
 from mistune.plugins.table import table
 from mistune.util import unescape
 
+from awesome_catalog.core.identity import written_url
+
 # A header cell, case-folded, -> the column it holds. The first column that is neither a
 # term column nor the summary is the work's link.
 COLUMN_NAMES: Mapping[str, str] = {
@@ -167,6 +169,10 @@ def read_rows(text: str) -> SourceRows:
             heading = plain_text(token.get("children", ()))
         elif kind == "table":
             rows += _table_rows(token, line, heading, problems)
+        elif kind == "block_html":
+            problem = _html_block(token.get("raw", ""), line)
+            if problem is not None:
+                problems.append(problem)
         elif kind == "list":
             first = bisect.bisect_left(markers, line)
             for item, item_line in zip_longest(_list_items(token), markers[first:]):
@@ -175,7 +181,39 @@ def read_rows(text: str) -> SourceRows:
                 row = _item_row(item, item_line or line, heading)
                 if row is not None:
                     rows.append(row)
+                elif _starts_with_html_link(item):
+                    problems.append(Problem(item_line or line, "html", "this list item starts with an HTML link "
+                                            "(<a href>), which is not read; it was not imported: write it as "
+                                            "[title](url)"))
     return SourceRows(tuple(rows), tuple(problems))
+
+
+_HTML_ROW = re.compile(r"<tr\b", re.IGNORECASE)
+_HTML_ITEM = re.compile(r"<li\b", re.IGNORECASE)
+_HTML_LINK = re.compile(r"<a\s[^>]*\bhref\s*=", re.IGNORECASE)
+
+
+def _html_block(raw: str, line: int) -> Problem | None:
+    """A problem for an HTML block whose table rows or list items hold links: the
+    importer reads Markdown only, and never drops rows without a word. (A block of
+    links alone, such as a row of badges, holds no items.)"""
+    rows = sum(1 for part in _HTML_ROW.split(raw)[1:] if _HTML_LINK.search(part))
+    items = sum(1 for part in _HTML_ITEM.split(raw)[1:] if _HTML_LINK.search(part))
+    if rows:
+        what, rewrite = f"an HTML <table> with {rows} row{'s' * (rows != 1)} holding links", "a Markdown table"
+    elif items:
+        what, rewrite = f"an HTML list with {items} item{'s' * (items != 1)} holding links", "a Markdown list"
+    else:
+        return None
+    end = line + raw.rstrip("\n").count("\n")
+    return Problem(line, "html", f"{what} (lines {line} to {end}) is not read, so none of them was imported: "
+                   f"rewrite it as {rewrite}")
+
+
+def _starts_with_html_link(item: Node) -> bool:
+    first = next((b for b in item.get("children", ()) if b.get("type") in ("block_text", "paragraph")), None)
+    nodes = [n for n in (first or {}).get("children", ()) if n.get("type") != "text" or n.get("raw", "").strip()]
+    return bool(nodes) and nodes[0].get("type") == "inline_html" and bool(_HTML_LINK.match(nodes[0].get("raw", "")))
 
 
 def _table_rows(token: Node, line: int, heading: str | None, problems: list[Problem]) -> Iterator[SourceRow]:
@@ -196,10 +234,10 @@ def _table_rows(token: Node, line: int, heading: str | None, problems: list[Prob
             line=line + 2 + i,
             heading=heading,
             title=plain_text(link["children"]) if link else "",
-            url=link["attrs"]["url"] if link else "",
+            url=written_url(link["attrs"]["url"]) if link else "",
             note=" ".join(plain_text([n for n in rest if n.get("type") != "link"]).replace("\u00b7", " ").split()),
             cells={c: plain_text(cells[j]) for j, c in enumerate(columns) if c and j != work},
-            links=tuple((plain_text(n["children"]), n["attrs"]["url"]) for n in others),
+            links=tuple((plain_text(n["children"]), written_url(n["attrs"]["url"])) for n in others),
         )
 
 
@@ -227,5 +265,5 @@ def _item_row(item: Node, line: int, heading: str | None) -> SourceRow | None:
         close = after.find(")")
         if close > 0:
             note, after = after[: close + 1], after[close + 1:]
-    return SourceRow(line, heading, plain_text(link["children"]), link["attrs"]["url"], note,
+    return SourceRow(line, heading, plain_text(link["children"]), written_url(link["attrs"]["url"]), note,
                      {"summary": after.lstrip(_SEPARATOR)})

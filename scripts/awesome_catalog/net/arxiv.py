@@ -1,18 +1,26 @@
 """arXiv's public API: one paper's title, authors and year, for ``awesome-catalog add``.
 
-Fetches ``<api>?id_list=<id>`` (an Atom feed). Standard library only; a response that declares a DTD
-or entities is refused before parsing, and responses are read up to ``MAX_BYTES``.
+Fetches ``<api>?id_list=<id>`` (an Atom feed). Standard library only. Each request has one
+overall deadline, ``--timeout`` seconds for everything from connecting to the last byte (every
+read waits only for what is left of it, so a server that trickles bytes cannot hold the run);
+responses are read up to ``MAX_BYTES``; a response that declares a DTD or entities is refused
+by the XML parser itself, whatever its encoding.
 """
 
 from __future__ import annotations
 
 import http.client
+import io
 import re
+import socket
+import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import Any, NoReturn, cast
 from urllib.parse import urlencode
+from xml.parsers import expat
 
 from awesome_catalog.core.diagnostics import EXIT_PROBLEMS, Refusal
 from awesome_catalog.core.identity import arxiv_id, one_line
@@ -59,21 +67,104 @@ def query_url(api: str, ident: str) -> str:
     return f"{api}{'&' if '?' in api else '?'}{urlencode({'id_list': ident})}"
 
 
+class _Deadline:
+    """A moment after which no read may wait any longer."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left; ``TimeoutError`` once none are."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the deadline passed")
+        return left
+
+
+class _DeadlineSocket:
+    """A connected socket whose every read waits at most until the deadline, so that
+    the status line, the headers and the body together cannot outlast it."""
+
+    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
+        self._sock, self._deadline = sock, deadline
+        self._files, self._closed = 0, False
+
+    def makefile(self, mode: str = "r", buffering: int | None = None, **_: Any) -> io.BufferedReader:
+        self._files += 1
+        return io.BufferedReader(socket.SocketIO(cast(socket.socket, self), "rb"))
+
+    def _decref_socketios(self) -> None:
+        """Called by a file of ``makefile`` when it closes (as ``socket.socket`` is)."""
+        self._files -= 1
+        if self._closed and self._files <= 0:
+            self._sock.close()
+
+    def close(self) -> None:
+        """The socket closes once its files are closed too, as ``socket.socket`` does."""
+        self._closed = True
+        if self._files <= 0:
+            self._sock.close()
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        self._sock.settimeout(self._deadline.left())
+        return self._sock.recv_into(buffer, nbytes, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+def _with_deadline(base: Any, deadline: _Deadline) -> Any:
+    """A connection class of ``base`` whose socket keeps ``deadline``."""
+
+    class Connection(base):  # type: ignore[misc]
+        def connect(self) -> None:
+            me: Any = self
+            me.timeout = min(me.timeout, deadline.left()) if isinstance(me.timeout, (int, float)) else deadline.left()
+            super().connect()
+            me.sock = _DeadlineSocket(me.sock, deadline)
+
+    return Connection
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self._connection = _with_deadline(http.client.HTTPConnection, deadline)
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self._connection = _with_deadline(http.client.HTTPSConnection, deadline)
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
 def fetch(url: str, timeout: float) -> bytes:
-    """The body of a GET request; every network failure becomes a refusal (exit 1)."""
+    """The body of a GET request, all of it within ``timeout`` seconds (redirects
+    included); every network failure becomes a refusal (exit 1)."""
+    deadline = _Deadline(timeout)
+    opener = urllib.request.build_opener(_HTTPHandler(deadline), _HTTPSHandler(deadline))
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/atom+xml"})
+    late = Refusal(f"the arXiv API did not answer within {timeout:g} s", EXIT_PROBLEMS,
+                   "try again later, or raise --timeout")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # scheme checked in query_url
+        with opener.open(request, timeout=timeout) as response:  # scheme checked in query_url
             body: bytes = response.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as err:
         later = " (arXiv is busy: try again in a minute)" if err.code in (429, 503) else ""
         raise Refusal(f"the arXiv API answered HTTP {err.code} {err.reason}{later}", EXIT_PROBLEMS) from None
     except urllib.error.URLError as err:
+        if isinstance(err.reason, TimeoutError):
+            raise late from None
         raise Refusal(f"cannot reach the arXiv API: {err.reason}", EXIT_PROBLEMS,
                       "check the network connection, or try again later") from None
     except TimeoutError:
-        raise Refusal(f"the arXiv API did not answer within {timeout:g} s", EXIT_PROBLEMS,
-                      "try again later, or raise --timeout") from None
+        raise late from None
     except (OSError, http.client.HTTPException) as err:
         raise Refusal(f"the connection to the arXiv API failed: {err or type(err).__name__}", EXIT_PROBLEMS,
                       "try again later") from None
@@ -82,11 +173,35 @@ def fetch(url: str, timeout: float) -> bytes:
     return body
 
 
+class _Declares(Exception):
+    """The document declares a DTD, an entity or a notation."""
+
+
+def _refuse_declarations(body: bytes) -> None:
+    """Run the XML parser over ``body`` with every declaration refused as it is met: the
+    parser decodes the body (BOM, XML declaration), so no encoding hides a DTD."""
+    parser = expat.ParserCreate()
+
+    def refuse(*_: Any) -> NoReturn:
+        raise _Declares
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.NotationDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    try:
+        parser.Parse(body, True)
+    except _Declares:
+        raise Refusal("the arXiv API response declares a DTD or entities; refusing to parse it",
+                      EXIT_PROBLEMS) from None
+    except expat.ExpatError as err:
+        raise Refusal(f"the arXiv API response is not valid XML: {err}", EXIT_PROBLEMS) from None
+
+
 def parse_feed(body: bytes, ident: str) -> Paper:
     """The paper ``ident`` in an API response, or a refusal saying why there is none."""
-    head = body.lower()
-    if b"<!doctype" in head or b"<!entity" in head:
-        raise Refusal("the arXiv API response declares a DTD or entities; refusing to parse it", EXIT_PROBLEMS)
+    _refuse_declarations(body)
     try:
         feed = ET.fromstring(body)
     except ET.ParseError as err:

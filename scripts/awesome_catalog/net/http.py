@@ -50,6 +50,8 @@ ALLOWLIST: frozenset[str] = frozenset({
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 BUSY = frozenset({408, 429, 503})
+UNREACHED = frozenset({"dns", "refused", "timeout", "reset", "other"})
+"""Errors of a request that reached no server: the host did not resolve, or no connection."""
 _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 _DRAIN_BYTES = 64 * 1024
 """A GET body up to this size is read so that its connection can be reused."""
@@ -76,6 +78,7 @@ class Result:
     status: int | None = None
     final_url: str | None = None
     moved_to: str | None = None
+    reached: bool = True  # False when no try got past resolving the host or connecting to it
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,17 @@ class Client:
         return reply
 
 
+def offline(results: Iterable[Result]) -> bool:
+    """Whether no request at all reached the network: there were results, and every one
+    failed on resolving its host or on connecting. Their links are then unchecked, not dead."""
+    seen = False
+    for result in results:
+        if result.reached or result.status is not None or result.outcome is not Outcome.DEAD:
+            return False
+        seen = True
+    return seen
+
+
 @dataclass
 class Job:
     """One URL on its way: where it has got to, and how many tries went wrong."""
@@ -227,21 +241,23 @@ class Job:
     def __post_init__(self) -> None:
         self.current = self.current or self.url
 
-    def result(self, outcome: Outcome, detail: str, status: int | None = None) -> Result:
+    def result(self, outcome: Outcome, detail: str, status: int | None = None, reached: bool = True) -> Result:
         final = self.current if self.current != self.url else None
-        return Result(self.url, outcome, detail, status, final, self.moved_to if outcome is Outcome.MOVED else None)
+        return Result(self.url, outcome, detail, status, final, self.moved_to if outcome is Outcome.MOVED else None,
+                      reached)
 
 
 def decide(job: Job, reply: Reply, options: Options) -> Result | float:
     """The verdict after one reply, or the seconds to wait before ``job``'s next request
     (``job`` then says what to send: another method, URL or a retry)."""
     if reply.error is not None:
+        reached = reply.error not in UNREACHED
         if reply.error in ("dns", "tls", "invalid"):
-            return job.result(Outcome.DEAD, reply.detail)
+            return job.result(Outcome.DEAD, reply.detail, reached=reached)
         job.failures += 1
         job.note = reply.detail
         if job.failures > options.retries:
-            return job.result(Outcome.DEAD, f"{reply.detail}, {job.failures} tries")
+            return job.result(Outcome.DEAD, f"{reply.detail}, {job.failures} tries", reached=reached)
         return options.backoff * 2.0 ** (job.failures - 1)
     status = reply.status or 0
     if status in REDIRECTS and reply.location:

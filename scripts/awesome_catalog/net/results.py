@@ -49,7 +49,7 @@ def save_cache(path: Path, results: Mapping[str, tuple[Result, float]]) -> None:
     rows: dict[str, Any] = {}
     for url, (result, checked_at) in sorted(results.items()):
         if result.outcome in CACHED:
-            row = {k: v for k, v in asdict(result).items() if k != "url"}
+            row = {k: v for k, v in asdict(result).items() if k not in ("url", "reached")}
             rows[url] = {**row, "outcome": result.outcome.value, "checked_at": int(checked_at)}
     text = json.dumps({"version": CACHE_VERSION, "results": rows}, indent=1, sort_keys=True, ensure_ascii=False)
     writing.replace(path, (text + "\n").encode("utf-8"))

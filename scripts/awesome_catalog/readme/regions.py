@@ -20,8 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from awesome_catalog.core.diagnostics import Diagnostic
-from awesome_catalog.core.project import Project
+from awesome_catalog.core.diagnostics import Diagnostic, Severity
+from awesome_catalog.core.identity import visible
+from awesome_catalog.core.project import Project, read_regular
 from awesome_catalog.markdown import slug
 from awesome_catalog.readme import render
 
@@ -30,6 +31,7 @@ _FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})[ \t]*$")
 _HTML_TARGET = re.compile(r"""\b(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 STALE_HINT = "run `awesome-catalog generate`"
+BOM = "\ufeff"  # a byte-order mark: kept in the file, never part of its first line's Markdown
 
 
 def marker(kind: str, name: str) -> str:
@@ -68,13 +70,61 @@ def split_lines(text: str) -> list[str]:
     return [*lines, parts[-1]] if parts[-1] else lines
 
 
-def _scan(lines: list[str], path: str) -> tuple[dict[tuple[str, str], list[int]], list[Diagnostic]]:
-    """Every marker by (kind, name) -> line indexes, skipping fenced code blocks."""
+# Text that looks like a marker: the tool's name (in any case, spaced or not) and begin/end.
+_NEAR = re.compile(r"awesome[\s_-]*catalog\s*:\s*(?:begin|end|start|stop)\b", re.IGNORECASE)
+_NEAR_NAME = re.compile(r"awesome[\s_-]*catalog", re.IGNORECASE)
+_QUOTE_OR_ITEM = re.compile(r"^[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)+")
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    """A line that looks like a marker but is not one: its 0-based index, the marker it
+    was probably meant to be (kind and name, when they can be told) and what is wrong."""
+
+    line: int
+    kind: str
+    name: str
+    why: str
+
+
+def _respelt(content: str) -> str:
+    """A line that looks like a marker, with the tool's name, spaces and case made regular."""
+    text = _NEAR_NAME.sub("awesome-catalog", content.lower())
+    text = re.sub(r"\s*:\s*", ":", text)
+    return re.sub(r"<!--\s*", "<!-- ", re.sub(r"\s*-->", " -->", text)).strip()
+
+
+def _near_miss(i: int, content: str) -> NearMiss | None:
+    """What is wrong with a line that is not a marker but looks like one, or None."""
+    found = _NEAR.search(content)
+    if found is None or content[:found.start()].count("`") % 2:  # inside `inline code`: text about markers
+        return None
+    for attempt, why in (
+            (content.lower(), "it is not in lower case"),
+            (_QUOTE_OR_ITEM.sub("", content), "it is inside a block quote or a list item, where it marks nothing"),
+            (_respelt(content), "it has spaces or a different spelling inside"),
+    ):
+        match = MARKER.match(attempt)
+        if match and match["name"] in render.REGIONS:
+            return NearMiss(i, match["kind"], match["name"], why)
+    inner = MARKER.pattern.strip("^$").replace("(?P<indent>[ \\t]*)", "")
+    embedded = re.search(inner, content)
+    if embedded and embedded["name"] in render.REGIONS:
+        return NearMiss(i, embedded["kind"], embedded["name"], "it shares its line with other text")
+    return NearMiss(i, "", "", "it does not have the marker's form")
+
+
+def _scan(lines: list[str], path: str) -> tuple[dict[tuple[str, str], list[int]], list[Diagnostic], list[NearMiss]]:
+    """Every marker by (kind, name) -> line indexes, skipping fenced code blocks, and
+    the lines outside code blocks that look like markers but are not."""
     found: dict[tuple[str, str], list[int]] = {}
     problems: list[Diagnostic] = []
+    near: list[NearMiss] = []
     fence: str | None = None
     for i, line in enumerate(lines):
         content = line.rstrip("\r\n")
+        if i == 0:
+            content = content.removeprefix(BOM)
         match = MARKER.match(content)
         if fence is not None:
             close = _FENCE_CLOSE.match(content)
@@ -97,13 +147,22 @@ def _scan(lines: list[str], path: str) -> tuple[dict[tuple[str, str], list[int]]
         opening = _FENCE_OPEN.match(content)
         if opening and not (opening["fence"][0] == "`" and "`" in opening["info"]):
             fence = opening["fence"]
-    return found, problems
+        elif (miss := _near_miss(i, content)) is not None:
+            near.append(miss)
+            form = f"`{marker(miss.kind, miss.name)}`" if miss.name else "`<!-- awesome-catalog:begin:NAME -->`"
+            problems.append(Diagnostic(path, i + 1, 1, "W401", f"this line looks like a marker but is not one: "
+                                       f"{miss.why}", f"write the marker alone on its line, exactly as {form}"))
+    return found, problems, near
 
 
 def find_regions(text: str, path: str = "README.md") -> tuple[list[Region], list[Diagnostic]]:
     """The regions of a README in file order, and every problem with its markers."""
+    if "\r" in text and "\n" not in text:
+        return [], [Diagnostic(path, 0, 0, "E409", "README.md's line endings are CR only (as on classic Mac OS), "
+                               "so it reads as one line and none of its markers can be found",
+                               "save it with LF (or CRLF) line endings")]
     text_lines = split_lines(text)
-    found, problems = _scan(text_lines, path)
+    found, problems, near = _scan(text_lines, path)
     starts = [0, *itertools.accumulate(len(line) for line in text_lines)]
     regions: list[Region] = []
     for name in render.REGIONS:
@@ -113,7 +172,7 @@ def find_regions(text: str, path: str = "README.md") -> tuple[list[Region], list
                                     f"(first on line {lines[0] + 1})", "keep one and delete the others")
                          for i in lines[1:]]
         if not begins or not ends:
-            problems.append(_missing(path, name, begins, ends))
+            problems.append(_missing(path, name, begins, ends, near))
         elif ends[0] < begins[0]:
             problems.append(Diagnostic(path, ends[0] + 1, 1, "E405", f"end marker of region `{name}` comes before "
                                        f"its begin marker (line {begins[0] + 1})", "swap the two marker lines"))
@@ -129,18 +188,32 @@ def find_regions(text: str, path: str = "README.md") -> tuple[list[Region], list
     return regions, problems
 
 
-def _missing(path: str, name: str, begins: list[int], ends: list[int]) -> Diagnostic:
+def _missing(path: str, name: str, begins: list[int], ends: list[int], near: list[NearMiss]) -> Diagnostic:
     if begins or ends:
         missing, other, where = ("begin", "end", ends[0]) if ends else ("end", "begin", begins[0])
-        return Diagnostic(path, where + 1, 1, "E403", f"region `{name}` has a {other} marker here but no {missing} "
-                          "marker", f"add the line `{marker(missing, name)}`")
-    return Diagnostic(path, 0, 0, "E403", f"region `{name}` ({render.REGIONS[name]}) has no markers",
-                      f"add the lines `{marker('begin', name)}` and `{marker('end', name)}` where it belongs")
+        hint = f"add the line `{marker(missing, name)}`"
+        miss = next((m for m in near if (m.kind, m.name) == (missing, name)), None)
+        if miss:
+            hint = f"line {miss.line + 1} looks like it but {miss.why}: write it as `{marker(missing, name)}`"
+        return Diagnostic(path, where + 1, 1, "E403", f"region `{name}` has {_a(other)} marker here but no "
+                          f"{missing} marker", hint)
+    hint = f"add the lines `{marker('begin', name)}` and `{marker('end', name)}` where it belongs"
+    misses = [m for m in near if m.name == name]
+    if misses:
+        lines = ", ".join(str(m.line + 1) for m in misses)
+        hint = (f"line {lines} looks like one but {misses[0].why}; " if len(misses) == 1 else
+                f"lines {lines} look like them but {misses[0].why}; ") + hint
+    return Diagnostic(path, 0, 0, "E403", f"region `{name}` ({render.REGIONS[name]}) has no markers", hint)
+
+
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "a begin", "an end"."""
+    return ("an " if word[0] in "aeiou" else "a ") + word
 
 
 def _regions(text: str, path: str) -> list[Region]:
     regions, problems = find_regions(text, path)
-    if problems:
+    if any(d.severity is Severity.ERROR for d in problems):
         raise MarkerError(problems)
     return regions
 
@@ -185,7 +258,7 @@ def outline(text: str, regions: list[Region],
     seen_toc = False
     pieces = _hand_written(text, regions)
     for region, before in itertools.zip_longest(regions, pieces):
-        for level, heading in slug.headings(before):
+        for level, heading in slug.headings(before.removeprefix(BOM)):
             anchor = slugger.slug(heading)
             if seen_toc:
                 after.append(render.OutlineHeading(level, heading, anchor))
@@ -265,15 +338,15 @@ def unified_diff(old: str, new: str, context: int = 3) -> str:
         return (f"@@ -{int(old_start) + skip}{old_len or ''} +{int(new_start) + skip}{new_len or ''} @@"
                 + line[match.end():])
 
-    return "".join(shifted(line) if line.endswith("\n") else shifted(line) + "\n\\ No newline at end of file\n"
-                   for line in diff)
+    return visible("".join(shifted(line) if line.endswith("\n") else shifted(line) + "\n\\ No newline at end of file\n"
+                           for line in diff))  # a control character in the README never reaches the terminal
 
 
 def read(project: Project) -> tuple[str | None, list[Diagnostic]]:
     """The README's text, or the reason it cannot be used (E401, E402)."""
     path = project.rel(project.readme)
     try:
-        raw = project.readme.read_bytes()
+        raw = read_regular(project.readme)  # a FIFO or a device is reported, never read
     except FileNotFoundError:
         return None, [Diagnostic(path, 0, 0, "E401", "README.md does not exist",
                                  "create it with the markers of the generated regions")]
@@ -297,7 +370,7 @@ class _Anchors:
 
     def read(self, markdown: str) -> None:
         """Take in the headings, links and HTML ids of a piece of Markdown."""
-        for node in slug.walk(slug.parse(markdown)):
+        for node in slug.walk(slug.parse(markdown.removeprefix(BOM))):
             kind = node["type"]
             if kind == "heading":
                 self.slugger.slug(slug.plain_text(node["children"]))
@@ -354,7 +427,7 @@ def check_readme(project: Project, listing: render.Listing | None) -> tuple[list
         return problems, None
     path = project.rel(project.readme)
     regions, problems = find_regions(text, path)
-    if listing is None or problems:
+    if listing is None or any(d.severity is Severity.ERROR for d in problems):
         return problems + broken_anchors(text, path), None
     # Links inside the regions are the generator's (a stale region is reported as such):
     # only the hand-written links are checked, against the headings the README will have.
