@@ -26,7 +26,7 @@ from typing import Any
 import mistune
 from mistune.core import BlockState
 from mistune.plugins.table import table
-from mistune.util import unescape
+from mistune.util import unescape, unikey
 
 # A header cell, case-folded, -> the column it holds. The first column that is neither a
 # term column nor the summary is the work's link.
@@ -157,6 +157,7 @@ class Blocks:
     tokens: list[dict[str, Any]]
     broken_tables: list[tuple[int, int]]
     inline: Callable[[str], list[dict[str, Any]]]
+    references: Mapping[str, str]  # reference label, normalised by ``reference_key`` -> its url
 
 
 def parse_blocks(text: str) -> Blocks:
@@ -169,7 +170,14 @@ def parse_blocks(text: str) -> Blocks:
         assert isinstance(nodes, list)
         return nodes
 
-    return Blocks(state.tokens, parser.broken_tables, inline)
+    references = {key: str(ref.get("url", "")) for key, ref in env.get("ref_links", {}).items()}
+    return Blocks(state.tokens, parser.broken_tables, inline, references)
+
+
+def reference_key(label: str) -> str:
+    """The key of a link reference label, as Markdown matches them (case and runs of
+    white space do not count)."""
+    return unikey(label)
 
 
 def marker_lines(text: str) -> list[int]:
@@ -224,7 +232,7 @@ def _text(nodes: Sequence[Node]) -> str:
     return "".join(parts)
 
 
-def _first_link(nodes: Sequence[Node]) -> tuple[Node | None, Sequence[Node]]:
+def first_link(nodes: Sequence[Node]) -> tuple[Node | None, Sequence[Node]]:
     """The link a run of inline nodes starts with (possibly inside bold or italics), and
     the nodes after it; (None, nodes) when the run does not start with a link."""
     for i, node in enumerate(nodes):
@@ -234,7 +242,7 @@ def _first_link(nodes: Sequence[Node]) -> tuple[Node | None, Sequence[Node]]:
         if kind == "link":
             return node, nodes[i + 1:]
         if kind in ("strong", "emphasis"):
-            link, rest = _first_link(node.get("children", ()))
+            link, rest = first_link(node.get("children", ()))
             if link is not None and not plain_text(rest):
                 return link, nodes[i + 1:]
         break
@@ -277,7 +285,7 @@ def _table_rows(token: Node, line: int, heading: str | None, problems: list[Prob
     work = columns.index("work") if "work" in columns else 0
     for i, row in enumerate(body["children"]):
         cells = [c.get("children", ()) for c in row["children"]]
-        link, rest = _first_link(cells[work])
+        link, rest = first_link(cells[work])
         others = [n for n in rest if n.get("type") == "link"]
         yield SourceRow(
             line=line + 2 + i,
@@ -305,7 +313,7 @@ def _item_row(item: Node, line: int, heading: str | None) -> SourceRow | None:
     first = next((b for b in item.get("children", ()) if b.get("type") in ("block_text", "paragraph")), None)
     if first is None:
         return None
-    link, rest = _first_link(first.get("children", ()))
+    link, rest = first_link(first.get("children", ()))
     if link is None or link["attrs"]["url"].startswith("#"):
         return None
     after = plain_text(rest)
