@@ -678,7 +678,11 @@ class _Reader:
             if first is not None:
                 text = str(first.get("text", ""))
                 reads[id(item)] = _read_text(text, self.parsed.inline(_fold(text)), self.parsed.references)
-        if not any(read.url for read in reads.values()):
+        if not any(read.url for read in reads.values()):  # hand-written text, but a broken reference is reported
+            for key, n in lines.items():
+                read = reads.get(key)
+                if read is not None and read.problem is not None and read.problem[0] == "undefined-reference":
+                    self.problem(n, *read.problem)
             return None
         items = [self.list_item(item, lines, reads) for item in token.get("children", ())]
         run = _Run("list", line, end, [i for i in items if i is not None])
