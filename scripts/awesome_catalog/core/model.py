@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from awesome_catalog.core.link_kinds import LINK_KINDS
+
 __all__ = ["Appearance", "Catalog", "Entry", "LinkSettings", "Section", "Settings", "TagSet", "Taxonomy", "Term",
            "TermRef", "Vocabulary"]
 
@@ -60,7 +62,7 @@ class Appearance:
 
     section: str
     summary: str | None = None
-    tags: Tags = field(default_factory=dict)
+    tags: Tags = field(default_factory=dict, hash=False)
     rank: int | None = None
     parent: str | None = None
 
@@ -85,7 +87,7 @@ class Entry:
     authors: tuple[str, ...] = ()
     links: Mapping[str, str] = field(default_factory=dict)
     description: str | None = None
-    tags: Tags = field(default_factory=dict)
+    tags: Tags = field(default_factory=dict, hash=False)
     marks: tuple[str, ...] = ()
 
     @classmethod
@@ -309,6 +311,7 @@ class Settings:
     link_kinds: Mapping[str, str] = field(default_factory=dict)
     bullet: str = "-"
     separator: str = " - "
+    markdown: bool = False
     links: LinkSettings = field(default_factory=LinkSettings)
 
     @classmethod
@@ -322,6 +325,7 @@ class Settings:
             link_kinds={k["id"]: k["label"] for k in data.get("link_kinds", ())},
             bullet=items.get("bullet", "-"),
             separator=items.get("separator", " - "),
+            markdown=bool(items.get("markdown", False)),
             links=LinkSettings.from_data(data.get("links", {})),
         )
 
@@ -332,6 +336,11 @@ class Settings:
     def tag_set(self, kind: str) -> TagSet | None:
         return next((s for s in self.tag_sets if s.id == kind), None)
 
+    @property
+    def all_link_kinds(self) -> dict[str, str]:
+        """Every kind of other link with its label: the built-in ones, then the list's own."""
+        return {**LINK_KINDS, **self.link_kinds}
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -341,3 +350,8 @@ class Catalog:
     vocabulary: Vocabulary
     entries: tuple[Entry, ...]
     settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def ids(self) -> frozenset[str]:
+        """The ids of every entry."""
+        return frozenset(e.id for e in self.entries)

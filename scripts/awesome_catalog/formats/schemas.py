@@ -10,6 +10,7 @@ they are.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from awesome_catalog.core.link_kinds import LINK_KINDS
@@ -21,8 +22,8 @@ URL = {"type": "string", "format": "uri", "maxLength": 2000, "pattern": "^https?
 NAMES = ("entry", "taxonomy", "vocabulary", "list")
 
 
-def _doc(name: str, title: str, description: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {"$schema": DRAFT, "$id": f"{name}.schema.json", "title": title, "description": description,
+def _doc(name: str, title: str, description: str, body: dict[str, Any], base: str) -> dict[str, Any]:
+    return {"$schema": DRAFT, "$id": f"{base}{name}.schema.json", "title": title, "description": description,
             "type": "object", "additionalProperties": False, **body}
 
 
@@ -35,7 +36,7 @@ def _terms(label: str) -> dict[str, Any]:
             "type": "array", "items": {"$ref": "#/$defs/term"}}
 
 
-def entry_schema(settings: Settings, summary_min: int = 1) -> dict[str, Any]:
+def entry_schema(settings: Settings, summary_min: int = 1, base: str = "") -> dict[str, Any]:
     """The schema of one entry file."""
     kinds = {**LINK_KINDS, **settings.link_kinds}
     per_entry = {s.id: _terms(s.label) for s in settings.tag_sets if s.per == "entry"}
@@ -88,10 +89,10 @@ def entry_schema(settings: Settings, summary_min: int = 1) -> dict[str, Any]:
                            "$ref": "#/$defs/id"},
             }},
         },
-    })
+    }, base)
 
 
-def taxonomy_schema(settings: Settings) -> dict[str, Any]:
+def taxonomy_schema(settings: Settings, base: str = "") -> dict[str, Any]:
     """The schema of ``catalog/taxonomy.yaml``."""
     shown = [*BUILT_IN_COLUMNS, *(s.id for s in settings.tag_sets)]
     section = {"type": "object", "additionalProperties": False, "required": ["id", "title"], "properties": {
@@ -116,10 +117,10 @@ def taxonomy_schema(settings: Settings) -> dict[str, Any]:
         "properties": {"sections": {"description": "Top-level sections.", "type": "array", "minItems": 1,
                                     "items": {"$ref": "#/$defs/section"}}},
         "$defs": {"section": section},
-    })
+    }, base)
 
 
-def vocabulary_schema(settings: Settings) -> dict[str, Any]:
+def vocabulary_schema(settings: Settings, base: str = "") -> dict[str, Any]:
     """The schema of ``catalog/vocabulary.yaml``: one list of terms per tag set."""
     term = {"type": "object", "additionalProperties": False, "required": ["id", "label"], "properties": {
         "id": {"description": "Lowercase kebab-case id used in entries.", **ID},
@@ -135,10 +136,10 @@ def vocabulary_schema(settings: Settings) -> dict[str, Any]:
         "properties": {s.id: {"description": f"{s.label} terms.", "type": "array", "items": {"$ref": "#/$defs/term"}}
                        for s in settings.tag_sets},
         "$defs": {"term": term},
-    })
+    }, base)
 
 
-def list_schema() -> dict[str, Any]:
+def list_schema(base: str = "") -> dict[str, Any]:
     """The schema of ``catalog/list.yaml``, the list's own settings."""
     return _doc("list", "List settings", "The list's own settings, in catalog/list.yaml. The file is optional and "
                 "so is every setting: what is left out keeps its default.", {"properties": {
@@ -160,9 +161,12 @@ def list_schema() -> dict[str, Any]:
                           "maxLength": 60}}}},
         "items": {"description": "How a bulleted section writes an item: '- [Name](url) - Description.'",
                   "type": "object", "additionalProperties": False, "properties": {
-                      "bullet": {"description": "The list marker.", "enum": ["-", "*", "+"]},
+                      "bullet": {"description": "The list marker.", "enum": ["-", "*", "+", "1."]},
                       "separator": {"description": "What stands between the link and the description.",
-                                    "enum": [" - ", " – ", " — ", ": ", " "]}}},
+                                    "enum": [" - ", " \u2013 ", " \u2014 ", ": ", " "]},
+                      "markdown": {"description": "Whether names and descriptions are Markdown, written into the "
+                                   "README as they are (links, code, emphasis); otherwise they are plain text and "
+                                   "escaped.", "type": "boolean"}}},
         "links": {"description": "How `awesome-catalog links` judges this list's URLs.", "type": "object",
                   "additionalProperties": False, "properties": {
                       "refuse_scripts": {"description": "Hosts (and their subdomains) that refuse scripts: a 401, "
@@ -184,10 +188,28 @@ def list_schema() -> dict[str, Any]:
                              "type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},
                     "why": {"description": "Why the list breaks this rule, as one sentence for the README's "
                             "readers.", "type": "string", "minLength": 10, "maxLength": 300, "pattern": "\\S"}}}}}},
-    }})
+    }}, base)
 
 
-def schemas(settings: Settings, summary_min: int = 1) -> dict[str, dict[str, Any]]:
-    """Every schema of a list, by name (``schema/<name>.schema.json``)."""
-    return {"entry": entry_schema(settings, summary_min), "taxonomy": taxonomy_schema(settings),
-            "vocabulary": vocabulary_schema(settings), "list": list_schema()}
+def schemas(settings: Settings, summary_min: int = 1, base: str = "") -> dict[str, dict[str, Any]]:
+    """Every schema of a list, by name (``schema/<name>.schema.json``); ``base`` starts
+    each ``$id`` (where the list publishes its schemas, if it does)."""
+    return {"entry": entry_schema(settings, summary_min, base), "taxonomy": taxonomy_schema(settings, base),
+            "vocabulary": vocabulary_schema(settings, base), "list": list_schema(base)}
+
+
+def to_json(value: Any, indent: int = 0, width: int = 120) -> str:
+    """``value`` as JSON for people: a mapping or list on one line when it fits in
+    ``width``, else one item per line, indented by two spaces; a final newline at the top."""
+    flat = json.dumps(value, ensure_ascii=False)
+    if len(flat) + indent <= width or not isinstance(value, (dict, list)) or not value:
+        text = flat
+    else:
+        pad = " " * (indent + 2)
+        if isinstance(value, dict):
+            items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {to_json(v, indent + 2, width).strip()}"
+                     for k, v in value.items()]
+            text = "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+        else:
+            text = "[\n" + ",\n".join(pad + to_json(v, indent + 2, width).strip() for v in value) + "\n" + " " * indent + "]"
+    return text + "\n" if indent == 0 else text

@@ -33,11 +33,11 @@ from awesome_catalog.core.identity import written_url
 # A header cell, case-folded, -> the column it holds. The first column that is neither a
 # term column nor the summary is the work's link.
 COLUMN_NAMES: Mapping[str, str] = {
-    "paper": "work", "tool": "work", "work": "work", "title": "work", "name": "work",
-    "techniques": "techniques", "technique": "techniques",
-    "evaluation": "evaluation", "evaluations": "evaluation",
+    "paper": "work", "tool": "work", "work": "work", "title": "work", "name": "work", "project": "work",
     "tl;dr": "summary", "tldr": "summary", "summary": "summary", "description": "summary",
 }
+"""Header cells (case-folded) with a fixed meaning: the work's link, or its summary. Any
+other column keeps its header, case-folded, for the importer to match with a tag set."""
 
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _LINES = re.compile(r"\r\n|\r|\n")
@@ -316,10 +316,7 @@ def _table_rows(token: Node, line: int, heading: str | None, problems: list[Prob
     columns: list[str | None] = []
     for cell in head["children"]:
         name = plain_text(cell.get("children", ()))
-        column = COLUMN_NAMES.get(name.casefold())
-        if column is None:
-            problems.append(Problem(line, "column", f"column {name!r} is not understood; its cells were ignored"))
-        columns.append(column)
+        columns.append(COLUMN_NAMES.get(name.casefold(), " ".join(name.casefold().split()) or None))
     work = columns.index("work") if "work" in columns else 0
     for i, row in enumerate(body["children"]):
         cells = [c.get("children", ()) for c in row["children"]]
