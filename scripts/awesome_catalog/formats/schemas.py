@@ -211,5 +211,6 @@ def to_json(value: Any, indent: int = 0, width: int = 120) -> str:
                      for k, v in value.items()]
             text = "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
         else:
-            text = "[\n" + ",\n".join(pad + to_json(v, indent + 2, width).strip() for v in value) + "\n" + " " * indent + "]"
+            items = [pad + to_json(v, indent + 2, width).strip() for v in value]
+            text = "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
     return text + "\n" if indent == 0 else text
