@@ -181,18 +181,15 @@ def render(data: Mapping[str, Any]) -> str:
 def write_list(dest: Path, n: int, seed: int, source: Path) -> int:
     """Write a synthetic list of ``n`` works into ``dest``; returns the number of files.
 
-    ``source`` is a list repository whose taxonomy, vocabulary, settings (catalog/list.yaml,
-    when it has one: works here appear in several sections, as there) and schemas are copied.
+    ``source`` is a list repository whose settings, taxonomy, vocabulary and schemas are copied.
     The README gets the generated regions' markers, empty: run ``fill_readme`` next.
     """
     catalog = dest / "catalog"
     catalog.mkdir(parents=True, exist_ok=True)
     texts = {name: (source / "catalog" / name).read_text(encoding="utf-8")
-             for name in ("taxonomy.yaml", "vocabulary.yaml")}
+             for name in ("list.yaml", "taxonomy.yaml", "vocabulary.yaml")}
     for name, text in texts.items():
         (catalog / name).write_text(text, encoding="utf-8")
-    if (source / "catalog" / "list.yaml").is_file():
-        shutil.copyfile(source / "catalog" / "list.yaml", catalog / "list.yaml")
     shutil.copytree(source / "schema", dest / "schema", dirs_exist_ok=True)
     taxonomy, vocabulary = (yaml.safe_load(texts[name]) for name in ("taxonomy.yaml", "vocabulary.yaml"))
     count = 0

@@ -89,7 +89,7 @@ def test_other_identifiers_are_refused(written: str) -> None:
 
 def test_add_creates_a_valid_entry(mini: Project, server: LocalServer, capsys: pytest.CaptureFixture[str]) -> None:
     (mini.catalog_dir / "papers" / "ioi-circuit.yaml").unlink()
-    assert add(mini, server, "arxiv:2211.00593", "--section", "heads", "--techniques", "activation-patching") == 0
+    assert add(mini, server, "arxiv:2211.00593", "--section", "heads", "--tag", "techniques=activation-patching") == 0
     path = mini.catalog_dir / "papers" / "interpretability-in-the-wild.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     summary = data["sections"][0].pop("summary")
@@ -130,8 +130,8 @@ def test_add_keeps_a_file_that_has_the_id_and_numbers_the_new_one(mini: Project,
         ("hep-th/9901001", [], 2, "not an arXiv identifier", False),
         ("arxiv:2301.00005", ["--section", "head"], 2, "did you mean `heads`", False),
         ("arxiv:2301.00005", ["--section", "results"], 2, "only groups", False),
-        ("arxiv:2301.00005", ["--techniques", "causal tracing"], 2, "did you mean `activation-patching`", False),
-        ("arxiv:2301.00005", ["--section", "methods", "--evaluation", "faithfulness"], 2, "does not show", False),
+        ("arxiv:2301.00005", ["--tag", "techniques=causal tracing"], 2, "did you mean `activation-patching`", False),
+        ("arxiv:2301.00005", ["--section", "methods", "--tag", "evaluation=faithfulness"], 2, "does not show", False),
     ],
 )
 def test_add_refuses_and_writes_nothing(mini: Project, server: LocalServer, capsys: pytest.CaptureFixture[str],

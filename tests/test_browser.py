@@ -137,7 +137,7 @@ def shipped(site_root: tuple[str, dict[str, Catalog]]) -> Catalog:
 
 
 def technique_ids(entry: Entry) -> set[str]:
-    return {ref.id for a in entry.appearances for ref in a.techniques or ()}
+    return {ref.id for a in entry.appearances for ref in a.terms("techniques") or ()}
 
 
 def search_text(entry: Entry) -> str:
@@ -168,10 +168,10 @@ def test_filtering_by_a_technique_shows_exactly_the_works_that_use_it(session: S
     expected = works_with(shipped, lambda e: technique in technique_ids(e))
     page = session.open("shipped")
     assert session.count() == f"{len(shipped.entries)} of {len(shipped.entries)} works"
-    page.select_option("#f-technique", technique)
+    page.select_option("#f-techniques", technique)
     assert session.visible() == expected
     assert session.count() == f"{len(expected)} of {len(shipped.entries)} works"
-    assert parse_qs(urlsplit(page.url).query) == {"technique": [technique]}
+    assert parse_qs(urlsplit(page.url).query) == {"techniques": [technique]}
 
 
 def test_search_narrows_and_combines_with_a_technique(session: Session, shipped: Catalog) -> None:
@@ -184,7 +184,7 @@ def test_search_narrows_and_combines_with_a_technique(session: Session, shipped:
     by_id = {e.id: e for e in shipped.entries}
     uses = Counter(t for w in matching for t in technique_ids(by_id[w]))
     technique = min(uses, key=lambda t: (-uses[t], t))  # the one most used among the matches
-    page.select_option("#f-technique", technique)
+    page.select_option("#f-techniques", technique)
     assert session.visible() == {w for w in matching if technique in technique_ids(by_id[w])}
 
 
@@ -192,19 +192,19 @@ def test_the_url_restores_filters_and_results(session: Session, browser: Any, sh
     page = session.open("shipped")
     technique = techniques_by_use(shipped)[0]
     years = sorted({e.year for e in shipped.entries if e.year is not None})
-    page.select_option("#f-technique", technique)
+    page.select_option("#f-techniques", technique)
     page.select_option("#f-from", str(years[len(years) // 2]))
     page.fill("#f-q", "the")
     shown = session.visible()
     url = page.url
-    assert parse_qs(urlsplit(url).query) == {"technique": [technique], "from": [str(years[len(years) // 2])],
+    assert parse_qs(urlsplit(url).query) == {"techniques": [technique], "from": [str(years[len(years) // 2])],
                                              "q": ["the"]}
     other = Session(browser, session.base)
     try:
         reopened = other.page
         reopened.goto(url)
         reopened.wait_for_function("document.documentElement.classList.contains('js')")
-        assert reopened.input_value("#f-technique") == technique
+        assert reopened.input_value("#f-techniques") == technique
         assert reopened.input_value("#f-q") == "the"
         assert other.visible() == shown
         assert other.count() == session.count()
@@ -213,18 +213,18 @@ def test_the_url_restores_filters_and_results(session: Session, browser: Any, sh
 
 
 def test_unknown_values_in_the_url_are_ignored(session: Session, shipped: Catalog) -> None:
-    page = session.open("shipped", "technique=no-such-technique&section=%3Cscript%3E")
-    assert page.input_value("#f-technique") == "" and page.input_value("#f-section") == ""
+    page = session.open("shipped", "techniques=no-such-technique&section=%3Cscript%3E")
+    assert page.input_value("#f-techniques") == "" and page.input_value("#f-section") == ""
     assert len(session.visible()) == len(shipped.entries)
     assert urlsplit(page.url).query == ""
 
 
 def test_a_technique_tag_in_the_list_filters_by_it(session: Session, shipped: Catalog) -> None:
     page = session.open("shipped")
-    tag = page.locator("a.tag-technique").first
+    tag = page.locator("a.tag-techniques").first
     technique = str(tag.get_attribute("data-value"))
     tag.click()
-    assert page.input_value("#f-technique") == technique
+    assert page.input_value("#f-techniques") == technique
     assert session.visible() == works_with(shipped, lambda e: technique in technique_ids(e))
 
 
@@ -263,9 +263,9 @@ def test_page_fits_the_screen_and_a_screenshot_is_saved(browser: Any, site_root:
                                                         shipped: Catalog, width: int, name: str) -> None:
     session = Session(browser, site_root[0], width=width, height=900)
     try:
-        page = session.open("shipped", f"technique={techniques_by_use(shipped)[0]}")
+        page = session.open("shipped", f"techniques={techniques_by_use(shipped)[0]}")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
-        assert page.is_visible("#f-technique") and page.is_visible("#count")
+        assert page.is_visible("#f-techniques") and page.is_visible("#count")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / name))
         assert session.blocked == [] and session.errors == []

@@ -171,7 +171,7 @@ def test_published_works_take_their_venue_year(kind: str, venue: str | None, yea
                                                arxiv: str | None, entry_type: str, cited_year: int | None,
                                                csl_type: str) -> None:
     entry = _entry(kind=kind, venue=venue, year=year, arxiv=arxiv)
-    catalog = Catalog(Taxonomy(()), Vocabulary((), ()), (entry,))
+    catalog = Catalog(Taxonomy(()), Vocabulary(), (entry,))
     fields = parse_bibtex(bibtex.render(catalog))["x"]
     assert fields["ENTRYTYPE"] == entry_type
     assert fields.get("year") == (str(cited_year) if cited_year else None)
@@ -320,9 +320,10 @@ def test_json_resolves_labels_and_keeps_absent_columns_apart(mini: Project,
     works = {w["id"]: w for w in document["works"]}
     heads, universality = works["induction-heads"]["appearances"]
     assert heads["section_title"] == "Attention Heads"
-    assert heads["techniques"] == [{"id": "visualization", "label": "Visualization", "detail": None}]
-    assert universality["techniques"] is None and universality["evaluation"] is None
-    assert works["ioi-circuit"]["appearances"][0]["evaluation"][1] == {
+    assert heads["tags"]["techniques"] == [{"id": "visualization", "label": "Visualization", "detail": None}]
+    assert universality["tags"] == {}  # a section that shows no tag set
+    assert [s["id"] for s in document["tag_sets"]] == ["techniques", "evaluation"]
+    assert works["ioi-circuit"]["appearances"][0]["tags"]["evaluation"][1] == {
         "id": "extrinsic", "label": "Extrinsic", "detail": "adversarial examples"}
     assert works["ioi-circuit"]["links"] == {"openreview": "https://openreview.net/forum?id=NpsVSN6o4ul"}
     assert works["circuitsvis"]["kind"] == "tool" and works["circuitsvis"]["year"] is None

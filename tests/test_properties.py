@@ -131,7 +131,7 @@ def _generate_and_import(project: Project) -> tuple[tuple[Entry, ...], tuple[Ent
 def _shape(entries: tuple[Entry, ...]) -> dict[tuple[str, str], list[Any]]:
     return {
         (_fold(e.title), e.url): sorted(
-            (a.section, _fold(a.summary), a.techniques, a.evaluation) for a in e.appearances
+            (a.section, _fold(a.summary or ""), a.terms("techniques"), a.terms("evaluation")) for a in e.appearances
         )
         for e in entries
     }

@@ -8,34 +8,47 @@ from typing import Any
 
 import pytest
 
-from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Taxonomy, Term, TermRef, Vocabulary
+from awesome_catalog.core.model import (
+    Appearance,
+    Catalog,
+    Entry,
+    Section,
+    Settings,
+    TagSet,
+    Taxonomy,
+    Term,
+    TermRef,
+    Vocabulary,
+)
 from awesome_catalog.core.project import Project
 from awesome_catalog.load.loader import load_catalog
 from awesome_catalog.markdown.slug import parse, plain_text, walk
 from awesome_catalog.readme import render
 
 SECTION = Section("heads", "Attention Heads", 0, ("techniques", "evaluation", "summary"))
-VOCABULARY = Vocabulary(
-    techniques=(Term("activation-patching", "Activation Patching"), Term("logit-lens", "Logit Lens")),
-    evaluation=(Term("extrinsic", "Extrinsic"),),
-)
+SETTINGS = Settings(tag_sets=(TagSet("techniques", "Techniques"), TagSet("evaluation", "Evaluation")))
+VOCABULARY = Vocabulary({
+    "techniques": (Term("activation-patching", "Activation Patching"), Term("logit-lens", "Logit Lens")),
+    "evaluation": (Term("extrinsic", "Extrinsic"),),
+})
 
 
 def entry(title: str = "A Paper", summary: str = "What it found, in our words.", *, year: int | None = 2023,
           url: str = "https://example.org/paper", kind: str = "paper", entry_id: str = "a-paper",
           techniques: tuple[TermRef, ...] | None = (), evaluation: tuple[TermRef, ...] | None = ()) -> Entry:
-    appearance = Appearance(SECTION.id, summary, techniques, evaluation)
+    tags = {k: v for k, v in (("techniques", techniques), ("evaluation", evaluation)) if v is not None}
+    appearance = Appearance(SECTION.id, summary, tags)
     return Entry(entry_id, f"catalog/papers/{entry_id}.yaml", kind, title, url, (appearance,), year=year)
 
 
 def catalog(*entries: Entry, sections: tuple[Section, ...] = (SECTION,)) -> Catalog:
-    return Catalog(Taxonomy(sections), VOCABULARY, entries)
+    return Catalog(Taxonomy(sections), VOCABULARY, entries, SETTINGS)
 
 
 def _table(*entries: Entry) -> list[str]:
     """The table of SECTION holding ``entries``."""
     listing = render.Listing.of(catalog(*entries))
-    return render.table(SECTION, sorted((r for p in listing.parts for r in p.rows), key=lambda r: r.key))
+    return render.table(SECTION, sorted((r for p in listing.parts for r in p.rows), key=lambda r: r.key), SETTINGS)
 
 
 def body_rows(markdown: str) -> list[dict[str, Any]]:

@@ -92,7 +92,8 @@ def test_a_title_that_looks_like_a_path_stays_inside_the_catalog(mini: Project) 
     ("args", "code", "message"),
     [
         (["A work", "--section", "heads"], 2, "--url"),
-        (["A work", "--url", "https://example.org/w"], 2, "sections with a table: methods, heads, universality, tools"),
+        (["A work", "--url", "https://example.org/w"], 2,
+         "sections that hold items: methods, heads, universality, tools"),
         (["A work", "--section", "head", "--url", "https://example.org/w"], 2, "did you mean `heads`?"),
         (["A work", "--section", "results", "--url", "https://example.org/w"], 2, "subsections: heads, universality"),
         (["   ", "--section", "heads", "--url", "https://example.org/w"], 2, "the title is empty"),

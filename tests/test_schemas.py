@@ -9,6 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
 from awesome_catalog.core.project import SCHEMA_NAMES, Project
 from awesome_catalog.load.pipeline import run_check
@@ -80,3 +81,15 @@ def test_the_shipped_catalog_and_readme_check_clean() -> None:
     result = run_check(SHIPPED)
     assert result.diagnostics == []
     assert result.entries >= 111 and result.appearances >= 155
+
+
+def test_the_shipped_schemas_are_the_ones_made_from_the_list_settings() -> None:
+    """schema/*.schema.json are written from catalog/list.yaml by formats/schemas.py (as
+    init writes a new list's): a tag set added to the settings needs them written again."""
+    from awesome_catalog.core.model import Settings
+    from awesome_catalog.formats.schemas import schemas, to_json
+
+    settings = Settings.from_data(yaml.safe_load((REPO / "catalog" / "list.yaml").read_text(encoding="utf-8")))
+    made = schemas(settings, summary_min=20, base="https://github.com/awesome-mi/awesome-mi/schema/")
+    for name, schema in made.items():
+        assert (REPO / "schema" / f"{name}.schema.json").read_text(encoding="utf-8") == to_json(schema), name

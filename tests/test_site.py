@@ -109,8 +109,8 @@ def test_works_are_newest_first(mini_page: Path) -> None:
 
 def test_filters_offer_only_what_is_used_with_counts(mini_page: Path) -> None:
     _, page = read_page(mini_page)
-    assert page.options["f-technique"] == [
-        ["", "Any technique"], ["activation-patching", "Activation Patching (1)"], ["logit-lens", "Logit Lens (1)"],
+    assert page.options["f-techniques"] == [
+        ["", "Any techniques"], ["activation-patching", "Activation Patching (1)"], ["logit-lens", "Logit Lens (1)"],
         ["visualization", "Visualization (1)"]]
     assert page.options["f-evaluation"] == [["", "Any evaluation"], ["extrinsic", "Extrinsic (1)"],
                                             ["faithfulness", "Faithfulness (2)"]]
@@ -126,7 +126,7 @@ def test_every_control_has_a_label(mini_page: Path) -> None:
     _, page = read_page(mini_page)
     labelled = {a["for"] for tag, a in page.tags if tag == "label"}
     controls = {a["id"] for tag, a in page.tags if tag in ("input", "select")}
-    assert controls == {"f-q", "f-section", "f-technique", "f-evaluation", "f-from", "f-to"}
+    assert controls == {"f-q", "f-section", "f-techniques", "f-evaluation", "f-from", "f-to"}
     assert controls <= labelled
     live = [a for tag, a in page.tags if a.get("id") == "count"]
     assert live and live[0]["aria-live"] == "polite"
@@ -160,8 +160,8 @@ def test_index_lists_sections_with_their_ancestors(mini_page: Path) -> None:
     _, page = read_page(mini_page)
     works = {w["id"]: w for w in json.loads(page.data_json)["works"]}
     assert works["induction-heads"]["sections"] == ["heads", "results", "universality"]
-    assert works["ioi-circuit"]["techniques"] == ["activation-patching"]
-    assert works["ioi-circuit"]["evaluation"] == ["extrinsic", "faithfulness"]
+    assert works["ioi-circuit"]["tags"] == {"techniques": ["activation-patching"],
+                                            "evaluation": ["extrinsic", "faithfulness"]}
     assert works["circuitsvis"]["year"] is None
 
 

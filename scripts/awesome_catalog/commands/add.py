@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from awesome_catalog.core.columns import TERM_KINDS
 from awesome_catalog.core.diagnostics import Refusal
 from awesome_catalog.core.project import Project
 
@@ -22,12 +21,24 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = commands.add_parser(NAME, help="create an entry from an arXiv id, e.g. arxiv:2211.00593")
     parser.add_argument("identifier", help="arxiv:<id>")
     parser.add_argument("--section", required=True, help="taxonomy section id")
-    for kind in TERM_KINDS:
-        parser.add_argument(f"--{kind}", nargs="*", default=None, help=f"{kind} term ids")
+    parser.add_argument("--tag", action="append", default=[], metavar="SET=TERM[,TERM...]",
+                        help="terms of one tag set of catalog/list.yaml, e.g. --tag techniques=sae,probing "
+                             "(repeat for several sets)")
     parser.add_argument("--api", default="https://export.arxiv.org/api/query",
                         help="arXiv API endpoint (for tests and mirrors)")
     parser.add_argument("--timeout", type=float, default=20.0)
     return parser
+
+
+def parse_tags(written: list[str]) -> dict[str, list[str]]:
+    """``["techniques=sae,probing", "evaluation="]`` -> ``{"techniques": ["sae", "probing"], "evaluation": []}``."""
+    chosen: dict[str, list[str]] = {}
+    for item in written:
+        kind, equals, terms = item.partition("=")
+        if not equals or not kind.strip():
+            raise Refusal(f"--tag {item!r} is not SET=TERM[,TERM...]", hint="e.g. --tag techniques=sae")
+        chosen.setdefault(kind.strip(), []).extend(t.strip() for t in terms.split(",") if t.strip())
+    return chosen
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
@@ -41,7 +52,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         ident = parse_identifier(args.identifier)
         loaded, catalog = load(project)
         section = leaf_section(catalog.taxonomy, args.section)
-        terms = check_terms(catalog.vocabulary, section, {kind: getattr(args, kind) for kind in TERM_KINDS})
+        terms = check_terms(catalog.vocabulary, catalog.settings, section, parse_tags(args.tag))
         refuse_duplicate(catalog, arxiv=ident)  # before asking arXiv
         paper = parse_feed(fetch(query_url(args.api, ident), args.timeout), ident)
         draft = Draft(title=paper.title, url=paper.url, section=section, year=paper.year, arxiv=paper.id,

@@ -111,7 +111,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
     into = args.into if args.into.is_absolute() else project.root / args.into
     own = into.resolve() == project.catalog_dir.resolve()
     taken = {f.name.rsplit(".", 1)[0] for f in project.entry_listing()} if own else set()
-    result = import_markdown(text, loaded.catalog.vocabulary, loaded.catalog.taxonomy, taken)
+    labels = {s.id: s.label for s in loaded.catalog.settings.tag_sets}
+    result = import_markdown(text, loaded.catalog.vocabulary, loaded.catalog.taxonomy, taken, labels)
     fresh, added = against_catalog(result, loaded.catalog) if own else (list(result.entries), [])
     files = [(into / e.path, e) for e in fresh]
     problems = list(result.problems)

@@ -53,8 +53,10 @@ CODES: dict[str, tuple[str, str]] = {
     "E205": ("unquoted-arxiv", "An arXiv id written as a number, which YAML reads as a float."),
     "E206": ("bad-url", "A URL that is not http(s) (javascript:, data:), cannot be read, or holds a password."),
     # Rules across files
-    "E301": ("unknown-section", "An appearance names a section that is not in the taxonomy."),
-    "E302": ("unknown-term", "A technique or evaluation term that is not in the vocabulary."),
+    "E301": ("unknown-section", "An appearance names a section that is not in the taxonomy, or one that holds no"
+                                " items."),
+    "E302": ("unknown-term", "A term of a tag set (a technique, an evaluation, a licence...) that is not in the"
+                             " vocabulary."),
     "E303": ("missing-column", "An appearance lacks a column its section shows."),
     "E304": ("extra-column", "An appearance gives a column its section does not show."),
     "E305": ("duplicate-work", "Two files describe the same work (same arXiv id, URL or title)."),
@@ -62,8 +64,9 @@ CODES: dict[str, tuple[str, str]] = {
     "E307": ("repeated-section", "A work appears twice in the same section."),
     "E308": ("duplicate-id", "Two sections or two terms share an id or an alias."),
     "E309": ("duplicate-summary", "Two appearances share the same summary text."),
-    "E310": ("unknown-reference", "A vocabulary term points at an entry that does not exist."),
+    "E310": ("unknown-reference", "A vocabulary term or a nested item points at an entry that does not exist."),
     "E311": ("placeholder", "A placeholder left by `awesome-catalog new` has not been replaced."),
+    "E312": ("unknown-column", "A section shows a column that is neither built in nor a tag set of the list."),
     "W301": ("unused-section", "A taxonomy section that no work uses."),
     "W302": ("paper-without-authors", "A paper or report (or a tool cited as its paper) has no `authors`."),
     "W303": ("summary-style", "A summary does not start with a capital letter or does not end with punctuation."),

@@ -6,20 +6,23 @@ constructors trust their input's shape.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from awesome_catalog.core.columns import COLUMNS, TERM_KINDS
+from awesome_catalog.core.link_kinds import LINK_KINDS
 
-__all__ = ["COLUMNS", "TERM_KINDS", "Appearance", "Catalog", "Entry", "Section", "Taxonomy", "Term", "TermRef",
-           "Vocabulary"]
+__all__ = ["Appearance", "Catalog", "Entry", "LinkSettings", "Section", "Settings", "TagSet", "Taxonomy", "Term",
+           "TermRef", "Vocabulary"]
+
+BUILT_IN_COLUMNS = ("summary", "year", "venue", "links")
+"""What a section can show besides the work and the list's tag sets."""
 
 
 @dataclass(frozen=True, slots=True)
 class TermRef:
-    """A vocabulary term used by an appearance, with an optional detail."""
+    """A vocabulary term used by an entry or an appearance, with an optional detail."""
 
     id: str
     detail: str | None = None
@@ -31,23 +34,46 @@ class TermRef:
         return cls(value["term"], value.get("detail"))
 
 
+Tags = Mapping[str, tuple[TermRef, ...]]
+
+
+def _tags(data: Mapping[str, Any], ids: Collection[str]) -> dict[str, tuple[TermRef, ...]]:
+    return {key: tuple(TermRef.from_data(v) for v in data[key]) for key in ids if key in data}
+
+
+@dataclass(frozen=True, slots=True)
+class TagSet:
+    """A set of controlled terms the list tags its items with, such as techniques or
+    licences. ``per`` says where the terms are given: once per ``entry`` (a project's
+    licence) or per ``appearance`` (the technique a paper contributes to one section)."""
+
+    id: str
+    label: str
+    per: str = "appearance"
+    description: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Appearance:
-    """One row of one section: the work as seen from that section."""
+    """One row (or item) of one section: the work as seen from that section. ``tags``
+    holds the per-appearance tag sets the file gives; ``rank`` places the item in a
+    section kept in the maintainer's order; ``parent`` is the entry this item stands
+    under in a list of nested items."""
 
     section: str
-    summary: str
-    techniques: tuple[TermRef, ...] | None = None
-    evaluation: tuple[TermRef, ...] | None = None
+    summary: str | None = None
+    tags: Tags = field(default_factory=dict, hash=False)
+    rank: int | None = None
+    parent: str | None = None
 
     def terms(self, kind: str) -> tuple[TermRef, ...] | None:
-        """The terms of one column (``techniques`` or ``evaluation``); None when absent."""
-        return self.techniques if kind == "techniques" else self.evaluation
+        """The terms of one tag set; None when the appearance does not give it."""
+        return self.tags.get(kind)
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One work or tool: a file under ``catalog/<folder>/<id>.yaml``."""
+    """One work, tool or other item: a file under ``catalog/<folder>/<id>.yaml``."""
 
     id: str
     path: str
@@ -60,11 +86,18 @@ class Entry:
     arxiv: str | None = None
     authors: tuple[str, ...] = ()
     links: Mapping[str, str] = field(default_factory=dict)
+    description: str | None = None
+    tags: Tags = field(default_factory=dict, hash=False)
+    marks: tuple[str, ...] = ()
 
     @classmethod
-    def from_data(cls, entry_id: str, path: str, folder: str, data: Mapping[str, Any]) -> Entry:
-        """Build an entry from schema-valid data; ``folder`` gives the default kind."""
+    def from_data(cls, entry_id: str, path: str, folder: str, data: Mapping[str, Any],
+                  settings: Settings | None = None) -> Entry:
+        """Build an entry from schema-valid data; ``folder`` gives the default kind and
+        ``settings`` which keys are tag sets."""
+        settings = settings or Settings()
         default_kind = "tool" if folder == "tools" else "paper"
+        per_appearance = settings.tag_set_ids("appearance")
         return cls(
             id=entry_id,
             path=path,
@@ -76,32 +109,38 @@ class Entry:
             arxiv=data.get("arxiv"),
             authors=tuple(data.get("authors", ())),
             links=dict(data.get("links", {})),
+            description=data.get("description"),
+            tags=_tags(data, settings.tag_set_ids("entry")),
+            marks=tuple(data.get("marks", ())),
             appearances=tuple(
-                Appearance(
-                    section=a["section"],
-                    summary=a["summary"],
-                    techniques=_terms(a.get("techniques")),
-                    evaluation=_terms(a.get("evaluation")),
-                )
+                Appearance(section=a["section"], summary=a.get("summary"), tags=_tags(a, per_appearance),
+                           rank=a.get("rank"), parent=a.get("parent"))
                 for a in data["sections"]
             ),
         )
 
     @property
     def order(self) -> tuple[bool, int, str, str]:
-        """Where the entry's rows stand in a section: by year (entries without one, such
-        as some tools, last), then title ignoring case, then id."""
+        """The entry's place by year (entries without one, such as some tools, last),
+        then title ignoring case, then id."""
         return (self.year is None, self.year or 0, self.title.casefold(), self.id)
+
+    def text(self, appearance: Appearance) -> str | None:
+        """What the work says in one section: the appearance's summary, else the entry's description."""
+        return appearance.summary if appearance.summary is not None else self.description
+
+    def terms(self, kind: str, appearance: Appearance | None = None) -> tuple[TermRef, ...] | None:
+        """The terms of one tag set: the entry's own, else the appearance's."""
+        found = self.tags.get(kind)
+        if found is None and appearance is not None:
+            found = appearance.terms(kind)
+        return found
 
     def urls(self) -> Iterator[tuple[str, str]]:
         """Every URL of the entry as (field, url): ``url`` first, then ``links.<key>``."""
         yield "url", self.url
         for key, value in self.links.items():
             yield f"links.{key}", value
-
-
-def _terms(values: list[Any] | None) -> tuple[TermRef, ...] | None:
-    return None if values is None else tuple(TermRef.from_data(v) for v in values)
 
 
 @dataclass(frozen=True)
@@ -114,6 +153,9 @@ class Section:
     columns: tuple[str, ...] = ()
     description: str | None = None
     children: tuple[Section, ...] = ()
+    layout: str = "table"
+    sort: str = "year"
+    items: bool | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any], depth: int = 0) -> Section:
@@ -124,7 +166,26 @@ class Section:
             columns=tuple(data.get("columns", ())),
             description=data.get("description"),
             children=tuple(cls.from_data(c, depth + 1) for c in data.get("children", ())),
+            layout=data.get("layout", "table"),
+            sort=data.get("sort", "year"),
+            items=data.get("items"),
         )
+
+    @property
+    def holds_items(self) -> bool:
+        """Whether works can appear here: a table or list section with columns, or one
+        that says so (``items: true``); a grouping section holds none."""
+        return self.items if self.items is not None else bool(self.columns)
+
+    def order(self, entry: Entry, appearance: Appearance) -> tuple[Any, ...]:
+        """Where an item stands in this section, by its sort rule: ``year`` (then title),
+        ``name``, or ``manual`` (the appearance's rank, then title)."""
+        name = (entry.title.casefold(), entry.id)
+        if self.sort == "name":
+            return name
+        if self.sort == "manual":
+            return (appearance.rank is None, appearance.rank or 0, *name)
+        return (entry.year is None, entry.year or 0, *name)
 
 
 @dataclass(frozen=True)
@@ -170,42 +231,33 @@ class Term:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Technique and evaluation terms, each list in file order."""
+    """The terms of each tag set, each list in file order."""
 
-    techniques: tuple[Term, ...]
-    evaluation: tuple[Term, ...]
+    sets: Mapping[str, tuple[Term, ...]] = field(default_factory=dict)
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Vocabulary:
-        def terms(kind: str) -> tuple[Term, ...]:
-            return tuple(
-                Term(
-                    id=t["id"],
-                    label=t["label"],
-                    aliases=tuple(t.get("aliases", ())),
-                    description=t.get("description"),
-                    introduced_by=t.get("introduced_by"),
-                )
-                for t in data.get(kind, ())
-            )
+    def from_data(cls, data: Mapping[str, Any], tag_sets: tuple[TagSet, ...] = ()) -> Vocabulary:
+        def term(t: Mapping[str, Any]) -> Term:
+            return Term(id=t["id"], label=t["label"], aliases=tuple(t.get("aliases", ())),
+                        description=t.get("description"), introduced_by=t.get("introduced_by"))
 
-        return cls(terms("techniques"), terms("evaluation"))
+        return cls({s.id: tuple(term(t) for t in data.get(s.id, ())) for s in tag_sets})
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The kinds of terms, in order."""
-        return TERM_KINDS
+        """The tag sets, in order."""
+        return tuple(self.sets)
 
     def terms(self, kind: str) -> tuple[Term, ...]:
-        """The terms of one kind: ``techniques`` or ``evaluation``."""
-        return self.techniques if kind == "techniques" else self.evaluation
+        """The terms of one tag set."""
+        return self.sets.get(kind, ())
 
     def by_id(self, kind: str) -> dict[str, Term]:
-        return self._by_id[kind]
+        return self._by_id.get(kind, {})
 
     @cached_property
     def _by_id(self) -> dict[str, dict[str, Term]]:
-        return {kind: {t.id: t for t in self.terms(kind)} for kind in TERM_KINDS}
+        return {kind: {t.id: t for t in terms} for kind, terms in self.sets.items()}
 
     def suggest(self, kind: str, written: str) -> str | None:
         """The id of the term closest to ``written``: by alias or label first, then by spelling."""
@@ -234,6 +286,22 @@ class LintException:
 
 
 @dataclass(frozen=True)
+class LinkSettings:
+    """How ``links`` judges this list's URLs: hosts that refuse scripts (a 401, 403 or
+    429 from them is not a dead link), URL prefixes never checked, and whether a refusal
+    from any other host counts as dead (else it is reported unchecked)."""
+
+    refuse_scripts: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+    refusal_is_dead: bool = False
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> LinkSettings:
+        return cls(tuple(data.get("refuse_scripts", ())), tuple(data.get("skip", ())),
+                   bool(data.get("refusal_is_dead", False)))
+
+
+@dataclass(frozen=True)
 class Settings:
     """The list's own settings (``catalog/list.yaml``); every one has a default, so a
     list without the file gets ``Settings()``."""
@@ -242,16 +310,44 @@ class Settings:
     rules: tuple[tuple[str, str], ...] = ()
     """(rule name, ``error`` | ``warning`` | ``off``): how the list enforces each rule of
     ``check``; YAML's ``false`` (an unquoted ``off``) is ``off``."""
+    tag_sets: tuple[TagSet, ...] = ()
+    link_kinds: Mapping[str, str] = field(default_factory=dict)
+    bullet: str = "-"
+    separator: str = " - "
+    markdown: bool = False
+    links: LinkSettings = field(default_factory=LinkSettings)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Settings:
         lint = data.get("lint", {})
-        return cls(tuple(LintException(d["rule"], d["why"]) for d in lint.get("disable", ())),
-                   rules=tuple(sorted((k, v or "off") for k, v in data.get("rules", {}).items())))
+        items = data.get("items", {})
+        return cls(
+            lint_disable=tuple(LintException(d["rule"], d["why"]) for d in lint.get("disable", ())),
+            tag_sets=tuple(TagSet(s["id"], s["label"], s.get("per", "appearance"), s.get("description"))
+                           for s in data.get("tag_sets", ())),
+            link_kinds={k["id"]: k["label"] for k in data.get("link_kinds", ())},
+            bullet=items.get("bullet", "-"),
+            separator=items.get("separator", " - "),
+            markdown=bool(items.get("markdown", False)),
+            links=LinkSettings.from_data(data.get("links", {})),
+            rules=tuple(sorted((k, v or "off") for k, v in data.get("rules", {}).items())),
+        )
 
     def disables(self, rule: str) -> bool:
         """Whether the generated README turns awesome-lint's ``rule`` off."""
         return any(d.rule == rule for d in self.lint_disable)
+
+    def tag_set_ids(self, per: str) -> tuple[str, ...]:
+        """The ids of the tag sets given once per ``entry`` or per ``appearance``."""
+        return tuple(s.id for s in self.tag_sets if s.per == per)
+
+    def tag_set(self, kind: str) -> TagSet | None:
+        return next((s for s in self.tag_sets if s.id == kind), None)
+
+    @property
+    def all_link_kinds(self) -> dict[str, str]:
+        """Every kind of other link with its label: the built-in ones, then the list's own."""
+        return {**LINK_KINDS, **self.link_kinds}
 
 
 @dataclass(frozen=True)
@@ -262,3 +358,8 @@ class Catalog:
     vocabulary: Vocabulary
     entries: tuple[Entry, ...]
     settings: Settings = field(default_factory=Settings)
+
+    @cached_property
+    def ids(self) -> frozenset[str]:
+        """The ids of every entry."""
+        return frozenset(e.id for e in self.entries)

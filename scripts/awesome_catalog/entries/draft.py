@@ -20,7 +20,17 @@ from typing import Any
 from awesome_catalog.core import writing
 from awesome_catalog.core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Refusal
 from awesome_catalog.core.identity import ID_PATTERN, arxiv_id, title_key, url_key
-from awesome_catalog.core.model import TERM_KINDS, Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
+from awesome_catalog.core.model import (
+    BUILT_IN_COLUMNS,
+    Appearance,
+    Catalog,
+    Entry,
+    Section,
+    Settings,
+    Taxonomy,
+    TermRef,
+    Vocabulary,
+)
 from awesome_catalog.core.project import Project
 from awesome_catalog.formats import report
 from awesome_catalog.formats.entry_yaml import entry_text
@@ -51,8 +61,8 @@ class Draft:
 def leaf_section(taxonomy: Taxonomy, section_id: str | None) -> Section:
     """The section an appearance may name, or a refusal listing the choices."""
     sections = taxonomy.by_id()
-    leaves = [s.id for s in taxonomy.walk() if s.columns]
-    choices = f"sections with a table: {', '.join(leaves)}"
+    leaves = [s.id for s in taxonomy.walk() if s.holds_items]
+    choices = f"sections that hold items: {', '.join(leaves)}"
     if section_id is None:
         raise Refusal("say where the work appears with --section ID", hint=choices)
     section = sections.get(section_id)
@@ -60,23 +70,25 @@ def leaf_section(taxonomy: Taxonomy, section_id: str | None) -> Section:
         close = difflib.get_close_matches(section_id, leaves, n=1)
         hint = f"did you mean `{close[0]}`? {choices}" if close else choices
         raise Refusal(f"section `{section_id}` is not in catalog/taxonomy.yaml", hint=hint)
-    if not section.columns:
-        below = [s.id for s in Taxonomy(section.children).walk() if s.columns]
+    if not section.holds_items:
+        below = [s.id for s in Taxonomy(section.children).walk() if s.holds_items]
         raise Refusal(f"section `{section_id}` only groups other sections and has no table",
                       hint=f"choose one of its subsections: {', '.join(below)}")
     return section
 
 
-def check_terms(vocabulary: Vocabulary, section: Section,
-                chosen: Mapping[str, Sequence[str] | None]) -> dict[str, tuple[str, ...]]:
-    """The chosen terms by kind, refused when unknown or not shown by the section."""
+def check_terms(vocabulary: Vocabulary, settings: Settings, section: Section,
+                chosen: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """The chosen terms by tag set, refused when the set or a term is unknown, or when the
+    section does not show a set given per appearance."""
     terms: dict[str, tuple[str, ...]] = {}
-    for kind in TERM_KINDS:
-        ids = chosen.get(kind)
-        if ids is None:
-            continue
-        if kind not in section.columns:
-            raise Refusal(f"section `{section.id}` does not show {kind}", hint=f"leave out --{kind}")
+    for kind, ids in chosen.items():
+        tag_set = settings.tag_set(kind)
+        if tag_set is None:
+            known_sets = ", ".join(s.id for s in settings.tag_sets) or "none"
+            raise Refusal(f"`{kind}` is not a tag set of catalog/list.yaml", hint=f"its tag sets: {known_sets}")
+        if tag_set.per == "appearance" and kind not in section.columns:
+            raise Refusal(f"section `{section.id}` does not show {kind}", hint=f"leave out --tag {kind}=...")
         known = vocabulary.by_id(kind)
         for term in ids:
             if term not in known:
@@ -87,20 +99,25 @@ def check_terms(vocabulary: Vocabulary, section: Section,
     return terms
 
 
-def draft_entry(draft: Draft, new_id: str, folder: str) -> Entry:
-    """The entry a draft becomes: the chosen terms (an empty list where none were
-    chosen) and a placeholder summary."""
-    terms = {kind: (tuple(TermRef(t) for t in draft.terms.get(kind, ())) if kind in draft.section.columns else None)
-             for kind in TERM_KINDS}
-    appearance = Appearance(draft.section.id, SUMMARY_PLACEHOLDER, terms["techniques"], terms["evaluation"])
+def draft_entry(draft: Draft, new_id: str, folder: str, settings: Settings) -> Entry:
+    """The entry a draft becomes: the chosen terms (an empty list for a set the section
+    shows where none were chosen) and a placeholder summary where the section shows one."""
+    def refs(kind: str) -> tuple[TermRef, ...]:
+        return tuple(TermRef(t) for t in draft.terms.get(kind, ()))
+
+    per_appearance = {k: refs(k) for k in settings.tag_set_ids("appearance") if k in draft.section.columns}
+    per_entry = {k: refs(k) for k in settings.tag_set_ids("entry") if k in draft.terms}
+    summary = SUMMARY_PLACEHOLDER if "summary" in draft.section.columns else None
+    appearance = Appearance(draft.section.id, summary, per_appearance)
     return Entry(id=new_id, path=f"{folder}/{new_id}.yaml", kind=folder.removesuffix("s"), title=draft.title,
-                 url=draft.url, appearances=(appearance,), year=draft.year, arxiv=draft.arxiv, authors=draft.authors)
+                 url=draft.url, appearances=(appearance,), year=draft.year, arxiv=draft.arxiv, authors=draft.authors,
+                 tags=per_entry)
 
 
-def term_hints(vocabulary: Vocabulary, draft: Draft) -> dict[str, str]:
-    """For each term kind the contributor still has to choose, a comment naming some valid terms."""
+def term_hints(vocabulary: Vocabulary, settings: Settings, draft: Draft) -> dict[str, str]:
+    """For each tag set the contributor still has to choose, a comment naming some valid terms."""
     hints = {}
-    for kind in TERM_KINDS:
+    for kind in settings.tag_set_ids("appearance"):
         if kind in draft.section.columns and kind not in draft.terms:
             ids = [t.id for t in vocabulary.terms(kind)]
             examples = ", ".join(ids[:_TERMS_SHOWN]) + (", ..." if len(ids) > _TERMS_SHOWN else "")
@@ -175,7 +192,7 @@ def create(path: Path, text: str) -> None:
 
 def next_steps(rel: str, draft: Draft) -> str:
     """What the contributor does after the file exists."""
-    columns = [k for k in TERM_KINDS if k in draft.section.columns and k not in draft.terms]
+    columns = [k for k in draft.section.columns if k not in BUILT_IN_COLUMNS and k not in draft.terms]
     fill = "write the summary (replace the TODO)" + (f" and choose the {' and '.join(columns)}" if columns else "")
     lines = [f"created {rel} in section `{draft.section.id}`"]
     if draft.year is None:
@@ -197,7 +214,9 @@ def write_entry(project: Project, loaded: LoadedCatalog, draft: Draft, folder: s
     refuse_duplicate(loaded.catalog, title=draft.title, url=draft.url, arxiv=draft.arxiv or arxiv_id(draft.url))
     path = entry_path(project, folder, new_id)
     rel = project.rel(path)
-    text = entry_text(draft_entry(draft, new_id, folder), term_hints(loaded.catalog.vocabulary, draft))
+    catalog = loaded.catalog
+    text = entry_text(draft_entry(draft, new_id, folder, catalog.settings),
+                      term_hints(catalog.vocabulary, catalog.settings, draft), catalog.settings)
     check_text(loaded, text, rel, {"title": draft.title, "url": draft.url, "authors": list(draft.authors) or None})
     create(path, text)
     sys.stdout.write(next_steps(rel, draft))

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import yaml
 
 from awesome_catalog.core.link_kinds import LINK_RANK
-from awesome_catalog.core.model import TERM_KINDS, Entry, TermRef
+from awesome_catalog.core.model import Entry, Settings, TermRef
 
 MODELINE = "# yaml-language-server: $schema=../../schema/entry.schema.json"
 WIDTH = 100
@@ -54,9 +54,11 @@ def _default_kind(entry: Entry) -> str:
     return "tool" if entry.path.split("/")[-2:-1] == ["tools"] else "paper"
 
 
-def entry_text(entry: Entry, term_hints: Mapping[str, str] | None = None) -> str:
-    """The text of an entry file. ``term_hints`` gives, by term kind, a comment written
-    above an empty list of that kind (``new`` lists some valid terms there)."""
+def entry_text(entry: Entry, term_hints: Mapping[str, str] | None = None, settings: Settings | None = None) -> str:
+    """The text of an entry file. ``term_hints`` gives, by tag set, a comment written
+    above an empty list of that set (``new`` lists some valid terms there);
+    ``settings`` gives the order of the tag sets (else the entry's own)."""
+    order = [s.id for s in settings.tag_sets] if settings else []
     lines = [MODELINE, *_text("title", entry.title, 0), f"url: {flow(entry.url)}"]
     if entry.kind != _default_kind(entry):
         lines.append(f"kind: {entry.kind}")
@@ -68,6 +70,12 @@ def entry_text(entry: Entry, term_hints: Mapping[str, str] | None = None) -> str
         lines.append(f'arxiv: "{entry.arxiv}"')
     if entry.authors:
         lines.append(f"authors: {flow(list(entry.authors))}")
+    if entry.description is not None:
+        lines += _text("description", entry.description, 0)
+    if entry.marks:
+        lines.append(f"marks: {flow(list(entry.marks))}")
+    for kind in _ordered(entry.tags, order):
+        lines.append(f"{kind}: {_terms(entry.tags[kind])}")
     if entry.links:
         lines.append("links:")
         for kind in sorted(entry.links, key=lambda k: (LINK_RANK.get(k, len(LINK_RANK)), k)):
@@ -75,12 +83,19 @@ def entry_text(entry: Entry, term_hints: Mapping[str, str] | None = None) -> str
     lines.append("sections:")
     for app in entry.appearances:
         lines.append(f"  - section: {app.section}")
-        for kind in TERM_KINDS:
-            refs = app.terms(kind)
-            if refs is None:
-                continue
-            if not refs and term_hints and kind in term_hints:
+        if app.rank is not None:
+            lines.append(f"    rank: {app.rank}")
+        if app.parent is not None:
+            lines.append(f"    parent: {app.parent}")
+        for kind in _ordered(app.tags, order):
+            if not app.tags[kind] and term_hints and kind in term_hints:
                 lines.append(f"    # {term_hints[kind]}")
-            lines.append(f"    {kind}: {_terms(refs)}")
-        lines += _text("summary", app.summary, 4)
+            lines.append(f"    {kind}: {_terms(app.tags[kind])}")
+        if app.summary is not None:
+            lines += _text("summary", app.summary, 4)
     return "\n".join(lines) + "\n"
+
+
+def _ordered(tags: Mapping[str, object], order: list[str]) -> list[str]:
+    """The keys of ``tags``: those of ``order`` first, in its order, then the others as given."""
+    return [k for k in order if k in tags] + [k for k in tags if k not in order]

@@ -16,13 +16,13 @@ errors, and prints them on standard error.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
 
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 CSL_TYPES = {
     "journal": "article-journal",
@@ -35,11 +35,13 @@ CSL_TYPES = {
 }
 
 
-def _terms(vocabulary: Vocabulary, kind: str, refs: tuple[TermRef, ...] | None) -> list[dict[str, Any]] | None:
-    if refs is None:
-        return None
-    terms = vocabulary.by_id(kind)
-    return [{"id": r.id, "label": terms[r.id].label if r.id in terms else r.id, "detail": r.detail} for r in refs]
+def _tags(vocabulary: Vocabulary, tags: Mapping[str, tuple[TermRef, ...]]) -> dict[str, list[dict[str, Any]]]:
+    def label(kind: str, ref: TermRef) -> str:
+        term = vocabulary.by_id(kind).get(ref.id)
+        return term.label if term else ref.id
+
+    return {kind: [{"id": r.id, "label": label(kind, r), "detail": r.detail} for r in refs]
+            for kind, refs in tags.items()}
 
 
 def _appearance(catalog: Catalog, sections: dict[str, Section], a: Appearance) -> dict[str, Any]:
@@ -47,8 +49,7 @@ def _appearance(catalog: Catalog, sections: dict[str, Section], a: Appearance) -
     return {
         "section": a.section,
         "section_title": section.title if section else a.section,
-        "techniques": _terms(catalog.vocabulary, "techniques", a.techniques),
-        "evaluation": _terms(catalog.vocabulary, "evaluation", a.evaluation),
+        "tags": _tags(catalog.vocabulary, a.tags),
         "summary": a.summary,
     }
 
@@ -63,6 +64,8 @@ def _work(catalog: Catalog, sections: dict[str, Section], entry: Entry) -> dict[
         "venue": entry.venue,
         "arxiv": entry.arxiv,
         "authors": list(entry.authors),
+        "description": entry.description,
+        "tags": _tags(catalog.vocabulary, entry.tags),
         "links": dict(sorted(entry.links.items())),
         "appearances": [_appearance(catalog, sections, a) for a in entry.appearances],
     }
@@ -77,6 +80,7 @@ def _taxonomy(taxonomy: Taxonomy) -> list[dict[str, Any]]:
             "description": s.description,
             "parent": parents.get(s.id),
             "depth": s.depth,
+            "layout": s.layout,
             "columns": list(s.columns),
         }
         for s in taxonomy.walk()
@@ -99,6 +103,7 @@ def json_document(catalog: Catalog) -> dict[str, Any]:
     sections = catalog.taxonomy.by_id()
     return {
         "version": JSON_VERSION,
+        "tag_sets": [{"id": s.id, "label": s.label, "per": s.per} for s in catalog.settings.tag_sets],
         "taxonomy": _taxonomy(catalog.taxonomy),
         "vocabulary": _vocabulary(catalog.vocabulary),
         "works": [_work(catalog, sections, e) for e in sorted(catalog.entries, key=lambda e: e.id)],

@@ -29,14 +29,12 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from awesome_catalog.core import writing
-from awesome_catalog.core.link_kinds import LINK_KINDS
 from awesome_catalog.core.model import Catalog, Entry, Section, TermRef
 from awesome_catalog.core.project import Project
 
 ASSETS = ("site.css", "site.js")
 DEFAULT_TITLE = "Catalog"
 KIND_LABELS = {"blog": "Blog post", "report": "Report", "tool": "Tool"}
-PARAMETERS = {"techniques": "technique", "evaluation": "evaluation"}  # term kind -> its URL parameter
 SECTION_PATH = " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} "
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "base-uri 'none'; form-action 'none'")
@@ -87,7 +85,8 @@ def _ancestors(catalog: Catalog) -> dict[str, list[str]]:
 
 
 def _term_ids(entry: Entry, kind: str) -> list[str]:
-    return sorted({ref.id for a in entry.appearances for ref in a.terms(kind) or ()})
+    refs = [*entry.tags.get(kind, ()), *(ref for a in entry.appearances for ref in a.terms(kind) or ())]
+    return sorted({ref.id for ref in refs})
 
 
 def _sections_within(entry: Entry, chain: dict[str, list[str]]) -> set[str]:
@@ -95,20 +94,23 @@ def _sections_within(entry: Entry, chain: dict[str, list[str]]) -> set[str]:
     return {s for a in entry.appearances for s in chain.get(a.section, [a.section])}
 
 
-def _index(works: list[Entry], chain: dict[str, list[str]]) -> dict[str, object]:
-    """What the script filters on, one item per work in page order."""
+def _index(catalog: Catalog, works: list[Entry], chain: dict[str, list[str]]) -> dict[str, object]:
+    """What the script filters on: the tag sets (each a URL parameter named by its id),
+    then one item per work in page order."""
+    kinds = catalog.vocabulary.kinds
     return {
+        "tag_sets": list(kinds),
         "works": [
             {
                 "id": w.id,
                 "sections": sorted(_sections_within(w, chain)),
-                "techniques": _term_ids(w, "techniques"),
-                "evaluation": _term_ids(w, "evaluation"),
+                "tags": {kind: _term_ids(w, kind) for kind in kinds},
                 "year": w.year,
-                "text": " ".join([w.title, *w.authors, w.venue or "", *(a.summary for a in w.appearances)]),
+                "text": " ".join([w.title, *w.authors, w.venue or "", w.description or "",
+                                  *(a.summary or "" for a in w.appearances)]),
             }
             for w in works
-        ]
+        ],
     }
 
 
@@ -124,7 +126,7 @@ def _select(name: str, label: str, options: str) -> str:
 
 
 def _filters(catalog: Catalog, works: list[Entry], chain: dict[str, list[str]]) -> str:
-    """The filter form: search, section, technique, evaluation and a year range."""
+    """The filter form: search, section, one choice per tag set and a year range."""
     in_section = Counter(s for w in works for s in _sections_within(w, chain))
     sections = [(s.id, "\u00a0\u00a0" * s.depth + f"{s.title} ({in_section[s.id]})")
                 for s in catalog.taxonomy.walk() if in_section[s.id]]
@@ -134,10 +136,11 @@ def _filters(catalog: Catalog, works: list[Entry], chain: dict[str, list[str]]) 
         'placeholder="Title, summary, author or venue"></div>',
         _select("section", "Section", _options(sections, "All sections")),
     ]
-    for kind, label in (("techniques", "Technique"), ("evaluation", "Evaluation")):
+    for tag_set in catalog.settings.tag_sets:
+        kind, label = tag_set.id, tag_set.label
         used = Counter(t for w in works for t in _term_ids(w, kind))
         terms = sorted((t for t in catalog.vocabulary.terms(kind) if used[t.id]), key=lambda t: t.label.casefold())
-        fields.append(_select(PARAMETERS[kind], label, _options(((t.id, f"{t.label} ({used[t.id]})") for t in terms),
+        fields.append(_select(kind, label, _options(((t.id, f"{t.label} ({used[t.id]})") for t in terms),
                                                     f"Any {label.lower()}")))
     years = [str(y) for y in sorted({w.year for w in works if w.year is not None}, reverse=True)]
     year_options = [(y, y) for y in years]
@@ -158,8 +161,15 @@ def _filter_link(name: str, value: str, css_class: str, text: str) -> str:
 
 
 def _tag(kind: str, catalog: Catalog, ref: TermRef) -> str:
-    name = PARAMETERS[kind]
-    return f"<li>{_filter_link(name, ref.id, f'tag tag-{name}', catalog.vocabulary.label(kind, ref))}</li>"
+    return f"<li>{_filter_link(kind, ref.id, f'tag tag-{kind}', catalog.vocabulary.label(kind, ref))}</li>"
+
+
+def _terms_block(catalog: Catalog, kind: str, refs: tuple[TermRef, ...] | None) -> str:
+    tag_set = catalog.settings.tag_set(kind)
+    if not refs or tag_set is None:
+        return ""
+    return (f'<div class="terms"><span class="terms-label">{_e(tag_set.label)}:</span> '
+            f'<ul class="tags">{"".join(_tag(kind, catalog, r) for r in refs)}</ul></div>')
 
 
 def _work(catalog: Catalog, sections: dict[str, Section], chain: dict[str, list[str]], entry: Entry) -> str:
@@ -174,21 +184,21 @@ def _work(catalog: Catalog, sections: dict[str, Section], chain: dict[str, list[
     ]
     if entry.authors:
         parts.append(f'<p class="authors">{_e(", ".join(entry.authors))}</p>')
+    if entry.description:
+        parts.append(f'<p class="summary">{_e(entry.description)}</p>')
+    parts += [_terms_block(catalog, kind, refs) for kind, refs in entry.tags.items()]
     parts.append('<ul class="appearances">')
     for a in entry.appearances:
         path = SECTION_PATH.join(sections[s].title for s in chain.get(a.section, [])) or a.section
         link = _filter_link("section", a.section, "section-link", path)
         parts.append(f'<li class="appearance"><p class="section">{link}</p>')
-        parts.append(f'<p class="summary">{_e(a.summary)}</p>')
-        for kind, label in (("techniques", "Techniques"), ("evaluation", "Evaluation")):
-            refs = a.terms(kind)
-            if refs:
-                parts.append(f'<div class="terms"><span class="terms-label">{label}:</span> '
-                             f'<ul class="tags">{"".join(_tag(kind, catalog, r) for r in refs)}</ul></div>')
+        if a.summary:
+            parts.append(f'<p class="summary">{_e(a.summary)}</p>')
+        parts += [_terms_block(catalog, kind, refs) for kind, refs in a.tags.items()]
         parts.append("</li>")
     parts.append("</ul>")
     links = [(urlsplit(entry.url).netloc.removeprefix("www."), entry.url)]
-    links += [(LINK_KINDS.get(k, k), v) for k, v in sorted(entry.links.items())]
+    links += [(catalog.settings.all_link_kinds.get(k, k), v) for k, v in sorted(entry.links.items())]
     if entry.arxiv and f"arxiv.org/abs/{entry.arxiv}" not in entry.url:
         links.append(("arXiv", f"https://arxiv.org/abs/{entry.arxiv}"))
     parts.append('<p class="links">' + "".join(f'<a href="{_e(u)}">{_e(k)}</a>' for k, u in links) + "</p>")
@@ -244,7 +254,7 @@ the address of the page keeps the filters, so a filtered view can be shared.</p>
 <p id="empty" class="empty" hidden>No work matches these filters.</p>
 </main>
 <footer class="page-footer"><p>Made with awesome-catalog from the catalog of this list.</p></footer>
-<script type="application/json" id="catalog-data">{script_json(_index(works, chain))}</script>
+<script type="application/json" id="catalog-data">{script_json(_index(catalog, works, chain))}</script>
 </body>
 </html>
 """

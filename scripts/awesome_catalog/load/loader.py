@@ -190,9 +190,10 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
         else:
             vocabulary_data = data
 
-    settings_data = None
-    if project.list_file.is_file():  # optional: without it, the defaults
+    settings: Settings | None = Settings()  # without catalog/list.yaml, the defaults
+    if project.list_file.is_file():
         settings_data = load_one(str(project.list_file), project.rel(project.list_file), "list")
+        settings = None if settings_data is None else Settings.from_data(settings_data)
 
     entries: list[Entry] = []
     listing = project.scan()
@@ -202,15 +203,15 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
         if name_problem:
             result.diagnostics.append(name_problem)
         data = load_one(file.path, file.rel, "entry")
-        if data is not None and name_problem is None and complete:
-            entries.append(Entry.from_data(file.name[: -len(".yaml")], file.rel, file.folder, data))
+        if data is not None and name_problem is None and complete and settings is not None:
+            entries.append(Entry.from_data(file.name[: -len(".yaml")], file.rel, file.folder, data, settings))
 
-    if taxonomy_data is not None and vocabulary_data is not None and complete:
+    if taxonomy_data is not None and vocabulary_data is not None and complete and settings is not None:
         result.catalog = Catalog(
             taxonomy=Taxonomy.from_data(taxonomy_data),
-            vocabulary=Vocabulary.from_data(vocabulary_data),
+            vocabulary=Vocabulary.from_data(vocabulary_data, settings.tag_sets),
             entries=tuple(sorted(entries, key=lambda e: e.id)),
-            settings=Settings() if settings_data is None else Settings.from_data(settings_data),
+            settings=settings,
         )
     return result
 

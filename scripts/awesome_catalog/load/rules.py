@@ -15,7 +15,7 @@ from typing import Protocol
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.identity import arxiv_id, link_key, title_key, url_key
-from awesome_catalog.core.model import TERM_KINDS, Catalog, Entry, Section
+from awesome_catalog.core.model import BUILT_IN_COLUMNS, Catalog, Entry, Section, TermRef
 from awesome_catalog.core.spelling import misspellings
 from awesome_catalog.formats.bibtex import publication_type
 from awesome_catalog.load.yamlload import Positions, positions
@@ -105,11 +105,19 @@ def _taxonomy(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic
                       "section ids are unique across the whole tree")
         else:
             seen[section.id] = line
+        known = (*BUILT_IN_COLUMNS, *(s.id for s in catalog.settings.tag_sets))
+        for j, column in enumerate(section.columns):
+            if column not in known:
+                close = difflib.get_close_matches(column, known, n=1)
+                yield _at(where, path, (*parts, "columns", j), "E312",
+                          f"section `{section.id}` shows `{column}`, which is neither built in nor a tag set",
+                          f"did you mean `{close[0]}`?" if close else
+                          f"choose from {', '.join(known)}, or declare the tag set in catalog/list.yaml")
 
 
 def _vocabulary(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic]:
     entry_ids = {e.id for e in catalog.entries}
-    for kind in TERM_KINDS:
+    for kind in catalog.vocabulary.kinds:
         names: dict[str, str] = {}
         for i, term in enumerate(catalog.vocabulary.terms(kind)):
             spellings = [("id", term.id), ("label", term.label)] + [("aliases", a) for a in term.aliases]
@@ -134,9 +142,11 @@ def _vocabulary(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnost
 
 def _appearances(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
     sections = catalog.taxonomy.by_id()
-    leaf_ids = sorted(s.id for s in sections.values() if s.columns)
-    vocab = catalog.vocabulary
+    leaf_ids = sorted(s.id for s in sections.values() if s.holds_items)
+    per_appearance = catalog.settings.tag_set_ids("appearance")
     for entry in catalog.entries:
+        for kind, given in entry.tags.items():
+            yield from _unknown_terms(catalog, where, entry, (kind,), kind, given)
         seen: dict[str, int] = {}
         for i, app in enumerate(entry.appearances):
             base: tuple[str | int, ...] = ("sections", i)
@@ -147,10 +157,10 @@ def _appearances(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
                           f"section `{app.section}` is not in the taxonomy",
                           f"did you mean `{close[0]}`?" if close else f"choose one of: {', '.join(leaf_ids)}")
                 continue
-            if not section.columns:
+            if not section.holds_items:
                 children = ", ".join(c.id for c in section.children)
                 yield _at(where, entry.path, (*base, "section"), "E301",
-                          f"section `{app.section}` only groups other sections and has no table",
+                          f"section `{app.section}` only groups other sections and holds no items",
                           f"choose one of its subsections: {children}")
                 continue
             if app.section in seen:
@@ -158,7 +168,11 @@ def _appearances(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
                           f"`{entry.id}` appears in `{app.section}` twice (first as sections[{seen[app.section]}])",
                           "merge the two appearances into one")
             seen.setdefault(app.section, i)
-            for kind in TERM_KINDS:
+            if "summary" in section.columns and entry.text(app) is None:
+                yield _at(where, entry.path, base, "E303",
+                          f"section `{app.section}` shows a summary, but this appearance has no `summary:` "
+                          "and the entry no `description:`", "add `summary: ...` to this appearance")
+            for kind in per_appearance:
                 refs = app.terms(kind)
                 if kind in section.columns and refs is None:
                     yield _at(where, entry.path, base, "E303",
@@ -168,18 +182,30 @@ def _appearances(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
                     yield _at(where, entry.path, (*base, kind), "E304",
                               f"section `{app.section}` does not show {kind}", f"remove `{kind}:` from this appearance",
                               key=True)
-                for j, ref in enumerate(refs or ()):
-                    if ref.id in vocab.by_id(kind):
-                        continue
-                    suggestion = vocab.suggest(kind, ref.id)
-                    if suggestion:
-                        hint = f"did you mean `{suggestion}`?"
-                    elif ref.id in vocab.by_id("evaluation" if kind == "techniques" else "techniques"):
-                        hint = f"`{ref.id}` is a term of the other column"
-                    else:
-                        hint = f"add it to catalog/vocabulary.yaml under {kind}: if it is a new term"
-                    yield _at(where, entry.path, (*base, kind, j), "E302",
-                              f"{kind} term `{ref.id}` is not in the vocabulary", hint)
+                yield from _unknown_terms(catalog, where, entry, (*base, kind), kind, refs or ())
+            if app.parent is not None and app.parent not in catalog.ids:
+                close = difflib.get_close_matches(app.parent, sorted(catalog.ids), n=1)
+                yield _at(where, entry.path, (*base, "parent"), "E310",
+                          f"parent `{app.parent}` is no catalog entry",
+                          f"did you mean `{close[0]}`?" if close else "name the file stem of an entry")
+
+
+def _unknown_terms(catalog: Catalog, where: Locate, entry: Entry, parts: JsonPath, kind: str,
+                   refs: tuple[TermRef, ...]) -> Iterator[Diagnostic]:
+    """E302 for each term of ``refs`` that the vocabulary's set ``kind`` lacks."""
+    vocab = catalog.vocabulary
+    for j, ref in enumerate(refs):
+        if ref.id in vocab.by_id(kind):
+            continue
+        suggestion = vocab.suggest(kind, ref.id)
+        other = next((k for k in vocab.kinds if k != kind and ref.id in vocab.by_id(k)), None)
+        if suggestion:
+            hint = f"did you mean `{suggestion}`?"
+        elif other:
+            hint = f"`{ref.id}` is a term of {other}"
+        else:
+            hint = f"add it to catalog/vocabulary.yaml under {kind}: if it is a new term"
+        yield _at(where, entry.path, (*parts, j), "E302", f"{kind} term `{ref.id}` is not in the vocabulary", hint)
 
 
 def _identity(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
@@ -241,24 +267,36 @@ def _authors(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
                       "a blog post is `kind: blog`", key=True)
 
 
+def written_texts(entry: Entry) -> list[tuple[JsonPath, str]]:
+    """The prose of an entry, where the file writes it: its description, then the summary
+    of each appearance that has one."""
+    texts: list[tuple[JsonPath, str]] = [(("description",), entry.description)] if entry.description else []
+    texts += [(("sections", i, "summary"), app.summary) for i, app in enumerate(entry.appearances)
+              if app.summary is not None]
+    return texts
+
+
 def _summaries(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
-    seen: dict[str, tuple[Entry, int]] = {}
+    seen: dict[str, tuple[Entry, JsonPath]] = {}
     for entry in catalog.entries:
-        for i, app in enumerate(entry.appearances):
-            parts = ("sections", i, "summary")
-            if app.summary.lstrip().startswith(PLACEHOLDER):
+        for parts, text in written_texts(entry):
+            if text.lstrip().startswith(PLACEHOLDER):
                 yield _at(where, entry.path, parts, "E311",
                           "the summary is still the placeholder", "write one or two sentences on what the work found")
                 continue
-            yield from _summary_style(entry, app.summary, where, parts)
-            key = " ".join(app.summary.casefold().split())
+            yield from _summary_style(entry, text, where, parts)
+            key = " ".join(text.casefold().split())
             if key in seen:
-                first, j = seen[key]
+                first, at = seen[key]
                 yield _at(where, entry.path, parts, "E309",
-                          f"this summary repeats the one of {first.path} (sections[{j}])",
+                          f"this summary repeats the one of {first.path} ({_json_path(at)})",
                           "write a summary specific to this work and section")
             else:
-                seen[key] = (entry, i)
+                seen[key] = (entry, parts)
+
+
+def _json_path(parts: JsonPath) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
 
 
 def _summary_style(entry: Entry, summary: str, where: Locate, parts: Sequence[str | int]) -> Iterator[Diagnostic]:
@@ -338,8 +376,7 @@ def _texts(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
     and quotes (W306), in each title and summary, which the README shows as they are."""
     for entry in catalog.entries:
         texts: list[tuple[JsonPath, str]] = [(("title",), entry.title)]
-        texts += [(("sections", i, "summary"), app.summary) for i, app in enumerate(entry.appearances)
-                  if not app.summary.lstrip().startswith(PLACEHOLDER)]
+        texts += [(parts, text) for parts, text in written_texts(entry) if not text.lstrip().startswith(PLACEHOLDER)]
         for parts, text in texts:
             what = "title" if parts == ("title",) else "summary"
             for m in misspellings(text):
@@ -414,11 +451,9 @@ def safe_fixes(catalog: Catalog) -> list[Fix]:
     as their authors wrote them."""
     fixes: list[Fix] = []
     for entry in catalog.entries:
-        for i, app in enumerate(entry.appearances):
-            summary = app.summary
+        for parts, summary in written_texts(entry):
             if summary.lstrip().startswith(PLACEHOLDER):
                 continue
-            parts = ("sections", i, "summary")
             for code, edit in (("W303", _capital_fix(summary)), ("W303", _period_fix(summary))):
                 if edit is not None:
                     fixes.append(Fix(entry.path, parts, code, summary, edit))
@@ -431,6 +466,6 @@ def safe_fixes(catalog: Catalog) -> list[Fix]:
 def _unused_sections(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic]:
     used = {a.section for e in catalog.entries for a in e.appearances}
     for section, parts in _section_paths(catalog.taxonomy.sections):
-        if section.columns and section.id not in used:
+        if section.holds_items and section.id not in used:
             yield _at(where, path, (*parts, "id"), "W301", f"no work appears in section `{section.id}`",
                       "add works to it or remove it from the taxonomy")

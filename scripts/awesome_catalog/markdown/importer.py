@@ -39,7 +39,7 @@ from awesome_catalog.core.diagnostics import plural
 from awesome_catalog.core.identity import arxiv_id, title_key, url_key, url_problem
 from awesome_catalog.core.identity import entry_id as identity_entry_id
 from awesome_catalog.core.link_kinds import LINK_KINDS, link_kind
-from awesome_catalog.core.model import TERM_KINDS, Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
+from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
 from awesome_catalog.markdown.rows import Problem, SourceRow, read_rows
 
 MODELINE = "# yaml-language-server: $schema=../../schema/entry.schema.json\n"
@@ -161,11 +161,11 @@ def parse_venue(text: str) -> tuple[str | None, int | None]:
 
 
 class TermReader:
-    """Map the text of a Techniques or Evaluation cell to vocabulary terms."""
+    """Map the text of a tag set's cell (Techniques, Evaluation, Licence...) to vocabulary terms."""
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
-        self.index = {kind: _spellings(vocabulary, kind) for kind in TERM_KINDS}
+        self.index = {kind: _spellings(vocabulary, kind) for kind in vocabulary.kinds}
 
     def read(self, kind: str, cell: str, line: int, findings: Findings) -> tuple[TermRef, ...]:
         """The terms of ``kind`` a cell names. Unknown pieces are problems; empty pieces
@@ -175,7 +175,7 @@ class TermReader:
         refs = []
         for piece in _split_terms(cell):
             ref = self._match(kind, piece)
-            other = "evaluation" if kind == "techniques" else "techniques"
+            other = next((k for k in self.vocabulary.kinds if k != kind and self._match(k, piece) is not None), None)
             if not piece:
                 findings.note(line, "empty-term", f"{kind}: an empty term (a stray comma) was ignored")
             elif ref is not None:
@@ -184,7 +184,7 @@ class TermReader:
                 written = _DETAIL.sub(r"\g<label>", piece) if ref.detail else piece
                 if written.casefold() not in (term.label.casefold(), term.id):
                     findings.note(line, "spelling", f"{kind}: {written!r} read as `{term.id}` ({term.label})")
-            elif self._match(other, piece) is not None:
+            elif other is not None:
                 findings.problem(line, "wrong-column", f"{kind}: {piece!r} is a term of the {other} column; left out")
             else:
                 close = self.vocabulary.suggest(kind, piece)
@@ -337,8 +337,9 @@ def _links(rows: Sequence[_Row], findings: Findings) -> tuple[str, str | None, d
 class _WorkBuilder:
     """Turns groups of rows into entries, one appearance per section."""
 
-    def __init__(self, vocabulary: Vocabulary, findings: Findings) -> None:
+    def __init__(self, vocabulary: Vocabulary, findings: Findings, labels: Mapping[str, str]) -> None:
         self.terms = TermReader(vocabulary)
+        self.labels = labels
         self.findings = findings
         self.taken: set[str] = set()
         self.reported_columns: set[tuple[str, str]] = set()
@@ -369,27 +370,43 @@ class _WorkBuilder:
 
     def appearance(self, row: _Row) -> Appearance:
         """The row as seen from its section: the section's columns, filled from the row's cells."""
-        section, cells, line = row.section, row.source.cells, row.source.line
-        found: dict[str, tuple[TermRef, ...] | None] = {}
-        for kind in TERM_KINDS:
+        section, line = row.section, row.source.line
+        cells = {self.column(header): text for header, text in row.source.cells.items()}
+        found: dict[str, tuple[TermRef, ...]] = {}
+        for kind in self.terms.vocabulary.kinds:
             shown = kind in section.columns
             if shown != (kind in cells) and (section.id, kind) not in self.reported_columns:
                 self.reported_columns.add((section.id, kind))
                 self.findings.problem(line, "column", f"section `{section.id}` shows {kind}, but this table has no "
                                       "such column: left empty" if shown else f"section `{section.id}` does not "
                                       f"show {kind}: this table's {kind} column was ignored")
-            found[kind] = self.terms.read(kind, cells.get(kind, ""), line, self.findings) if shown else None
+            if shown:
+                found[kind] = self.terms.read(kind, cells.get(kind, ""), line, self.findings)
+        for header in cells.keys() - {"summary", *self.terms.vocabulary.kinds}:
+            if (section.id, header) not in self.reported_columns:
+                self.reported_columns.add((section.id, header))
+                self.findings.problem(line, "column", f"column {header!r} is no tag set of the list; "
+                                      "its cells were ignored")
         summary = cells.get("summary", "")
         if summary.casefold() in NO_TERMS:
             summary = ""
             self.findings.problem(line, "no-summary", "the row has no summary; write one")
-        return Appearance(section.id, summary, found["techniques"], found["evaluation"])
+        return Appearance(section.id, summary, found)
+
+    def column(self, header: str) -> str:
+        """The tag set a table header names (by id or label, singular or plural), else the header."""
+        for kind in self.terms.vocabulary.kinds:
+            label = self.labels.get(kind, kind).casefold()
+            if header in (kind, label) or header + "s" in (kind, label) or header in (kind + "s", label + "s"):
+                return kind
+        return header
 
 
 def import_markdown(text: str, vocabulary: Vocabulary, taxonomy: Taxonomy,
-                    taken: Iterable[str] = ()) -> ImportResult:
+                    taken: Iterable[str] = (), labels: Mapping[str, str] | None = None) -> ImportResult:
     """Every work of a Markdown awesome list, as catalog entries, with a report. New ids
-    avoid those of ``taken`` (the files already in the catalog)."""
+    avoid those of ``taken`` (the files already in the catalog); ``labels`` names each
+    tag set, so that a table's column headed with that name fills it."""
     source = read_rows(text)
     findings = Findings(list(source.problems), _repeated_summaries(source.rows))
     sections = {title_key(s.title): s for s in reversed(list(taxonomy.walk()))}  # the first of a title wins
@@ -401,7 +418,7 @@ def import_markdown(text: str, vocabulary: Vocabulary, taxonomy: Taxonomy,
             outcomes[index] = RowOutcome(row.line, row.title, usable)
         else:
             rows.append(usable)
-    builder = _WorkBuilder(vocabulary, findings)
+    builder = _WorkBuilder(vocabulary, findings, labels or {})
     builder.taken.update(taken)
     entries, merges = [], []
     for group in _group(rows, findings):

@@ -7,38 +7,41 @@ regular expression on the raw lines. This module knows Markdown, not the catalog
 does not decide whether a row is valid; ``importer`` does.
 
 mistune's tree carries no positions, so a block parser that stamps each top-level block
-with its line is used. A table row sits on the table's line + 2 + its index (the table
-plugin reads exactly one line per row); list items take the lines of the list markers
-below their list, in order.
+with its first line and the line after it is used. A table row sits on the table's
+line + 2 + its index (the table plugin reads exactly one line per row); list items take
+the lines of the list markers within their list, in order (``list_item_lines``, shared
+with ``listdoc``).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import zip_longest
 from re import Match
 from typing import Any
 
 import mistune
 from mistune.core import BlockState
 from mistune.plugins.table import table
-from mistune.util import unescape
+from mistune.util import unescape, unikey
 
 from awesome_catalog.core.identity import written_url
 
 # A header cell, case-folded, -> the column it holds. The first column that is neither a
 # term column nor the summary is the work's link.
 COLUMN_NAMES: Mapping[str, str] = {
-    "paper": "work", "tool": "work", "work": "work", "title": "work", "name": "work",
-    "techniques": "techniques", "technique": "techniques",
-    "evaluation": "evaluation", "evaluations": "evaluation",
+    "paper": "work", "tool": "work", "work": "work", "title": "work", "name": "work", "project": "work",
     "tl;dr": "summary", "tldr": "summary", "summary": "summary", "description": "summary",
 }
+"""Header cells (case-folded) with a fixed meaning: the work's link, or its summary. Any
+other column keeps its header, case-folded, for the importer to match with a tag set."""
 
-_LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_LINES = re.compile(r"\r\n|\r|\n")
+_LOOK_AHEAD = 8  # marker lines an item may skip to find its own
 _SEPARATOR = " \t-:\u2013\u2014"  # what may stand between a list item's link and its description
 Node = Mapping[str, Any]
 
@@ -77,42 +80,137 @@ class SourceRows:
     problems: tuple[Problem, ...]
 
 
+class _LineState(BlockState):
+    """A block state that knows the line of each offset of its source, and stamps the
+    paragraphs it starts at the top level with their line (they do not go through
+    ``parse_method``; a setext heading is such a paragraph turned into a heading)."""
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line of ``offset`` in this state's source."""
+        if getattr(self, "_starts_of", None) is not self.src:
+            self._starts_of = self.src
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self.src)]
+        return bisect.bisect_right(self._starts, offset)
+
+    def add_paragraph(self, text: str) -> None:
+        last = self.last_token()
+        super().add_paragraph(text)
+        if self.parent is None and not (last and last["type"] == "paragraph"):
+            self.tokens[-1]["line"] = self.line_of(self.cursor)
+
+
 class _LineBlockParser(mistune.BlockParser):
-    """A block parser that records, on each top-level token, the line it starts on, and
-    the pipe tables that mistune gave up on (a row with too many or too few cells turns
-    the whole table into a paragraph) as (line, number of lines)."""
+    """A block parser that records, on each top-level token, the line it starts on and,
+    for those read by a rule, ``end_line``: the line after its last one (a list takes the
+    blank lines that follow it). It also records the pipe tables that mistune gave up on
+    (a row with too many or too few cells turns the whole table into a paragraph) as
+    (line, number of lines)."""
+
+    state_cls = _LineState
 
     def __init__(self) -> None:
         super().__init__()
-        self._src = ""
-        self._starts: list[int] = []
         self.broken_tables: list[tuple[int, int]] = []
 
     def parse_method(self, m: Match[str], state: BlockState) -> int | None:
-        if state.parent is not None:  # inside a list item or a quote: positions are relative
+        if state.parent is not None or not isinstance(state, _LineState):  # positions would be relative
             return super().parse_method(m, state)
-        if state.src is not self._src:
-            self._src = state.src
-            self._starts = [0] + [i + 1 for i, c in enumerate(state.src) if c == "\n"]
-        line = bisect.bisect_right(self._starts, m.start())
+        line = state.line_of(m.start())
         before = len(state.tokens)
         end = super().parse_method(m, state)
         added = state.tokens[before:]
+        end_line = state.line_of(end) if end is not None and end < len(state.src) else state.line_of(len(state.src))
         for token in added:
             token.setdefault("line", line)
+        for token, following in zip(added, [*added[1:], None], strict=False):
+            token.setdefault("end_line", end_line if following is None else following["line"])
         if m.lastgroup == "table" and end is not None and not any(t["type"] == "table" for t in added):
-            self.broken_tables.append((line, bisect.bisect_left(self._starts, end) - line + 1))
+            self.broken_tables.append((line, state.line_of(end) - line))
         return end
+
+
+def _parse_state(text: str) -> tuple[mistune.Markdown, BlockState, _LineBlockParser]:
+    parser = _LineBlockParser()
+    markdown = mistune.Markdown(renderer=None, block=parser, inline=mistune.InlineParser(), plugins=[table])
+    state = parser.state_cls()
+    state.process(text.replace("\r\n", "\n").replace("\r", "\n") + ("" if text.endswith(("\n", "\r")) else "\n"))
+    for hook in markdown.before_parse_hooks:
+        hook(markdown, state)
+    parser.parse(state)
+    return markdown, state, parser
 
 
 def parse(text: str) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
     """The syntax tree of ``text`` (mistune with its table plugin), its blocks stamped
     with their lines, and the tables mistune could not read as (line, number of lines)."""
-    parser = _LineBlockParser()
-    markdown = mistune.Markdown(renderer=None, block=parser, inline=mistune.InlineParser(), plugins=[table])
-    tokens, _ = markdown.parse(text)
+    markdown, state, parser = _parse_state(text)
+    tokens = markdown.render_state(state)
     assert isinstance(tokens, list)
     return tokens, parser.broken_tables
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """The block structure of a document before inline parsing: ``tokens`` are mistune's
+    top-level block tokens stamped with their ``line``, each keeping the Markdown source of
+    its inline text in ``text`` (table cells and list items too); ``inline`` parses such a
+    source into inline nodes with the document's reference definitions."""
+
+    tokens: list[dict[str, Any]]
+    broken_tables: list[tuple[int, int]]
+    inline: Callable[[str], list[dict[str, Any]]]
+    references: Mapping[str, str]  # reference label, normalised by ``reference_key`` -> its url
+
+
+def parse_blocks(text: str) -> Blocks:
+    """The block tokens of ``text`` with their lines, their inline source left unparsed."""
+    markdown, state, parser = _parse_state(text)
+    env = state.env
+
+    def inline(source: str) -> list[dict[str, Any]]:
+        nodes = markdown.inline(source.strip(" \r\n\t\f"), env)
+        assert isinstance(nodes, list)
+        return nodes
+
+    references = {key: str(ref.get("url", "")) for key, ref in env.get("ref_links", {}).items()}
+    return Blocks(state.tokens, parser.broken_tables, inline, references)
+
+
+def reference_key(label: str) -> str:
+    """The key of a link reference label, as Markdown matches them (case and runs of
+    white space do not count)."""
+    return unikey(label)
+
+
+def marker_lines(text: str) -> list[int]:
+    """The lines of ``text`` that start with a list marker (``-``, ``*``, ``+``, ``1.``,
+    ``1)``): where list items may begin."""
+    return [n for n, content in enumerate(_LINES.split(text), 1) if LIST_MARKER.match(content)]
+
+
+def list_item_lines(token: Node, line: int, end: int, markers: Sequence[int],
+                    first_line: Callable[[Node], str | None] | None = None,
+                    source: Sequence[str] = ()) -> Iterator[tuple[Node, int]]:
+    """Every item of the list ``token`` (on ``line``, ending before ``end``) and of the
+    lists nested in it, in reading order, with the line of its marker.
+
+    Items take the marker lines of their range in order. With ``first_line`` (the text an
+    item's first line holds, or None) and the ``source`` lines, a marker line whose text
+    differs from the item's is passed over (a marker-like line inside a code block or a
+    paragraph), looking a few markers ahead; an item with no match keeps the next one."""
+    window = markers[bisect.bisect_left(markers, line):bisect.bisect_left(markers, end)]
+    at = 0
+    for item in _list_items(token):
+        expected = first_line(item) if first_line is not None and source else None
+        if expected is not None:
+            for ahead in range(at, min(at + _LOOK_AHEAD, len(window))):
+                content = source[window[ahead] - 1]
+                m = LIST_MARKER.match(content)
+                if m and " ".join(content[m.end():].split()) == expected:
+                    at = ahead
+                    break
+        yield item, window[at] if at < len(window) else line
+        at += 1
 
 
 def plain_text(nodes: Sequence[Node]) -> str:
@@ -136,7 +234,7 @@ def _text(nodes: Sequence[Node]) -> str:
     return "".join(parts)
 
 
-def _first_link(nodes: Sequence[Node]) -> tuple[Node | None, Sequence[Node]]:
+def first_link(nodes: Sequence[Node]) -> tuple[Node | None, Sequence[Node]]:
     """The link a run of inline nodes starts with (possibly inside bold or italics), and
     the nodes after it; (None, nodes) when the run does not start with a link."""
     for i, node in enumerate(nodes):
@@ -146,7 +244,7 @@ def _first_link(nodes: Sequence[Node]) -> tuple[Node | None, Sequence[Node]]:
         if kind == "link":
             return node, nodes[i + 1:]
         if kind in ("strong", "emphasis"):
-            link, rest = _first_link(node.get("children", ()))
+            link, rest = first_link(node.get("children", ()))
             if link is not None and not plain_text(rest):
                 return link, nodes[i + 1:]
         break
@@ -155,7 +253,7 @@ def _first_link(nodes: Sequence[Node]) -> tuple[Node | None, Sequence[Node]]:
 
 def read_rows(text: str) -> SourceRows:
     """Every table row and every list item that starts with a link, under its heading."""
-    markers = [n for n, content in enumerate(text.splitlines(), 1) if _LIST_MARKER.match(content)]
+    markers = marker_lines(text)
     tokens, broken = parse(text)
     rows: list[SourceRow] = []
     problems = [Problem(line, "bad-table", "Markdown does not read this as a table: a row has another number of "
@@ -174,11 +272,8 @@ def read_rows(text: str) -> SourceRows:
             if problem is not None:
                 problems.append(problem)
         elif kind == "list":
-            first = bisect.bisect_left(markers, line)
-            for item, item_line in zip_longest(_list_items(token), markers[first:]):
-                if item is None:
-                    break
-                row = _item_row(item, item_line or line, heading)
+            for item, item_line in list_item_lines(token, line, int(token.get("end_line", sys.maxsize)), markers):
+                row = _item_row(item, item_line, heading)
                 if row is not None:
                     rows.append(row)
                 elif _starts_with_html_link(item):
@@ -221,14 +316,11 @@ def _table_rows(token: Node, line: int, heading: str | None, problems: list[Prob
     columns: list[str | None] = []
     for cell in head["children"]:
         name = plain_text(cell.get("children", ()))
-        column = COLUMN_NAMES.get(name.casefold())
-        if column is None:
-            problems.append(Problem(line, "column", f"column {name!r} is not understood; its cells were ignored"))
-        columns.append(column)
+        columns.append(COLUMN_NAMES.get(name.casefold(), " ".join(name.casefold().split()) or None))
     work = columns.index("work") if "work" in columns else 0
     for i, row in enumerate(body["children"]):
         cells = [c.get("children", ()) for c in row["children"]]
-        link, rest = _first_link(cells[work])
+        link, rest = first_link(cells[work])
         others = [n for n in rest if n.get("type") == "link"]
         yield SourceRow(
             line=line + 2 + i,
@@ -256,7 +348,7 @@ def _item_row(item: Node, line: int, heading: str | None) -> SourceRow | None:
     first = next((b for b in item.get("children", ()) if b.get("type") in ("block_text", "paragraph")), None)
     if first is None:
         return None
-    link, rest = _first_link(first.get("children", ()))
+    link, rest = first_link(first.get("children", ()))
     if link is None or link["attrs"]["url"].startswith("#"):
         return None
     after = plain_text(rest)

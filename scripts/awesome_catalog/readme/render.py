@@ -22,11 +22,11 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from awesome_catalog.core.diagnostics import plural
 from awesome_catalog.core.link_kinds import LINK_RANK
-from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Settings, Taxonomy, Vocabulary
+from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Settings, Taxonomy
 
 REGIONS: dict[str, str] = {
     "taxonomy": "the section tree as a Mermaid diagram",
@@ -41,7 +41,8 @@ TOC_KEY = ":toc"
 """Key of the contents heading among the anchors (section ids cannot contain ``:``)."""
 TOC_TITLE = "Contents"
 EMPTY_CELL = "—"
-COLUMN_TITLES = {"techniques": "Techniques", "evaluation": "Evaluation", "summary": "Summary"}
+COLUMN_TITLES = {"summary": "Summary", "year": "Year", "venue": "Venue", "links": "Links"}
+"""Titles of the built-in columns; a tag set's column is titled by its label."""
 TOC_SKIPPED = frozenset({"Contributing", "Footnotes", "Related Lists"})
 """Level-2 headings that awesome-lint wants left out of the contents, with what they hold."""
 
@@ -149,18 +150,21 @@ def toc(catalog: HasTaxonomy, anchors: Mapping[str, str], outline: Sequence[Outl
     return _block(lines)
 
 
-RowKey = tuple[bool, int, str, str]
-"""Order of rows in a section: works with a year first, by year, then title, then id."""
+RowKey = tuple[Any, ...]
+"""Order of rows in a section, by the section's sort rule (``Section.order``)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One table row, rendered, with what is needed to place it and head its table."""
+    """One table row or list item, rendered, with what is needed to place it: its key in
+    the section's order, its entry and the entry it stands under (nested items)."""
 
     section: str
     key: RowKey
     tool: bool
     cells: tuple[str, ...]
+    entry: str = ""
+    parent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,17 +177,21 @@ class EntryPart:
     rows: tuple[Row, ...]
 
 
-def entry_part(taxonomy: Taxonomy, vocabulary: Vocabulary, entry: Entry) -> EntryPart:
-    """The rows of one entry, one per appearance in a section that has a table."""
-    by_id = taxonomy.by_id()
-    key: RowKey = entry.order
-    first = work_cell(entry)
-    rows = tuple(
-        Row(a.section, key, entry.kind == "tool", (first, *(cell(vocabulary, c, a) for c in by_id[a.section].columns)))
-        for a in entry.appearances
-        if a.section in by_id and by_id[a.section].columns
-    )
-    return EntryPart(entry.kind, entry.year, len(entry.appearances), rows)
+def entry_part(catalog: Catalog, entry: Entry) -> EntryPart:
+    """The rows of one entry, one per appearance in a section that holds items: a table
+    row, or for a list section one item line (as the only cell)."""
+    by_id = catalog.taxonomy.by_id()
+    rows = []
+    for a in entry.appearances:
+        section = by_id.get(a.section)
+        if section is None or not section.holds_items:
+            continue
+        if section.layout == "list":
+            cells: tuple[str, ...] = (item(catalog, section, entry, a),)
+        else:
+            cells = (work_cell(entry), *(cell(catalog, c, entry, a) for c in section.columns))
+        rows.append(Row(a.section, section.order(entry, a), entry.kind == "tool", cells, entry.id, a.parent))
+    return EntryPart(entry.kind, entry.year, len(entry.appearances), tuple(rows))
 
 
 @dataclass(frozen=True)
@@ -197,9 +205,7 @@ class Listing:
 
     @classmethod
     def of(cls, catalog: Catalog) -> Listing:
-        return cls(catalog.taxonomy,
-                   tuple(entry_part(catalog.taxonomy, catalog.vocabulary, e) for e in catalog.entries),
-                   catalog.settings)
+        return cls(catalog.taxonomy, tuple(entry_part(catalog, e) for e in catalog.entries), catalog.settings)
 
 
 class HasTaxonomy(Protocol):
@@ -260,20 +266,22 @@ def sections(listing: Listing, anchors: Mapping[str, str], _outline: Sequence[Ou
             lines += [paragraph(section.description), ""]
         lines.append(back)
         rows = sorted(by_section.get(section.id, ()), key=lambda r: r.key)
-        if section.columns:
-            lines += ["", *table(section, rows)] if rows else ["", "*No entries yet.*"]
+        if section.holds_items:
+            shown = (table(section, rows, listing.settings) if section.layout == "table"
+                     else bullets(rows, listing.settings.bullet))
+            lines += ["", *shown] if rows else ["", "*No entries yet.*"]
     if exceptions:
         lines += ["", exceptions[2]]
     return _block(lines)
 
 
-def table(section: Section, rows: list[Row]) -> list[str]:
+def table(section: Section, rows: list[Row], settings: Settings) -> list[str]:
     """The lines of one section's table: header, alignment, one row per appearance, each
     cell padded so that the pipes align (table-pipe-alignment).
 
     The first column is headed "Tool" when most rows are tools, "Work" otherwise."""
     first = "Tool" if 2 * sum(r.tool for r in rows) > len(rows) else "Work"
-    titles = (first, *(COLUMN_TITLES[c] for c in section.columns))
+    titles = (first, *(column_title(settings, c) for c in section.columns))
     widths = [max(3, *(width(r.cells[i]) for r in rows), width(title)) for i, title in enumerate(titles)]
     return [_row(titles, widths), _row(tuple(":" + "-" * (w - 1) for w in widths), widths),
             *(_row(r.cells, widths) for r in rows)]
@@ -297,13 +305,91 @@ def work_cell(entry: Entry) -> str:
     return text
 
 
-def cell(vocabulary: Vocabulary, column: str, appearance: Appearance) -> str:
-    """One column of a row: the summary, or the vocabulary labels in the entry's order;
-    ``—`` when empty."""
+def column_title(settings: Settings, column: str) -> str:
+    """A column's title: a tag set's label, or the built-in title."""
+    tag_set = settings.tag_set(column)
+    return escape(tag_set.label) if tag_set else COLUMN_TITLES.get(column, escape(column))
+
+
+def cell(catalog: Catalog, column: str, entry: Entry, appearance: Appearance) -> str:
+    """One column of a row: the summary (or the entry's description), the year, the
+    venue, the other links, or the labels of a tag set in the entry's order; ``—`` when
+    empty."""
     if column == "summary":
-        return escape(appearance.summary) or EMPTY_CELL
-    refs = appearance.terms(column) or ()
-    return ", ".join(_escaped_label(vocabulary.label(column, r)) for r in refs) or EMPTY_CELL
+        return text(catalog.settings, entry.text(appearance) or "", table=True) or EMPTY_CELL
+    if column == "year":
+        return str(entry.year) if entry.year else EMPTY_CELL
+    if column == "venue":
+        return escape(entry.venue or "") or EMPTY_CELL
+    if column == "links":
+        return other_links(catalog.settings, entry, " · ") or EMPTY_CELL
+    refs = entry.terms(column, appearance) or ()
+    return ", ".join(_escaped_label(catalog.vocabulary.label(column, r)) for r in refs) or EMPTY_CELL
+
+
+def text(settings: Settings, value: str, table: bool = False) -> str:
+    """A description: escaped plain text, or, for a list whose items are Markdown
+    (``items.markdown``), the Markdown as written on one line, with raw HTML and (in a
+    table) pipes neutralised."""
+    if not settings.markdown:
+        return escape(value)
+    one_line = " ".join(_NEWLINES.sub(" ", value).split())
+    safe = one_line.replace("<", "&lt;").replace(">", "&gt;")
+    return safe.replace("|", "\\|") if table else safe
+
+
+def other_links(settings: Settings, entry: Entry, joiner: str) -> str:
+    """The entry's other links, in the order of the link kinds, labelled."""
+    labels = settings.all_link_kinds
+    ranked = sorted(entry.links, key=lambda k: (LINK_RANK.get(k, len(LINK_RANK)), list(labels).index(k)
+                                                if k in labels else len(labels), k))
+    return joiner.join(f"[{escape(labels.get(k, k))}]({url(entry.links[k])})" for k in ranked)
+
+
+def item(catalog: Catalog, section: Section, entry: Entry, appearance: Appearance) -> str:
+    """One item of a bulleted section, as most awesome lists write it:
+    ``[Name](url) - Description. ([Demo](...), [Source Code](...)) `MIT` `Go```. The
+    section's columns say what follows the link, in order; the bullet and the separator
+    are the list's (``items`` in catalog/list.yaml)."""
+    settings = catalog.settings
+    name = entry.title if settings.markdown else escape(entry.title)
+    line = f"[{name}]({url(entry.url)})"
+    if entry.marks:
+        line += " " + " ".join(entry.marks)
+    tail = []
+    for column in section.columns:
+        if column == "summary":
+            described = text(settings, entry.text(appearance) or "")
+            if described:
+                line += settings.separator + described
+        elif column == "links":
+            links = other_links(settings, entry, ", ")
+            if links:
+                tail.append(f"({links})")
+        elif column in ("year", "venue"):
+            value = str(entry.year or "") if column == "year" else entry.venue or ""
+            if value:
+                tail.append(f"({escape(value)})")
+        else:
+            refs = entry.terms(column, appearance) or ()
+            tail += [f"`{catalog.vocabulary.label(column, r).replace('`', '')}`" for r in refs]
+    return " ".join([line, *tail])
+
+
+def bullets(rows: list[Row], bullet: str) -> list[str]:
+    """The lines of one bulleted section: each item, and under it (indented) the items
+    that name it as their parent, each level in the section's order."""
+    present = {r.entry for r in rows}
+    children: dict[str | None, list[Row]] = {}
+    for row in rows:
+        children.setdefault(row.parent if row.parent in present else None, []).append(row)
+    lines: list[str] = []
+    stack: list[tuple[Row, int]] = [(r, 0) for r in reversed(children.get(None, []))]
+    while stack:
+        row, depth = stack.pop()
+        lines.append(f"{' ' * (len(bullet) + 1) * depth}{bullet} {row.cells[0]}")
+        stack += [(c, depth + 1) for c in reversed(children.get(row.entry, []))]
+    return lines
 
 
 @lru_cache(maxsize=4096)

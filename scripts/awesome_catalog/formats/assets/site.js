@@ -1,12 +1,12 @@
 // Filters the list of works that index.html already contains. Written by awesome-catalog.
 //
-// The state lives in the query string (?q=&section=&technique=&evaluation=&from=&to=):
+// The state lives in the query string (?q=&section=&<tag set>=&from=&to=, one parameter
+// per tag set of the list, named by its id):
 // read on load, rewritten with history.replaceState on every change. The script never
 // turns catalog text into markup: it only reads the JSON index and shows or hides items.
 "use strict";
 
 (function () {
-  var FIELDS = ["q", "section", "technique", "evaluation", "from", "to"];
 
   var form = document.getElementById("filters");
   var list = document.getElementById("works");
@@ -23,12 +23,14 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  var works = JSON.parse(data.textContent).works.map(function (work) {
+  var index = JSON.parse(data.textContent);
+  var TAG_SETS = index.tag_sets;
+  var FIELDS = ["q", "section"].concat(TAG_SETS, ["from", "to"]);
+  var works = index.works.map(function (work) {
     return {
       item: document.getElementById("work-" + work.id),
       sections: work.sections,
-      techniques: work.techniques,
-      evaluation: work.evaluation,
+      tags: work.tags,
       year: work.year,
       text: fold(work.text)
     };
@@ -57,8 +59,10 @@
 
   function matches(work, state, words) {
     if (state.section && work.sections.indexOf(state.section) < 0) return false;
-    if (state.technique && work.techniques.indexOf(state.technique) < 0) return false;
-    if (state.evaluation && work.evaluation.indexOf(state.evaluation) < 0) return false;
+    for (var i = 0; i < TAG_SETS.length; i++) {
+      var kind = TAG_SETS[i];
+      if (state[kind] && work.tags[kind].indexOf(state[kind]) < 0) return false;
+    }
     if ((state.from || state.to) && work.year === null) return false;
     if (state.from && work.year < Number(state.from)) return false;
     if (state.to && work.year > Number(state.to)) return false;
