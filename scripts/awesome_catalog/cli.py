@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from awesome_catalog import __version__
-from awesome_catalog.commands import add, check, export, generate, import_, links, new, site
+from awesome_catalog.commands import add, check, export, generate, import_, init, links, new, site
 from awesome_catalog.core.diagnostics import EXIT_USAGE
 from awesome_catalog.core.project import Project
 
-COMMANDS = (check, generate, new, import_, export, site, links, add)
+COMMANDS = (init, check, generate, new, import_, export, site, links, add)
 """The sub-commands, in the order ``--help`` lists them."""
 TRACEBACK_ENV = "AWESOME_CATALOG_TRACEBACK"
 

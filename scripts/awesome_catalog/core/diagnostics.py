@@ -124,11 +124,16 @@ RULE_LEVELS = ("error", "warning", "off")
 """What a list may make of a rule in its settings (``rules:`` in catalog/list.yaml)."""
 
 
+CONTENT_ERRORS = ("E305", "E309")
+"""Errors on the content, not the shape, that a list may lower: two works of one title
+(in a list of projects, two may share a name) and two equal summaries."""
+
+
 def configurable_rules() -> dict[str, str]:
     """The rules a list may make errors, warnings or turn off, by name: the warnings on
-    the content of the catalog (W3xx). Errors keep the catalog readable and its works
-    distinct, so no setting lowers them."""
-    return {name: code for code, (name, _) in CODES.items() if code.startswith("W3")}
+    the content of the catalog (W3xx) and ``CONTENT_ERRORS``. Other errors keep the
+    catalog readable and its works distinct, so no setting lowers them."""
+    return {name: code for code, (name, _) in CODES.items() if code.startswith("W3") or code in CONTENT_ERRORS}
 
 
 def apply_levels(diagnostics: Iterable[Diagnostic], levels: Mapping[str, str]) -> list[Diagnostic]:
@@ -150,8 +155,12 @@ def apply_levels(diagnostics: Iterable[Diagnostic], levels: Mapping[str, str]) -
 
 
 def plural(n: int, word: str) -> str:
-    """``n`` and ``word``, with an s unless ``n`` is 1: "1 file", "3 files"."""
-    return f"{n} {word}{'s' * (n != 1)}"
+    """``n`` and ``word``, in the plural unless ``n`` is 1: "1 file", "3 files", "2 entries"."""
+    if n == 1:
+        return f"{n} {word}"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u", ""):
+        return f"{n} {word[:-1]}ies"
+    return f"{n} {word}s"
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

@@ -37,6 +37,12 @@ class TermRef:
 Tags = Mapping[str, tuple[TermRef, ...]]
 
 
+def default_kind(folder: str) -> str:
+    """The kind of an entry that names none, by its folder: ``papers/`` hold papers,
+    ``tools/`` tools, any other folder (``items/``...) resources."""
+    return {"papers": "paper", "tools": "tool"}.get(folder, "resource")
+
+
 def _tags(data: Mapping[str, Any], ids: Collection[str]) -> dict[str, tuple[TermRef, ...]]:
     return {key: tuple(TermRef.from_data(v) for v in data[key]) for key in ids if key in data}
 
@@ -96,12 +102,11 @@ class Entry:
         """Build an entry from schema-valid data; ``folder`` gives the default kind and
         ``settings`` which keys are tag sets."""
         settings = settings or Settings()
-        default_kind = "tool" if folder == "tools" else "paper"
         per_appearance = settings.tag_set_ids("appearance")
         return cls(
             id=entry_id,
             path=path,
-            kind=data.get("kind", default_kind),
+            kind=data.get("kind", default_kind(folder)),
             title=data["title"],
             url=data["url"],
             year=data.get("year"),
@@ -316,11 +321,16 @@ class Settings:
     separator: str = " - "
     markdown: bool = False
     links: LinkSettings = field(default_factory=LinkSettings)
+    toc_title: str = "Contents"
+    notes: bool = True
+    figures: bool = True
+    back_links: bool = True
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Settings:
         lint = data.get("lint", {})
         items = data.get("items", {})
+        readme = data.get("readme", {})
         return cls(
             lint_disable=tuple(LintException(d["rule"], d["why"]) for d in lint.get("disable", ())),
             tag_sets=tuple(TagSet(s["id"], s["label"], s.get("per", "appearance"), s.get("description"))
@@ -330,6 +340,10 @@ class Settings:
             separator=items.get("separator", " - "),
             markdown=bool(items.get("markdown", False)),
             links=LinkSettings.from_data(data.get("links", {})),
+            toc_title=readme.get("toc_title", "Contents"),
+            notes=bool(readme.get("notes", True)),
+            figures=bool(readme.get("figures", True)),
+            back_links=bool(readme.get("back_links", True)),
             rules=tuple(sorted((k, v or "off") for k, v in data.get("rules", {}).items())),
         )
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import yaml
 
 from awesome_catalog.core.link_kinds import LINK_RANK
-from awesome_catalog.core.model import Entry, Settings, TermRef
+from awesome_catalog.core.model import Entry, Settings, TermRef, default_kind
 
 MODELINE = "# yaml-language-server: $schema=../../schema/entry.schema.json"
 WIDTH = 100
@@ -50,17 +50,13 @@ def _text(key: str, value: str, indent: int) -> list[str]:
     return block if same else [one_line]
 
 
-def _default_kind(entry: Entry) -> str:
-    return "tool" if entry.path.split("/")[-2:-1] == ["tools"] else "paper"
-
-
 def entry_text(entry: Entry, term_hints: Mapping[str, str] | None = None, settings: Settings | None = None) -> str:
     """The text of an entry file. ``term_hints`` gives, by tag set, a comment written
     above an empty list of that set (``new`` lists some valid terms there);
     ``settings`` gives the order of the tag sets (else the entry's own)."""
     order = [s.id for s in settings.tag_sets] if settings else []
     lines = [MODELINE, *_text("title", entry.title, 0), f"url: {flow(entry.url)}"]
-    if entry.kind != _default_kind(entry):
+    if entry.kind != default_kind(entry.path.split("/")[-2] if "/" in entry.path else ""):
         lines.append(f"kind: {entry.kind}")
     if entry.year is not None:
         lines.append(f"year: {entry.year}")

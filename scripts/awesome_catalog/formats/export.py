@@ -32,6 +32,7 @@ CSL_TYPES = {
     "blog": "post-weblog",
     "report": "report",
     "tool": "software",
+    "resource": "webpage",
 }
 
 

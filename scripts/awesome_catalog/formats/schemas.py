@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from awesome_catalog.core.diagnostics import CODES, RULE_LEVELS
+from awesome_catalog.core.diagnostics import CODES, RULE_LEVELS, configurable_rules
 from awesome_catalog.core.link_kinds import LINK_KINDS
 from awesome_catalog.core.model import BUILT_IN_COLUMNS, Settings
 
@@ -50,8 +50,9 @@ def entry_schema(settings: Settings, summary_min: int = 1, base: str = "") -> di
                       "maxLength": 300, "pattern": "^\\S(.*\\S)?$"},
             "url": {"description": "The canonical link. arXiv works use https://arxiv.org/abs/<id>.",
                     "$ref": "#/$defs/url"},
-            "kind": {"description": "What the item is. Defaults to 'tool' under catalog/tools/ and 'paper' elsewhere.",
-                     "enum": ["paper", "blog", "report", "tool"]},
+            "kind": {"description": "What the item is. Defaults to 'paper' under catalog/papers/, 'tool' under "
+                     "catalog/tools/ and 'resource' (a project, a site, a dataset...) elsewhere.",
+                     "enum": ["paper", "blog", "report", "tool", "resource"]},
             "year": {"description": "Year of the first public version (for tools: of the latest release).",
                      "type": "integer", "minimum": 1950, "maximum": 2100},
             "venue": _text("Where the work was published, e.g. 'ICLR 2023'. Leave out when unknown.", 120),
@@ -145,10 +146,11 @@ def _rule_levels() -> dict[str, Any]:
     return {"description": "How check enforces each rule on the content of the catalog, by the name check reports it "
             "under (docs/codes.md): error (check fails), warning (check fails only with --strict) or off (not "
             "reported, and check --fix leaves it alone; YAML reads an unquoted off as false, which means the same). "
-            "A rule left out keeps its usual severity. Only the warnings on the content (W3xx) can be set: errors "
-            "keep the catalog readable and its works distinct.", "type": "object", "additionalProperties": False,
+            "A rule left out keeps its usual severity. Only the warnings on the content (W3xx) and two errors on "
+            "it (duplicate-work, duplicate-summary) can be set: other errors keep the catalog readable.",
+            "type": "object", "additionalProperties": False,
             "properties": {name: {"description": f"{code}: {text}", "enum": levels}
-                           for code, (name, text) in CODES.items() if code.startswith("W3")}}
+                           for code, (name, text) in CODES.items() if name in configurable_rules()}}
 
 
 def list_schema(base: str = "") -> dict[str, Any]:
@@ -180,6 +182,16 @@ def list_schema(base: str = "") -> dict[str, Any]:
                       "markdown": {"description": "Whether names and descriptions are Markdown, written into the "
                                    "README as they are (links, code, emphasis); otherwise they are plain text and "
                                    "escaped.", "type": "boolean"}}},
+        "readme": {"description": "What the generated parts of the README show besides the items.", "type": "object",
+                   "additionalProperties": False, "properties": {
+                       "toc_title": {"description": "The heading of the table of contents.", "type": "string",
+                                     "minLength": 1, "maxLength": 120},
+                       "notes": {"description": "Whether each generated region says that it is generated.",
+                                 "type": "boolean"},
+                       "figures": {"description": "Whether a line of figures (works, sections, works per year) "
+                                   "comes before the sections.", "type": "boolean"},
+                       "back_links": {"description": "Whether each section links back to the table of contents.",
+                                      "type": "boolean"}}},
         "links": {"description": "How `awesome-catalog links` judges this list's URLs.", "type": "object",
                   "additionalProperties": False, "properties": {
                       "refuse_scripts": {"description": "Hosts (and their subdomains) that refuse scripts: a 401, "

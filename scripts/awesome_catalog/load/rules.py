@@ -168,7 +168,7 @@ def _appearances(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
                           f"`{entry.id}` appears in `{app.section}` twice (first as sections[{seen[app.section]}])",
                           "merge the two appearances into one")
             seen.setdefault(app.section, i)
-            if "summary" in section.columns and entry.text(app) is None:
+            if "summary" in section.columns and section.layout == "table" and entry.text(app) is None:
                 yield _at(where, entry.path, base, "E303",
                           f"section `{app.section}` shows a summary, but this appearance has no `summary:` "
                           "and the entry no `description:`", "add `summary: ...` to this appearance")
@@ -251,7 +251,7 @@ def _identity(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
                           "each link belongs to one work: check which paper it really is")
 
 
-UNCITED_KINDS = frozenset(("blog", "tool"))
+UNCITED_KINDS = frozenset(("blog", "tool", "resource"))
 """Publication types (``bibtex.publication_type``) that need not name authors: blog
 posts, often pseudonymous or collective, and software without a paper."""
 

@@ -32,9 +32,9 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from awesome_catalog import __version__
+from awesome_catalog import __url__, __version__
 
-USER_AGENT = f"awesome-catalog/{__version__} (+https://github.com/awesome-mi/awesome-mi)"
+USER_AGENT = f"awesome-catalog/{__version__} (+{__url__})"
 """How the tool names itself to the hosts it asks (links and arXiv's API)."""
 
 ALLOWLIST: frozenset[str] = frozenset({

@@ -171,6 +171,8 @@ def find_regions(text: str, path: str = "README.md") -> tuple[list[Region], list
             problems += [Diagnostic(path, i + 1, 1, "E404", f"{kind} marker of region `{name}` repeated "
                                     f"(first on line {lines[0] + 1})", "keep one and delete the others")
                          for i in lines[1:]]
+        if not begins and not ends and name != "sections":
+            continue  # a README may leave out the diagram and the contents, never the sections
         if not begins or not ends:
             problems.append(_missing(path, name, begins, ends, near))
         elif ends[0] < begins[0]:

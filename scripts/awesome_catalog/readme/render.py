@@ -113,11 +113,14 @@ def mermaid_label(text: str) -> str:
 
 
 def headings(tree: HasTaxonomy, region: str) -> list[Heading]:
-    """The headings ``region`` writes, in order; anchors are computed from these."""
+    """The headings ``region`` writes, in order; anchors are computed from these. A list
+    whose texts are Markdown (``items.markdown``) keeps its headings' Markdown as written."""
+    settings = tree.settings
     if region == "toc":
-        return [Heading(TOC_KEY, 2, TOC_TITLE)]
+        return [Heading(TOC_KEY, 2, settings.toc_title if settings.markdown else escape(settings.toc_title))]
     if region == "sections":
-        return [Heading(s.id, min(2 + s.depth, 6), escape(s.title)) for s in tree.taxonomy.walk()]
+        return [Heading(s.id, min(2 + s.depth, 6), s.title if settings.markdown else escape(s.title))
+                for s in tree.taxonomy.walk()]
     return []
 
 
@@ -140,7 +143,7 @@ def toc(catalog: HasTaxonomy, anchors: Mapping[str, str], outline: Sequence[Outl
     of ``TOC_SKIPPED``, each with its level-3 headings nested under it, and nothing deeper."""
     if outline is None:
         outline = [OutlineHeading(2 + s.depth, s.title, anchors[s.id]) for s in catalog.taxonomy.walk()]
-    lines = [headings(catalog, "toc")[0].line(), "", NOTE, ""]
+    lines = [headings(catalog, "toc")[0].line(), "", *([NOTE, ""] if catalog.settings.notes else [])]
     listed = False  # whether the level-2 heading above is listed, so its level-3 ones are
     for heading in outline:
         if heading.level <= 2:
@@ -209,10 +212,13 @@ class Listing:
 
 
 class HasTaxonomy(Protocol):
-    """A catalog or a listing: whatever knows the section tree."""
+    """A catalog or a listing: whatever knows the section tree and the list's settings."""
 
     @property
     def taxonomy(self) -> Taxonomy: ...
+
+    @property
+    def settings(self) -> Settings: ...
 
 
 def figures(listing: Listing) -> str:
@@ -247,32 +253,37 @@ def lint_exceptions(settings: Settings) -> tuple[str, str, str] | None:
 
 
 def sections(listing: Listing, anchors: Mapping[str, str], _outline: Sequence[OutlineHeading] = ()) -> str:
-    """Every section: heading, description, link back to the contents, table of rows."""
-    lines = [NOTE]
-    exceptions = lint_exceptions(listing.settings)
+    """Every section: heading, description, link back to the contents, table or list of
+    its items; before them, the note, the awesome-lint exceptions and the figures, as the
+    list's settings (``readme``) ask."""
+    settings = listing.settings
+    blocks = [NOTE] if settings.notes else []
+    exceptions = lint_exceptions(settings)
     if exceptions:
-        lines += ["", exceptions[0], "", exceptions[1]]
-    # One paragraph, so that the bold figures do not read as a heading (no-emphasis-as-heading).
-    per_year = growth(listing)
-    lines += ["", f"**{figures(listing)}**" + (f"\\\n*{per_year}*" if per_year else "")]
-    back = f"[↑ Back to contents](#{url(anchors[TOC_KEY])})"
+        blocks += [exceptions[0], exceptions[1]]
+    if settings.figures:
+        # One paragraph, so that the bold figures do not read as a heading (no-emphasis-as-heading).
+        per_year = growth(listing)
+        blocks.append(f"**{figures(listing)}**" + (f"\\\n*{per_year}*" if per_year else ""))
+    back = (f"[↑ Back to contents](#{url(anchors[TOC_KEY])})" if settings.back_links and TOC_KEY in anchors
+            else None)
     by_section: dict[str, list[Row]] = {}
     for part in listing.parts:
         for row in part.rows:
             by_section.setdefault(row.section, []).append(row)
     for section, heading in zip(listing.taxonomy.walk(), headings(listing, "sections"), strict=True):
-        lines += ["", heading.line(), ""]
+        blocks.append(heading.line())
         if section.description:
-            lines += [paragraph(section.description), ""]
-        lines.append(back)
+            blocks.append(section.description.strip("\n") if settings.markdown else paragraph(section.description))
+        if back:
+            blocks.append(back)
         rows = sorted(by_section.get(section.id, ()), key=lambda r: r.key)
         if section.holds_items:
-            shown = (table(section, rows, listing.settings) if section.layout == "table"
-                     else bullets(rows, listing.settings.bullet))
-            lines += ["", *shown] if rows else ["", "*No entries yet.*"]
+            shown = table(section, rows, settings) if section.layout == "table" else bullets(rows, settings.bullet)
+            blocks.append("\n".join(shown) if rows else "*No entries yet.*")
     if exceptions:
-        lines += ["", exceptions[2]]
-    return _block(lines)
+        blocks.append(exceptions[2])
+    return _block("\n\n".join(blocks).split("\n"))
 
 
 def table(section: Section, rows: list[Row], settings: Settings) -> list[str]:
