@@ -33,14 +33,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         "without it, the sections are listed)")
     parser.add_argument("--url", help="the canonical link (required)")
     parser.add_argument("--year", type=int)
-    parser.add_argument("--tool", action="store_true", help="create catalog/tools/<id>.yaml instead of papers/")
+    parser.add_argument("--tool", action="store_true",
+                        help="create catalog/tools/<id>.yaml (else the folder that holds most entries, e.g. papers/)")
     return parser
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
     """``awesome-catalog new``."""
     from awesome_catalog.core.identity import arxiv_id, entry_id, one_line
-    from awesome_catalog.entries.draft import Draft, leaf_section, load, write_entry
+    from awesome_catalog.entries.draft import Draft, entry_folder, leaf_section, load, write_entry
     from awesome_catalog.formats.report import write_refusal
 
     try:
@@ -57,6 +58,6 @@ def run(args: argparse.Namespace, project: Project) -> int:
         if ident:
             url = f"https://arxiv.org/abs/{ident}"
         draft = Draft(title=title, url=url, section=section, year=args.year, arxiv=ident)
-        return write_entry(project, loaded, draft, "tools" if args.tool else "papers", entry_id(title))
+        return write_entry(project, loaded, draft, entry_folder(project, args.tool), entry_id(title))
     except Refusal as err:
         return write_refusal(err, NAME, sys.stderr)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from awesome_catalog.core.model import (
     Taxonomy,
     TermRef,
     Vocabulary,
+    default_kind,
 )
 from awesome_catalog.core.project import Project
 from awesome_catalog.formats import report
@@ -109,7 +111,7 @@ def draft_entry(draft: Draft, new_id: str, folder: str, settings: Settings) -> E
     per_entry = {k: refs(k) for k in settings.tag_set_ids("entry") if k in draft.terms}
     summary = SUMMARY_PLACEHOLDER if "summary" in draft.section.columns else None
     appearance = Appearance(draft.section.id, summary, per_appearance)
-    return Entry(id=new_id, path=f"{folder}/{new_id}.yaml", kind=folder.removesuffix("s"), title=draft.title,
+    return Entry(id=new_id, path=f"{folder}/{new_id}.yaml", kind=default_kind(folder), title=draft.title,
                  url=draft.url, appearances=(appearance,), year=draft.year, arxiv=draft.arxiv, authors=draft.authors,
                  tags=per_entry)
 
@@ -150,6 +152,16 @@ def load(project: Project) -> tuple[LoadedCatalog, Catalog]:
         raise Refusal("the catalog cannot be loaded (taxonomy, vocabulary or schema)", EXIT_PROBLEMS,
                       "run `awesome-catalog check` and fix what it reports")
     return loaded, loaded.catalog
+
+
+def entry_folder(project: Project, tool: bool = False) -> str:
+    """The folder a new entry goes into: ``tools`` for a tool, else the folder that holds
+    most entries already (``papers`` in a list of papers, ``items`` in one made by init),
+    else ``papers``."""
+    if tool:
+        return "tools"
+    counts = Counter(f.folder for f in project.entry_listing() if f.folder != "tools")
+    return counts.most_common(1)[0][0] if counts else "papers"
 
 
 def entry_path(project: Project, folder: str, new_id: str) -> Path:

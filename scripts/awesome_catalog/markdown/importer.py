@@ -39,7 +39,7 @@ from awesome_catalog.core.diagnostics import plural
 from awesome_catalog.core.identity import arxiv_id, title_key, url_key, url_problem
 from awesome_catalog.core.identity import entry_id as identity_entry_id
 from awesome_catalog.core.link_kinds import LINK_KINDS, link_kind
-from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary
+from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary, default_kind
 from awesome_catalog.markdown.rows import Problem, SourceRow, read_rows
 
 MODELINE = "# yaml-language-server: $schema=../../schema/entry.schema.json\n"
@@ -363,7 +363,7 @@ class _WorkBuilder:
         url, arxiv, links = _links(group, self.findings)
         year = 2000 + int(arxiv[:2]) if arxiv else next((r.year for r in group if r.year), None)
         folder = "tools" if all(r.section.id == TOOLS_SECTION for r in group) else "papers"
-        entry = Entry(id=entry_id, path=f"{folder}/{entry_id}.yaml", kind=folder.removesuffix("s"), title=title,
+        entry = Entry(id=entry_id, path=f"{folder}/{entry_id}.yaml", kind=default_kind(folder), title=title,
                       url=url, appearances=tuple(appearances), year=year,
                       venue=next((r.venue for r in group if r.venue), None), arxiv=arxiv, links=links)
         return entry, outcomes
