@@ -191,3 +191,22 @@ def test_a_check_right_after_generate_reuses_what_generate_verified(mini: Projec
     monkeypatch.undo()
     assert main([*root, "check", "--no-cache", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == reused
+
+
+@pytest.mark.parametrize(("flag", "env", "shown"), [([], None, False), (["--traceback"], None, True),
+                                                    ([], "1", True), ([], "0", False)])
+def test_an_internal_error_shows_its_traceback_only_when_asked(
+        mini: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        flag: list[str], env: str | None, shown: bool) -> None:
+    from awesome_catalog.commands import check
+
+    def broken(*_: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(check, "run", broken)
+    if env is not None:
+        monkeypatch.setenv("AWESOME_CATALOG_TRACEBACK", env)
+    assert main([*flag, "--root", str(mini.root), "check"]) == 2
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: a bug" in err
+    assert ("Traceback (most recent call last)" in err) is shown
