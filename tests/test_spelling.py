@@ -7,12 +7,16 @@ the pinned awesome-lint's own skips, saying why, where node or the package is ab
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from awesome_catalog.core import spelling
 from awesome_catalog.core.spelling import misspellings, source
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,3 +56,16 @@ def test_names_spelt_otherwise(text: str, expected: list[tuple[str, str]]) -> No
     found = misspellings(text)
     assert [(m.found, m.correct) for m in found] == expected
     assert all(text[m.start:m.end] == m.found for m in found)
+
+
+_words_of_rules = sorted({w for rule in spelling._rules() for w in re.findall(r"[\w#+.]+", rule.correct)}
+                         | {"os", "x", "mac", "js", "on", "the", "using", "python", "programming", "language"})
+_pieces = st.one_of(st.sampled_from(_words_of_rules), st.sampled_from(_words_of_rules).map(str.lower),
+                    st.sampled_from(_words_of_rules).map(str.upper), st.text(max_size=6),
+                    st.sampled_from([" ", ", ", ".", "-", "_", "https://x.org/a", "(", ")", "`"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts=st.lists(st.lists(_pieces, max_size=12).map(" ".join), min_size=1, max_size=5))
+def test_the_fast_spell_check_finds_what_trying_every_rule_finds(texts: list[str]) -> None:
+    assert spelling.misspellings_in(texts) == [spelling.each_rule(text) for text in texts]

@@ -11,12 +11,13 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.identity import arxiv_id, link_key, title_key, url_key
 from awesome_catalog.core.model import BUILT_IN_COLUMNS, Catalog, Entry, Section, TermRef
-from awesome_catalog.core.spelling import misspellings
+from awesome_catalog.core.spelling import misspellings, misspellings_in
 from awesome_catalog.formats.bibtex import publication_type
 from awesome_catalog.load.yamlload import Positions, positions
 
@@ -335,6 +336,12 @@ def _period_fix(summary: str) -> Edit | None:
     return Edit(len(text), len(text), ".", "final period")
 
 
+@cache
+def _marks() -> re.Pattern[str]:
+    """The characters ``unbalanced`` acts on: apostrophes, quotes and brackets."""
+    return re.compile("[" + re.escape("\u2019'" + _SYMMETRIC + "".join(_PAIRS) + "".join(_CLOSERS)) + "]")
+
+
 def unbalanced(text: str) -> list[tuple[int, str]]:
     """Where ``text`` opens a bracket, parenthesis or quote it does not close, or closes one
     it did not open, as (index, what): awesome-lint's ``balanced-punctuation`` algorithm
@@ -343,7 +350,8 @@ def unbalanced(text: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     stack: list[tuple[int, str]] = []
     quote_open = False
-    for i, char in enumerate(text):
+    for mark in _marks().finditer(text):  # every other character changes nothing
+        i, char = mark.start(), mark[0]
         if char in "\u2019'" and i and (text[i - 1].isalnum() or text[i - 1] == "_"):
             after = text[i + 1:i + 2]
             if not after or after.isalnum() or after == "_" or _AFTER_APOSTROPHE.match(after):
@@ -374,21 +382,23 @@ def unbalanced(text: str) -> list[tuple[int, str]]:
 def _texts(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
     """Names spelt otherwise than awesome-lint's word list (W305) and unbalanced brackets
     and quotes (W306), in each title and summary, which the README shows as they are."""
+    texts: list[tuple[Entry, JsonPath, str]] = []
     for entry in catalog.entries:
-        texts: list[tuple[JsonPath, str]] = [(("title",), entry.title)]
-        texts += [(parts, text) for parts, text in written_texts(entry) if not text.lstrip().startswith(PLACEHOLDER)]
-        for parts, text in texts:
-            what = "title" if parts == ("title",) else "summary"
-            for m in misspellings(text):
-                hint = (f"write {m.correct!r} (awesome-lint: awesome-spell-check); `check --fix` does it"
-                        if what == "summary" else
-                        f"write {m.correct!r} (awesome-lint: awesome-spell-check), unless the authors' own title "
-                        "spells it so (then set `rules: {name-spelling: off}` in catalog/list.yaml)")
-                yield _at(where, entry.path, parts, "W305",
-                          f"the {what} writes {m.found!r}, which is spelt {m.correct!r}", hint)
-            for i, problem in unbalanced(text):
-                yield _at(where, entry.path, parts, "W306", f"the {what} {problem} (character {i + 1})",
-                          "close what is opened, or remove the stray mark (awesome-lint: balanced-punctuation)")
+        texts.append((entry, ("title",), entry.title))
+        texts += [(entry, parts, text) for parts, text in written_texts(entry)
+                  if not text.lstrip().startswith(PLACEHOLDER)]
+    for (entry, parts, text), spelt in zip(texts, misspellings_in([t for _, _, t in texts]), strict=True):
+        what = "title" if parts == ("title",) else "summary"
+        for m in spelt:
+            hint = (f"write {m.correct!r} (awesome-lint: awesome-spell-check); `check --fix` does it"
+                    if what == "summary" else
+                    f"write {m.correct!r} (awesome-lint: awesome-spell-check), unless the authors' own title "
+                    "spells it so (then set `rules: {name-spelling: off}` in catalog/list.yaml)")
+            yield _at(where, entry.path, parts, "W305",
+                      f"the {what} writes {m.found!r}, which is spelt {m.correct!r}", hint)
+        for i, problem in unbalanced(text):
+            yield _at(where, entry.path, parts, "W306", f"the {what} {problem} (character {i + 1})",
+                      "close what is opened, or remove the stray mark (awesome-lint: balanced-punctuation)")
 
 
 def _links(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
