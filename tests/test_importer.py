@@ -283,3 +283,174 @@ def test_items_in_html_are_reported_never_dropped_silently(name: str, mini: Proj
     out = capsys.readouterr().out
     assert f"{source}:5: {message}" in out
     assert "; 1 problem\n" in out  # the badge holds no item
+
+
+# --- Headings without a section: the closest one, or a new one (--new-sections) ----------------
+
+
+@pytest.mark.parametrize(("heading", "said"), [
+    ("Attention Head", "heading 'Attention Head' is not a section of the taxonomy; did you mean `heads` "
+     "(Attention Heads)? (--new-sections creates it)"),
+    ("Universalities", "did you mean `universality` (Universality)?"),
+    ("Something Else Entirely", "heading 'Something Else Entirely' is not a section of the taxonomy "
+     "(--new-sections creates it)"),
+])
+def test_a_heading_without_a_section_names_the_closest_one(mini: Project, heading: str, said: str) -> None:
+    result = _import(mini, f"## {heading}\n\n- [A work](https://example.org/a) - What it found, in a sentence.\n")
+    assert [(p.line, p.kind) for p in result.problems] == [(3, "unplaced")]
+    assert said in result.problems[0].message
+
+
+NESTED = """# Awesome Things
+
+## Results
+
+### Probing Studies
+
+- [A probe](https://example.org/probe) - Probes find what the model holds, layer by layer.
+
+## Methods
+
+| Paper | Techniques | TL;DR |
+|---|---|---|
+| [Known](https://example.org/known) | Logit Lens | A work under a heading the taxonomy already has. |
+
+### Patching Variants
+
+- [A patch](https://example.org/patch) - Patching finds which components matter for a task.
+
+## Heads
+
+- [A head](https://example.org/head) - One head that copies tokens it has seen before.
+
+## Grouping Only
+
+### Attention Head Studies
+
+| Paper | Techniques | Evaluation | TL;DR |
+|---|---|---|---|
+| [Heads again](https://example.org/heads-again) | Activation Patching | Faithfulness | Heads that copy names. |
+| [Heads twice](https://example.org/heads-twice) | Visualization | Extrinsic | Another study of the same heads. |
+"""
+
+
+def test_new_sections_are_placed_named_and_shaped_from_the_taxonomy(mini: Project) -> None:
+    from awesome_catalog.markdown.importer import new_sections
+
+    planned = new_sections(NESTED, _catalog(mini).taxonomy)
+    assert [(s.id, s.title, s.parent, s.columns, s.like, s.line) for s in planned] == [
+        # nested under a grouping section: its child, shaped like the last leaf there
+        ("probing-studies", "Probing Studies", "results", ("summary",), "universality", 7),
+        # under a section that holds items (which cannot take children): at the end of the tree
+        ("patching-variants", "Patching Variants", None, ("summary",), "tools", 17),
+        # the id `heads` is taken: made unique; no title is close, so shaped like the last leaf
+        ("heads-2", "Heads", None, ("summary",), "tools", 21),
+        # the enclosing heading has no section: at the end of the tree; shaped like the closest title;
+        # one section for two items
+        ("attention-head-studies", "Attention Head Studies", None, ("techniques", "evaluation", "summary"),
+         "heads", 29),
+    ]
+
+
+def _taxonomy_source(project: Project, text: str) -> None:
+    project.taxonomy_file.write_text(text, encoding="utf-8")
+
+
+def test_new_sections_are_appended_to_the_taxonomy_with_the_entries(mini: Project, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from awesome_catalog.load.pipeline import run_check
+
+    before = mini.taxonomy_file.read_text(encoding="utf-8").replace(
+        "sections:\n", "# The sections, hand-ordered.\nsections:  # keep this comment\n")
+    _taxonomy_source(mini, before)
+    source = tmp_path / "nested.md"
+    source.write_text(NESTED, encoding="utf-8")
+    assert main(["--root", str(mini.root), "import", str(source), "--new-sections"]) == 0
+    out = capsys.readouterr().out
+    assert "new section `probing-studies` (Probing Studies) under `results`, columns [summary] as in " \
+           "`universality`, for the items from line 7" in out
+    assert "new section `heads-2` (Heads) at the end of the tree" in out
+    assert "and added 4 new sections to taxonomy.yaml" in out
+    after = mini.taxonomy_file.read_text(encoding="utf-8")
+    added = ["      - id: probing-studies\n", "        title: Probing Studies\n", "        columns: [summary]\n"]
+    assert after.replace("".join(added), "").startswith(before)  # nothing of the file is rewritten
+    assert after.endswith("  - id: attention-head-studies\n    title: Attention Head Studies\n"
+                          "    columns: [techniques, evaluation, summary]\n")
+    catalog = _catalog(mini)
+    sections = {e.title: [a.section for a in e.appearances] for e in catalog.entries}
+    assert (sections["A probe"], sections["Heads again"], sections["Known"]) == (
+        ["probing-studies"], ["attention-head-studies"], ["methods"])
+    assert not [d for d in run_check(mini).diagnostics if d.code.startswith("E3")]
+
+
+def _tree_bytes(project: Project) -> dict[str, bytes]:
+    return _tree(project.catalog_dir)
+
+
+@pytest.mark.parametrize(("setup", "args", "code", "said"), [
+    ("flow", [], 2, "cannot add sections to catalog/taxonomy.yaml"),
+    ("full-disk", [], 2, "cannot write under catalog: No space left on device"),
+    ("", ["--dry-run"], 0, "would be written under catalog, and 4 new sections added to taxonomy.yaml; "
+     "nothing was written"),
+    ("", ["--into", "elsewhere"], 2, "--new-sections adds to the list's own taxonomy"),
+])
+def test_new_sections_are_all_or_nothing(mini: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch, setup: str, args: list[str], code: int,
+                                         said: str) -> None:
+    if setup == "flow":
+        _taxonomy_source(mini, "sections: [{id: methods, title: Methods, columns: [summary]}, "
+                         "{id: tools, title: Tools, columns: [summary]}]\n")
+    if setup == "full-disk":  # the taxonomy, staged last, cannot be written: no entry is written either
+        from awesome_catalog.core import writing
+
+        staged = writing._staged
+
+        def full(path: Path, data: bytes, sync: bool = True) -> Any:
+            if path.name == "taxonomy.yaml":
+                raise OSError(28, "No space left on device")
+            return staged(path, data, sync)
+
+        monkeypatch.setattr(writing, "_staged", full)
+    source = tmp_path / "nested.md"
+    source.write_text(NESTED, encoding="utf-8")
+    before = _tree_bytes(mini)
+    assert main(["--root", str(mini.root), "import", str(source), "--new-sections", *args]) == code
+    captured = capsys.readouterr()
+    assert said in captured.out + captured.err
+    assert _tree_bytes(mini) == before
+    assert not (mini.root / "elsewhere").exists()
+
+
+NEW = {"id": "new", "title": "New: one #1", "columns": ["summary"]}
+
+
+@pytest.mark.parametrize(("before", "parent", "after"), [
+    # the last section ends with a folded description, blank lines and a comment after it
+    ("sections:\n  - id: a\n    title: A\n    description: >-\n      Long\n      text.\n\n# end\n", None,
+     "sections:\n  - id: a\n    title: A\n    description: >-\n      Long\n      text.\n"
+     "  - id: new\n    title: \"New: one #1\"\n    columns: [summary]\n\n# end\n"),
+    # CRLF line endings, no final newline, other indentation: all kept
+    ("sections:\r\n- id: a\r\n  title: A\r\n  columns: [summary]", None,
+     "sections:\r\n- id: a\r\n  title: A\r\n  columns: [summary]\r\n"
+     "- id: new\r\n  title: \"New: one #1\"\r\n  columns: [summary]\r\n"),
+    # under a section without children: `children:` is opened at its keys' indentation
+    ("sections:\n  - id: a  # a comment\n    title: A\n  - id: b\n    title: B\n", "a",
+     "sections:\n  - id: a  # a comment\n    title: A\n    children:\n      - id: new\n"
+     "        title: \"New: one #1\"\n        columns: [summary]\n  - id: b\n    title: B\n"),
+])
+def test_sections_are_added_as_text(before: str, parent: str | None, after: str) -> None:
+    from awesome_catalog.formats.taxonomy_yaml import add_sections
+
+    assert add_sections(before, {parent: [NEW]}) == after
+
+
+@pytest.mark.parametrize(("before", "parent"), [
+    ("sections: [{id: a, title: A}]\n", None),
+    ("sections:\n  - {id: a, title: A}\n", "a"),
+    ("sections:\n  - id: a\n    title: A\n", "missing"),
+])
+def test_sections_are_never_added_where_the_text_cannot_take_them(before: str, parent: str | None) -> None:
+    from awesome_catalog.formats.taxonomy_yaml import add_sections
+
+    with pytest.raises(ValueError):
+        add_sections(before, {parent: [NEW]})

@@ -20,7 +20,7 @@ import pytest
 from awesome_catalog import cli
 from awesome_catalog.commands.links import progress_printer
 from awesome_catalog.core.project import Project
-from awesome_catalog.net.http import Options, Outcome, check_urls, retry_after
+from awesome_catalog.net.http import Options, Outcome, check_urls, refuses_scripts, retry_after
 from net.local_server import Handler, LocalServer, offline, serve
 
 FAST = Options(timeout=0.5, concurrency=4, per_host=2, delay=0.0, retries=1, deadline=20.0, backoff=0.05)
@@ -43,6 +43,10 @@ def app(h: Handler, method: str) -> None:
         h.answer(410)
     elif path == "/forbidden":
         h.answer(403)
+    elif path == "/unauthorized":
+        h.answer(401)
+    elif path == "/too-many":
+        h.answer(429, {"Retry-After": "0"})
     elif path == "/500":
         h.answer(500)
     elif path.startswith("/limited/"):
@@ -86,7 +90,7 @@ def server() -> Iterator[LocalServer]:
         ("/chain", Outcome.MOVED, "moved permanently", "/temp", ["HEAD"]),
         ("/404", Outcome.DEAD, "HTTP 404", None, ["HEAD", "GET"]),
         ("/410", Outcome.DEAD, "HTTP 410", None, ["HEAD", "GET"]),
-        ("/forbidden", Outcome.DEAD, "HTTP 403", None, ["HEAD", "GET"]),
+        ("/forbidden", Outcome.UNCHECKED, "HTTP 403, the host refused", None, ["HEAD", "GET"]),
         ("/loop", Outcome.DEAD, "redirects", None, ["HEAD"] * 11),
         ("/reset", Outcome.DEAD, "connection dropped", None, ["HEAD", "HEAD"]),
         ("/slow?t=2", Outcome.DEAD, "no answer within 0.5 s, 2 tries", None, ["HEAD", "HEAD"]),
@@ -127,11 +131,41 @@ def test_unknown_host_is_dead_at_once() -> None:
     assert "does not resolve" in result.detail
 
 
-def test_allowlisted_host_refusing_scripts_is_not_dead(server: LocalServer) -> None:
-    options = Options(**{**FAST.__dict__, "allowlist": frozenset({"localhost"})})
-    listed, other = server.url("/forbidden", "localhost"), server.url("/forbidden")
-    results = check_urls([listed, other], options)
-    assert (results[listed].outcome, results[other].outcome) == (Outcome.UNVERIFIED, Outcome.DEAD)
+@pytest.mark.parametrize(
+    ("path", "settings", "outcome"),
+    [
+        # a refusal from a host the list names is no problem; from any other host it is
+        # unchecked, or dead when the list says so
+        ("/forbidden", {}, Outcome.UNCHECKED),
+        ("/forbidden", {"refuse_scripts": frozenset({"localhost"})}, Outcome.UNVERIFIED),
+        ("/forbidden", {"refuse_scripts": frozenset({"127.0.0.1"})}, Outcome.UNCHECKED),  # another host
+        ("/forbidden", {"refusal_is_dead": True}, Outcome.DEAD),
+        ("/forbidden", {"refuse_scripts": frozenset({"localhost"}), "refusal_is_dead": True}, Outcome.UNVERIFIED),
+        ("/unauthorized", {}, Outcome.UNCHECKED),
+        ("/unauthorized", {"refusal_is_dead": True}, Outcome.DEAD),
+        ("/too-many", {}, Outcome.UNCHECKED),
+        ("/too-many", {"refuse_scripts": frozenset({"localhost"})}, Outcome.UNVERIFIED),
+        ("/too-many", {"refusal_is_dead": True}, Outcome.DEAD),
+        # what is not a refusal is judged as always
+        ("/404", {}, Outcome.DEAD),
+        ("/404", {"refuse_scripts": frozenset({"localhost"})}, Outcome.DEAD),
+        ("/busy", {"refusal_is_dead": True}, Outcome.UNCHECKED),
+    ],
+)
+def test_refusals_are_judged_by_the_list_settings(server: LocalServer, path: str, settings: dict[str, object],
+                                                  outcome: Outcome) -> None:
+    url = server.url(path, "localhost")
+    options = Options(**{**FAST.__dict__, **settings})  # type: ignore[arg-type]
+    assert check_urls([url], options)[url].outcome is outcome
+
+
+@pytest.mark.parametrize(
+    ("host", "listed"),
+    [("dl.acm.org", True), ("www.dl.acm.org", True), ("acm.org", False), ("evil-dl.acm.org", False),
+     ("dl.acm.org.example", False), ("", False)],
+)
+def test_a_listed_host_covers_its_subdomains_only(host: str, listed: bool) -> None:
+    assert refuses_scripts(host, frozenset({"dl.acm.org"})) is listed
 
 
 def test_deadline_stops_the_run_and_leaves_the_rest_unchecked(server: LocalServer) -> None:
@@ -280,6 +314,54 @@ def test_links_go_through_the_proxy_named_in_the_environment(monkeypatch: pytest
         results = check_urls(["http://far.example/paper"], FAST)
     assert results["http://far.example/paper"].outcome is Outcome.OK  # far.example does not resolve here
     assert [r[3] for r in running.requests()] == ["http://far.example/paper"]
+
+
+def _settings(project: Project, server: LocalServer, text: str) -> None:
+    """Append a ``links:`` block to the list's settings; ``{server}`` is the server's address."""
+    settings = project.catalog_dir / "list.yaml"
+    block = text.replace("{server}", server.url("")).replace("{host}", "127.0.0.1")
+    settings.write_text(settings.read_text(encoding="utf-8") + block, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("settings", "code", "found", "said"),
+    [
+        ("", 0, [("catalog/papers/ioi-circuit.yaml", 3, "W502")],
+         "hint: if 127.0.0.1 refuses every script, add it to links.refuse_scripts in catalog/list.yaml; else it is "
+         "checked again next run"),
+        ("links:\n  refuse_scripts: [{host}]\n", 0, [], "5 URLs, 0 of them from the cache"),
+        ("links:\n  refusal_is_dead: true\n", 1, [("catalog/papers/ioi-circuit.yaml", 3, "E501")],
+         "hint: if 127.0.0.1 refuses every script, add it to links.refuse_scripts in catalog/list.yaml\n"),
+        ("links:\n  skip: [{server}/forbidden]\n", 0, [], "4 URLs (and 1 skipped by the list's settings), "
+         "0 of them from the cache: no problems found"),
+    ],
+    ids=["default", "refuse-scripts", "refusal-is-dead", "skip"],
+)
+def test_the_list_settings_decide_what_a_refusal_means(
+        mini: Project, server: LocalServer, capsys: pytest.CaptureFixture[str], settings: str, code: int,
+        found: list[tuple[str, int, str]], said: str) -> None:
+    localize(mini, server, ("/ok", "/forbidden", "/ok?2", "/ok?3", "/ok?4"))
+    _settings(mini, server, settings)
+    assert links(mini, "--format", "json") == code
+    assert [(d["path"], d["line"], d["code"]) for d in json.loads(capsys.readouterr().out)["diagnostics"]] == found
+    assert links(mini) == code
+    assert said in capsys.readouterr().out
+    asked = len(server.requests("/forbidden"))
+    assert asked == (0 if "skip" in settings else 4)  # HEAD then GET, in each of the two runs
+
+
+def test_a_cached_refusal_is_asked_again_once_the_host_is_no_longer_listed(
+        mini: Project, server: LocalServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    localize(mini, server, ("/ok", "/forbidden", "/ok?2", "/ok?3", "/ok?4"))
+    cache = tmp_path / "links-cache.json"
+    before = (mini.catalog_dir / "list.yaml").read_text(encoding="utf-8")
+    _settings(mini, server, "links:\n  refuse_scripts: [{host}]\n")
+    assert links(mini, "--cache", str(cache)) == 0
+    capsys.readouterr()
+    (mini.catalog_dir / "list.yaml").write_text(before, encoding="utf-8")
+    assert links(mini, "--cache", str(cache), "--format", "json") == 0
+    assert [d["code"] for d in json.loads(capsys.readouterr().out)["diagnostics"]] == ["W502"]
+    assert len(server.requests("/forbidden")) == 4  # HEAD and GET in each run: not answered from the cache
 
 
 def test_offline_links_are_unchecked_not_dead(mini: Project, capsys: pytest.CaptureFixture[str]) -> None:

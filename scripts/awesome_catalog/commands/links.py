@@ -3,7 +3,16 @@
 Collects each entry's ``url`` and ``links``, checks them with ``net.http`` and reports
 through the usual reporters at the line of each URL: E501 for a dead link (the only
 problem that fails the run), W501 for a permanent redirect (with the new address), and
-W502 for a link that could not be checked (busy server, server error, deadline).
+W502 for a link that could not be checked (busy server, server error, a refusal, deadline).
+
+How a list's URLs are judged is the list's setting, ``links`` in ``catalog/list.yaml``
+(``core.model.LinkSettings``), never the tool's code: ``refuse_scripts`` names the hosts
+(and their subdomains) that turn every script away, so that a 401, 403 or 429 from them
+is "works, but could not be verified" and reported as nothing; a refusal from any other
+host is reported unchecked (W502, with the hint to name the host there), or dead (E501)
+when ``refusal_is_dead`` is true. A URL that starts with one of the ``skip`` prefixes is
+never asked and never reported: the list chose so, and a warning on every run that
+nothing can silence would hide the others. It is counted in the run's last line.
 
 With ``--cache FILE``, results that are not problems are kept in a JSON file
 ``{"version": 1, "results": {url: {"outcome", "status", "checked_at", "final_url",
@@ -35,6 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from awesome_catalog.core.diagnostics import Diagnostic
+    from awesome_catalog.core.model import LinkSettings
     from awesome_catalog.load.rules import TextSource
     from awesome_catalog.net.http import Options, Progress, Result
 
@@ -61,9 +71,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     return parser
 
 
-def collect(project: Project) -> tuple[Places, TextSource] | None:
-    """Every URL of the catalog with where it is written, and the files' texts;
-    None when the catalog cannot be loaded."""
+def collect(project: Project) -> tuple[Places, TextSource, LinkSettings] | None:
+    """Every URL of the catalog with where it is written, the files' texts and the
+    list's link settings; None when the catalog cannot be loaded."""
     from awesome_catalog.load.loader import load_catalog
 
     loaded = load_catalog(project)
@@ -73,7 +83,12 @@ def collect(project: Project) -> tuple[Places, TextSource] | None:
     for entry in loaded.catalog.entries:
         for name, url in entry.urls():
             places.setdefault(url, []).append((entry.path, tuple(name.split("."))))
-    return places, loaded.texts
+    return places, loaded.texts, loaded.catalog.settings.links
+
+
+def skipped(url: str, settings: LinkSettings) -> bool:
+    """Whether the list's settings say never to check ``url``."""
+    return url.startswith(settings.skip)
 
 
 def diagnostics(results: Mapping[str, Result], places: Places, texts: TextSource) -> list[Diagnostic]:
@@ -108,8 +123,9 @@ def progress_printer(stream: TextIO, every: float = 0.2) -> Progress:
     return show
 
 
-def options_from(args: argparse.Namespace) -> Options:
-    """Engine options from the command line; a ValueError names a bad one."""
+def options_from(args: argparse.Namespace, settings: LinkSettings | None = None) -> Options:
+    """Engine options from the command line's limits and the list's link settings; a
+    ValueError names a bad limit."""
     for name in ("timeout", "delay", "deadline", "max_age"):
         if not math.isfinite(getattr(args, name)):
             raise ValueError(f"--{name.replace('_', '-')} must be a finite number of seconds")
@@ -121,8 +137,18 @@ def options_from(args: argparse.Namespace) -> Options:
             raise ValueError(f"--{name.replace('_', '-')} must not be negative")
     from awesome_catalog.net.http import Options
 
+    hosts, dead = (frozenset(settings.refuse_scripts), settings.refusal_is_dead) if settings else (frozenset(), False)
     return Options(timeout=args.timeout, concurrency=args.concurrency, per_host=args.per_host, delay=args.delay,
-                   retries=args.retries, deadline=args.deadline)
+                   retries=args.retries, deadline=args.deadline, refuse_scripts=hosts, refusal_is_dead=dead)
+
+
+def still_true(result: Result, options: Options) -> bool:
+    """Whether a cached result still holds under the list's settings: one that trusted a
+    host the list no longer says refuses scripts is asked again."""
+    from awesome_catalog.net.http import Outcome, host_of, refuses_scripts
+
+    return result.outcome is not Outcome.UNVERIFIED or refuses_scripts(
+        host_of(result.final_url or result.url), options.refuse_scripts)
 
 
 def run(args: argparse.Namespace, project: Project) -> int:
@@ -133,7 +159,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from awesome_catalog.net.results import load_cache, save_cache
 
     try:
-        options = options_from(args)
+        options_from(args)  # a bad limit is a usage error, whatever the catalog
     except ValueError as err:
         print(f"awesome-catalog links: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -141,10 +167,13 @@ def run(args: argparse.Namespace, project: Project) -> int:
     if collected is None:
         print("awesome-catalog links: the catalog cannot be loaded; run `awesome-catalog check`", file=sys.stderr)
         return EXIT_PROBLEMS
-    places, texts = collected
+    places, texts, settings = collected
+    options = options_from(args, settings)
+    skip = [url for url in places if skipped(url, settings)]
+    places = {url: where for url, where in places.items() if not skipped(url, settings)}
     now = time.time()
     cached = load_cache(args.cache, now, args.max_age) if args.cache else {}
-    known = {url: cached[url] for url in places if url in cached}
+    known = {url: cached[url] for url in places if url in cached and still_true(cached[url][0], options)}
     progress = progress_printer(sys.stderr) if sys.stderr.isatty() else None
     fresh = check_urls([u for u in places if u not in known], options, progress)
     if progress and fresh:
@@ -163,6 +192,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         except OSError as err:
             print(f"awesome-catalog links: cannot write the cache {args.cache}: {err}", file=sys.stderr)
     found = diagnostics({url: r for url, (r, _) in timed.items()}, places, texts)
-    footer = f"{len(places)} URLs, {len(known)} of them from the cache: {report.summary(found)}"
+    skipping = f" (and {len(skip)} skipped by the list's settings)" if skip else ""
+    footer = f"{len(places)} URLs{skipping}, {len(known)} of them from the cache: {report.summary(found)}"
     report.write(args.format, found, sys.stdout, color=report.use_color(sys.stdout), footer=footer)
     return EXIT_USAGE if unreachable else exit_code(found)

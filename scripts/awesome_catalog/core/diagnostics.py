@@ -92,7 +92,8 @@ CODES: dict[str, tuple[str, str]] = {
     # Links
     "E501": ("dead-link", "A URL is dead: 404 or 410, a host that does not resolve, or no answer on every try."),
     "W501": ("permanent-redirect", "A URL redirects permanently: the link should name the new address."),
-    "W502": ("link-unchecked", "A URL could not be checked: busy server, server error, or the deadline came."),
+    "W502": ("link-unchecked", "A URL could not be checked: busy server, server error, a refusal (401, 403, 429), "
+             "or the deadline came."),
 }
 
 

@@ -195,9 +195,10 @@ def list_schema(base: str = "") -> dict[str, Any]:
         "links": {"description": "How `awesome-catalog links` judges this list's URLs.", "type": "object",
                   "additionalProperties": False, "properties": {
                       "refuse_scripts": {"description": "Hosts (and their subdomains) that refuse scripts: a 401, "
-                                         "403 or 429 from them is not a dead link.", "type": "array",
+                                         "403 or 429 from them is not a problem.", "type": "array",
                                          "uniqueItems": True, "items": {"type": "string", "pattern": "^[a-z0-9.-]+$"}},
-                      "skip": {"description": "URL prefixes that are never checked.", "type": "array",
+                      "skip": {"description": "URL prefixes that are never checked nor reported (the run's last line "
+                               "counts them).", "type": "array",
                                "uniqueItems": True, "items": URL},
                       "refusal_is_dead": {"description": "Whether a 401, 403 or 429 from any other host counts as "
                                           "a dead link (by default it is reported as unchecked).",

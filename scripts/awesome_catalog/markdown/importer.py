@@ -8,7 +8,9 @@ The rules, in the order they apply:
 
 - A row (``markdown.rows``) is placed in the taxonomy section whose title matches the
   heading above it (case, spacing and punctuation folded). A row under another heading
-  is reported as unplaced, never silently dropped.
+  is reported as unplaced, never silently dropped, with the section whose title is
+  closest, if one is close (``closest_section``). ``new_sections`` plans a section for
+  each such heading instead (``import --new-sections``).
 - Rows are one work when their titles match (``identity.title_key``: case, punctuation
   and a trailing venue such as "(ICLR'23)" folded), or when they share a link
   (``identity.url_key``: arXiv ``/pdf/`` is ``/abs/``) and one title is the other with a
@@ -36,7 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from awesome_catalog.core.diagnostics import plural
-from awesome_catalog.core.identity import arxiv_id, title_key, url_key, url_problem
+from awesome_catalog.core.identity import arxiv_id, suggest_id, title_key, url_key, url_problem
 from awesome_catalog.core.identity import entry_id as identity_entry_id
 from awesome_catalog.core.link_kinds import LINK_KINDS, link_kind
 from awesome_catalog.core.model import Appearance, Catalog, Entry, Section, Taxonomy, TermRef, Vocabulary, default_kind
@@ -238,7 +240,8 @@ class _Row:
     section: Section
 
 
-def _usable(index: int, row: SourceRow, sections: Mapping[str, Section], findings: Findings) -> _Row | str:
+def _usable(index: int, row: SourceRow, sections: Mapping[str, Section], findings: Findings,
+            leaves: Sequence[Section] = ()) -> _Row | str:
     """The row ready to group, or why it cannot be used: ``unparsed`` or ``unplaced``."""
     if row.note:  # the venue stands after the link, as `generate` writes it: the title is verbatim
         title, dropped = " ".join(row.title.split()), list[str]()
@@ -259,6 +262,10 @@ def _usable(index: int, row: SourceRow, sections: Mapping[str, Section], finding
         where = f"heading {row.heading!r}" if row.heading else "the text before the first heading"
         why = ("is not a section of the taxonomy" if section is None
                else "only groups other sections (put the row under one of its subsections)")
+        if section is None and row.heading:
+            close = closest_section(row.heading, leaves)
+            why += f"; did you mean `{close.id}` ({close.title})?" if close else ""
+            why += " (--new-sections creates it)"
         findings.problem(row.line, "unplaced", f"{title!r} was not imported: {where} {why}")
         return "unplaced"
     else:
@@ -412,8 +419,9 @@ def import_markdown(text: str, vocabulary: Vocabulary, taxonomy: Taxonomy,
     sections = {title_key(s.title): s for s in reversed(list(taxonomy.walk()))}  # the first of a title wins
     outcomes: dict[int, RowOutcome] = {}
     rows: list[_Row] = []
+    leaves = _leaves(taxonomy)
     for index, row in enumerate(source.rows):
-        usable = _usable(index, row, sections, findings)
+        usable = _usable(index, row, sections, findings, leaves)
         if isinstance(usable, str):
             outcomes[index] = RowOutcome(row.line, row.title, usable)
         else:
@@ -432,6 +440,100 @@ def import_markdown(text: str, vocabulary: Vocabulary, taxonomy: Taxonomy,
     return ImportResult(tuple(entries), tuple(outcomes[i] for i in range(len(source.rows))), tuple(merges),
                         tuple(sorted(findings.problems, key=lambda p: p.line)),
                         tuple(sorted(findings.notes, key=lambda p: p.line)))
+
+
+def _leaves(taxonomy: Taxonomy) -> list[Section]:
+    """The sections items can stand in, in reading order."""
+    return [s for s in taxonomy.walk() if s.holds_items and not s.children]
+
+
+def closest_section(heading: str, sections: Sequence[Section], cutoff: float = 0.6) -> Section | None:
+    """The section whose title is closest to ``heading`` (``difflib``, titles folded as
+    ``identity.title_key``), or None when none is at least ``cutoff`` similar."""
+    keys = {title_key(s.title): s for s in reversed(sections)}  # the first of a title wins
+    close = difflib.get_close_matches(title_key(heading), list(keys), n=1, cutoff=cutoff)
+    return keys[close[0]] if close else None
+
+
+# --- Sections for headings the taxonomy lacks (import --new-sections) -----------------------------
+
+
+@dataclass(frozen=True)
+class NewSection:
+    """A section to create for a heading with items and no section: its place is under
+    ``parent`` (a grouping section's id), or at the end of the tree when None. ``like``
+    is the leaf section whose columns, layout and order it copies, if any; ``line`` the
+    heading's first item."""
+
+    id: str
+    title: str
+    parent: str | None
+    columns: tuple[str, ...]
+    layout: str
+    sort: str
+    like: str | None
+    line: int
+
+    def data(self) -> dict[str, object]:
+        """The section as taxonomy data, without the defaults."""
+        data: dict[str, object] = {"id": self.id, "title": self.title, "columns": list(self.columns)}
+        if self.layout != "table":
+            data["layout"] = self.layout
+        if self.sort != "year":
+            data["sort"] = self.sort
+        return data
+
+    def describe(self) -> str:
+        where = f"under `{self.parent}`" if self.parent else "at the end of the tree"
+        like = f"as in `{self.like}`" if self.like else "the default"
+        return (f"new section `{self.id}` ({self.title}) {where}, columns [{', '.join(self.columns)}] {like}, "
+                f"for the items from line {self.line}")
+
+
+def new_sections(text: str, taxonomy: Taxonomy) -> tuple[NewSection, ...]:
+    """A section for each heading of the Markdown ``text`` that has items and no section,
+    in the order of their first items. A new section goes under the section of the
+    nearest enclosing heading that groups other sections (a section that holds items
+    cannot take children, so nor can a new one), else at the end of the tree. Its id is
+    ``identity.suggest_id`` of the heading, made unique; it copies the columns, layout
+    and order of the closest leaf section by title, else of the last leaf of its place,
+    else it shows the summary alone."""
+    known = {title_key(s.title): s for s in reversed(list(taxonomy.walk()))}
+    taken = {s.id for s in taxonomy.walk()}
+    leaves = _leaves(taxonomy)
+    planned: dict[str, NewSection] = {}
+    for row in read_rows(text).rows:
+        key = title_key(row.heading or "")
+        if not row.url or not row.heading or not key or key in known or key in planned:
+            continue
+        parent = next((known[k] for k in map(title_key, reversed(row.parents))
+                       if k in known and (known[k].children or not known[k].holds_items)), None)
+        place = _leaves(Taxonomy((parent,))) if parent else leaves
+        like = closest_section(row.heading, leaves) or (place[-1] if place else None)
+        base = section_id = suggest_id(row.heading)
+        number = 1
+        while section_id in taken:
+            number += 1
+            section_id = f"{base}-{number}"
+        taken.add(section_id)
+        planned[key] = NewSection(section_id, " ".join(row.heading.split()), parent.id if parent else None,
+                                  like.columns if like else ("summary",), like.layout if like else "table",
+                                  like.sort if like else "year", like.id if like else None, row.line)
+    return tuple(planned.values())
+
+
+def with_sections(taxonomy: Taxonomy, new: Sequence[NewSection]) -> Taxonomy:
+    """The taxonomy with the ``new`` sections in their places: each at the end of its
+    parent's children, or of the tree."""
+    def made(n: NewSection, depth: int) -> Section:
+        return Section(n.id, n.title, depth, n.columns, layout=n.layout, sort=n.sort)
+
+    def graft(section: Section) -> Section:
+        children = (*map(graft, section.children),
+                    *(made(n, section.depth + 1) for n in new if n.parent == section.id))
+        return replace(section, children=children)
+
+    return Taxonomy((*map(graft, taxonomy.sections), *(made(n, 0) for n in new if n.parent is None)))
 
 
 def _repeated_summaries(rows: Sequence[SourceRow]) -> list[Problem]:

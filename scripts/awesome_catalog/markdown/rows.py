@@ -61,7 +61,8 @@ class SourceRow:
     cell holds no link; ``note`` is the other text of that cell (a venue such as
     "(ICLR 2023)") and ``links`` its other links as (text, url), such as
     ``("openreview", ...)``; ``cells`` maps column names (``techniques``, ``evaluation``,
-    ``summary``) to their plain text, and holds only the columns the source has."""
+    ``summary``) to their plain text, and holds only the columns the source has;
+    ``parents`` are the headings that enclose ``heading``, outermost first."""
 
     line: int
     heading: str | None
@@ -70,6 +71,7 @@ class SourceRow:
     note: str
     cells: Mapping[str, str]
     links: tuple[tuple[str, str], ...] = ()
+    parents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -260,20 +262,27 @@ def read_rows(text: str) -> SourceRows:
                         "cells than the header (escape a | inside a cell as \\|); its rows were not imported: "
                         f"lines {line + 2} to {line + size - 1}") for line, size in broken]
     heading: str | None = None
+    outline: list[tuple[int, str]] = []  # the open headings: (level, text), outermost first
+    parents: tuple[str, ...] = ()
     for token in tokens:
         line = int(token.get("line", 0))
         kind = token.get("type")
         if kind == "heading":
             heading = plain_text(token.get("children", ()))
+            level = int(token.get("attrs", {}).get("level", 1))
+            while outline and outline[-1][0] >= level:
+                outline.pop()
+            parents = tuple(text for _, text in outline)
+            outline.append((level, heading))
         elif kind == "table":
-            rows += _table_rows(token, line, heading, problems)
+            rows += _table_rows(token, line, heading, problems, parents)
         elif kind == "block_html":
             problem = _html_block(token.get("raw", ""), line)
             if problem is not None:
                 problems.append(problem)
         elif kind == "list":
             for item, item_line in list_item_lines(token, line, int(token.get("end_line", sys.maxsize)), markers):
-                row = _item_row(item, item_line, heading)
+                row = _item_row(item, item_line, heading, parents)
                 if row is not None:
                     rows.append(row)
                 elif _starts_with_html_link(item):
@@ -311,7 +320,8 @@ def _starts_with_html_link(item: Node) -> bool:
     return bool(nodes) and nodes[0].get("type") == "inline_html" and bool(_HTML_LINK.match(nodes[0].get("raw", "")))
 
 
-def _table_rows(token: Node, line: int, heading: str | None, problems: list[Problem]) -> Iterator[SourceRow]:
+def _table_rows(token: Node, line: int, heading: str | None, problems: list[Problem],
+                parents: tuple[str, ...] = ()) -> Iterator[SourceRow]:
     head, body = token["children"]
     columns: list[str | None] = []
     for cell in head["children"]:
@@ -330,6 +340,7 @@ def _table_rows(token: Node, line: int, heading: str | None, problems: list[Prob
             note=" ".join(plain_text([n for n in rest if n.get("type") != "link"]).replace("\u00b7", " ").split()),
             cells={c: plain_text(cells[j]) for j, c in enumerate(columns) if c and j != work},
             links=tuple((plain_text(n["children"]), written_url(n["attrs"]["url"])) for n in others),
+            parents=parents,
         )
 
 
@@ -342,7 +353,7 @@ def _list_items(token: Node) -> Iterator[Node]:
                 yield from _list_items(block)
 
 
-def _item_row(item: Node, line: int, heading: str | None) -> SourceRow | None:
+def _item_row(item: Node, line: int, heading: str | None, parents: tuple[str, ...] = ()) -> SourceRow | None:
     """``- [Title](url) (venue) - description``; None unless the item starts with a link
     to another page (a table of contents links to anchors, and prose has no link)."""
     first = next((b for b in item.get("children", ()) if b.get("type") in ("block_text", "paragraph")), None)
@@ -358,4 +369,4 @@ def _item_row(item: Node, line: int, heading: str | None) -> SourceRow | None:
         if close > 0:
             note, after = after[: close + 1], after[close + 1:]
     return SourceRow(line, heading, plain_text(link["children"]), written_url(link["attrs"]["url"]), note,
-                     {"summary": after.lstrip(_SEPARATOR)})
+                     {"summary": after.lstrip(_SEPARATOR)}, parents=parents)

@@ -12,8 +12,11 @@ with the address to use instead.
 A link is dead only when the answer is final: 404, 410 or another client error, a
 host name that does not resolve, a TLS failure, or a timeout or dropped connection
 on every try. Busy servers (429, 503 after every retry) and server errors leave the
-link unchecked, which is a warning. Hosts in ``ALLOWLIST`` refuse scripts whatever
-they are sent; from them 401, 403 and 429 mean "works, but could not be verified".
+link unchecked, which is a warning. So does a refusal (401, 403 or 429, the answer of
+hosts that turn scripts away) unless ``refusal_is_dead``. Which hosts refuse scripts
+whatever they are sent is the list's setting (``links.refuse_scripts`` in its
+``catalog/list.yaml``), given as ``refuse_scripts``: from them a refusal means "works,
+but could not be verified".
 """
 
 from __future__ import annotations
@@ -37,19 +40,11 @@ from awesome_catalog import __url__, __version__
 USER_AGENT = f"awesome-catalog/{__version__} (+{__url__})"
 """How the tool names itself to the hosts it asks (links and arXiv's API)."""
 
-ALLOWLIST: frozenset[str] = frozenset({
-    # Cloudflare's bot challenge answers 403 to every client that does not run JavaScript.
-    "openai.com",
-    "www.science.org",
-    # The ACM Digital Library and ResearchGate answer 403 to anything that is not a browser.
-    "dl.acm.org",
-    "www.researchgate.net",
-})
-"""Hosts (and their subdomains) that refuse scripts: 401, 403 or 429 from them is not a dead link."""
-
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 BUSY = frozenset({408, 429, 503})
+REFUSALS = frozenset({401, 403, 429})
+"""Answers of a host that turns the request away, which says nothing of the link itself."""
 UNREACHED = frozenset({"dns", "refused", "timeout", "reset", "other"})
 """Errors of a request that reached no server: the host did not resolve, or no connection."""
 _URL_SAFE = "/%:@!$&'()*+,;=-._~?"
@@ -62,9 +57,9 @@ class Outcome(StrEnum):
 
     OK = "ok"
     MOVED = "moved"  # works, but a permanent redirect names its new address
-    UNVERIFIED = "unverified"  # an allowlisted host refused the script
+    UNVERIFIED = "unverified"  # a host the list says refuses scripts refused this one
     DEAD = "dead"
-    UNCHECKED = "unchecked"  # busy server, server error, or the deadline came first
+    UNCHECKED = "unchecked"  # busy server, server error, a refusal, or the deadline came first
 
 
 @dataclass(frozen=True)
@@ -83,7 +78,9 @@ class Result:
 
 @dataclass(frozen=True)
 class Options:
-    """Limits of one run; times in seconds."""
+    """Limits of one run, times in seconds; then the list's settings: the hosts (and
+    their subdomains) that refuse scripts, and whether a refusal from any other host
+    is a dead link rather than an unchecked one."""
 
     timeout: float = 15.0
     concurrency: int = 8
@@ -94,7 +91,8 @@ class Options:
     backoff: float = 1.0
     max_retry_after: float = 60.0
     max_redirects: int = 10
-    allowlist: frozenset[str] = ALLOWLIST
+    refuse_scripts: frozenset[str] = frozenset()
+    refusal_is_dead: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,9 +115,9 @@ def host_of(url: str) -> str:
         return ""
 
 
-def allowlisted(host: str, allowlist: frozenset[str]) -> bool:
-    """Whether ``host`` or a domain it belongs to is allowlisted."""
-    return any(host == h or host.endswith("." + h) for h in allowlist)
+def refuses_scripts(host: str, hosts: frozenset[str]) -> bool:
+    """Whether ``host`` or a domain it belongs to is one of ``hosts``."""
+    return any(host == h or host.endswith("." + h) for h in hosts)
 
 
 def retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -274,7 +272,7 @@ def decide(job: Job, reply: Reply, options: Options) -> Result | float:
         if job.moved_to:
             return job.result(Outcome.MOVED, f"moved permanently to {job.moved_to}", status)
         return job.result(Outcome.OK, f"HTTP {status}", status)
-    refused_script = status in (401, 403, 429) and allowlisted(host_of(job.current), options.allowlist)
+    refused_script = status in REFUSALS and refuses_scripts(host_of(job.current), options.refuse_scripts)
     if job.method == "HEAD" and status >= 400 and status not in BUSY:
         job.method = "GET"  # many servers refuse or mishandle HEAD
         return 0.0
@@ -284,9 +282,12 @@ def decide(job: Job, reply: Reply, options: Options) -> Result | float:
         job.failures += 1
         job.note = f"HTTP {status}"
         if job.failures > options.retries:
-            return job.result(Outcome.UNCHECKED, f"still HTTP {status} after {job.failures} tries", status)
+            final = Outcome.DEAD if status in REFUSALS and options.refusal_is_dead else Outcome.UNCHECKED
+            return job.result(final, f"still HTTP {status} after {job.failures} tries", status)
         wait = reply.retry_after if reply.retry_after is not None else options.backoff * 2.0 ** (job.failures - 1)
         return min(wait, options.max_retry_after)
+    if status in REFUSALS and not options.refusal_is_dead:
+        return job.result(Outcome.UNCHECKED, f"HTTP {status}, the host refused the request", status)
     if 400 <= status < 500:
         return job.result(Outcome.DEAD, f"HTTP {status}", status)
     return job.result(Outcome.UNCHECKED, f"HTTP {status}", status)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from awesome_catalog.core import writing
-from awesome_catalog.net.http import Outcome, Result, host_of
+from awesome_catalog.net.http import REFUSALS, Outcome, Result, host_of
 
 CACHE_VERSION = 1
 CACHED = frozenset({Outcome.OK, Outcome.MOVED, Outcome.UNVERIFIED})
@@ -57,14 +57,15 @@ def save_cache(path: Path, results: Mapping[str, tuple[Result, float]]) -> None:
 
 def diagnose(result: Result, field: str) -> tuple[str, str, str | None] | None:
     """(code, message, hint) for a result that deserves one."""
+    refusal = (f"if {host_of(result.final_url or result.url)} refuses every script, add it to "
+               "links.refuse_scripts in catalog/list.yaml") if result.status in REFUSALS else None
     if result.outcome is Outcome.DEAD:
-        host = host_of(result.final_url or result.url)
-        hint = (f"if {host} refuses scripts, add it to ALLOWLIST in awesome_catalog/net/http.py"
-                if result.status in (401, 403) else "fix or remove the link; an archived copy may help")
+        hint = refusal or "fix or remove the link; an archived copy may help"
         via = f" (redirected to {result.final_url})" if result.final_url else ""
         return "E501", f"{field} {result.url} is dead: {result.detail}{via}", hint
     if result.outcome is Outcome.MOVED:
         return "W501", f"{field} {result.url} moved permanently to {result.moved_to}", f"use {result.moved_to}"
     if result.outcome is Outcome.UNCHECKED:
-        return "W502", f"{field} {result.url} could not be checked: {result.detail}", "it is checked again next run"
+        return "W502", f"{field} {result.url} could not be checked: {result.detail}", (
+            f"{refusal}; else it is checked again next run" if refusal else "it is checked again next run")
     return None
