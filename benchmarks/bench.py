@@ -10,6 +10,11 @@ with libyaml and nothing else) and check-jsonschema on the same entry files with
 list's schema. It prints a Markdown table of seconds, peak memory and ratios to the
 floor and to check-jsonschema, the growth from one size to the next, the targets of
 the performance issue, and saves it under ``--out`` with the machine's description.
+
+The ``init`` case times ``awesome-catalog init --from`` on a synthetic Markdown list of
+``--init-items`` bullet items (``synth.markdown_list``), as a ratio to parsing the same
+Markdown once with mistune, in the same run. ``--cases`` picks the cases: ``check`` (every
+case above, at every size, and the start-up), ``init``, or both (the default).
 """
 
 from __future__ import annotations
@@ -47,6 +52,11 @@ STALE = "check, one file changed, README not regenerated"
 GENERATE = "generate (README up to date)"
 GENERATE_CHECK = "generate --check"
 JSONSCHEMA = "check-jsonschema"
+INIT = "init --from"
+MISTUNE = "mistune (parse the same Markdown once)"
+CASE_GROUPS = ("check", "init")
+_MISTUNE = ("import sys, mistune; "
+            "mistune.create_markdown(renderer=None, plugins=['table'])(open(sys.argv[1], encoding='utf-8').read())")
 
 
 class BenchError(Exception):
@@ -202,6 +212,31 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path, env: dict[str, s
     return [*results, skipped] if skipped else results
 
 
+def bench_init(n: int, args: argparse.Namespace, workdir: Path, env: dict[str, str]) -> list[Result]:
+    """``init --from`` on a synthetic Markdown list of ``n`` bullet items, and mistune
+    parsing the same file once, each as a whole process, in turns."""
+    source = workdir / "synthetic.md"
+    source.write_text(synth.markdown_list(n, args.seed), encoding="utf-8")
+    target = workdir / "adopted"
+
+    def fresh(_: int) -> None:
+        shutil.rmtree(target, ignore_errors=True)
+
+    return measure([
+        Case(MISTUNE, [[sys.executable, "-c", _MISTUNE, str(source)]]),
+        Case(INIT, [[*TOOL, "init", str(target), "--from", str(source)]], before=fresh),
+    ], workdir, env, args.runs)
+
+
+def init_table(n: int, results: Sequence[Result]) -> list[str]:
+    """The Markdown table of the init case."""
+    by_case = {r.case: r for r in results}
+    base = by_case[MISTUNE].median
+    return [f"### init --from, {n:,} bullet items", "", "| case | seconds (median) | peak MB | / mistune |",
+            "| --- | ---: | ---: | ---: |",
+            *(f"| {r.case} | {_seconds(r.median)} | {r.peak_mb:.0f} | {_ratio(r.median / base)} |" for r in results)]
+
+
 def startup(runs: int, env: dict[str, str]) -> list[Result]:
     """Start-up costs: bare Python, ``--version``, and ``check`` on the shipped catalog."""
     shipped = len(list(REPO.glob("catalog/*/*.yaml")))
@@ -347,7 +382,8 @@ def targets(by_size: dict[int, list[Result]]) -> list[str]:
 
 
 def report(machine_rows: Sequence[tuple[str, str]], runs: int, by_size: dict[int, list[Result]],
-           start: Sequence[Result], imports: Sequence[tuple[str, str]], profile: str | None) -> str:
+           start: Sequence[Result], imports: Sequence[tuple[str, str]], profile: str | None,
+           init: tuple[int, list[Result]] | None = None) -> str:
     """The whole Markdown report of one benchmark run."""
     lines = [f"# awesome-catalog benchmark, {datetime.date.today().isoformat()}", "",
              *(f"- {key}: {value}" for key, value in machine_rows), "",
@@ -359,14 +395,17 @@ def report(machine_rows: Sequence[tuple[str, str]], runs: int, by_size: dict[int
         lines += [*size_table(n, by_size[n]), ""]
     growth = growth_table(by_size)
     lines += [*growth, ""] if growth else []
-    lines += [*targets(by_size), ""]
-    bare = start[0].median
-    lines += ["### Start-up", "", "| command | seconds (median) | over bare Python | peak MB |",
-              "| --- | ---: | ---: | ---: |"]
-    for r in start:
-        case = f"{r.case} ({r.note})" if r.note else r.case
-        lines.append(f"| {case} | {_seconds(r.median)} | {(r.median - bare) * 1000:+.0f} ms | {r.peak_mb:.0f} |")
-    lines += ["", *(f"- `{name}`: {summary}" for name, summary in imports), ""]
+    lines += [*targets(by_size), ""] if by_size else []
+    if init:
+        lines += [*init_table(*init), ""]
+    if start:
+        bare = start[0].median
+        lines += ["### Start-up", "", "| command | seconds (median) | over bare Python | peak MB |",
+                  "| --- | ---: | ---: | ---: |"]
+        for r in start:
+            case = f"{r.case} ({r.note})" if r.note else r.case
+            lines.append(f"| {case} | {_seconds(r.median)} | {(r.median - bare) * 1000:+.0f} ms | {r.peak_mb:.0f} |")
+        lines += ["", *(f"- `{name}`: {summary}" for name, summary in imports), ""]
     if profile:
         lines += [f"### Profile of a cold `check` at {TARGET_SIZE:,} works (cProfile, top by cumulative time)", "",
                   "```", profile, "```", ""]
@@ -392,7 +431,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="the list whose taxonomy, vocabulary and schemas are copied (default: this repository)")
     parser.add_argument("--no-profile", action="store_true", help="do not profile a cold check at 10,000 works")
     parser.add_argument("--keep", action="store_true", help="keep the synthetic lists and print where they are")
+    parser.add_argument("--cases", default=",".join(CASE_GROUPS),
+                        help="which cases to run: check, init, or both (default: check,init)")
+    parser.add_argument("--init-items", type=int, default=10_000,
+                        help="bullet items of the synthetic Markdown list of the init case (default 10000)")
     args = parser.parse_args(argv)
+    args.cases = {c.strip() for c in args.cases.split(",") if c.strip()}
+    if not args.cases or not args.cases <= set(CASE_GROUPS):
+        parser.error(f"--cases takes {' and '.join(CASE_GROUPS)}, separated by commas")
+    if args.init_items < 1:
+        parser.error("--init-items must be positive")
     try:
         args.sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     except ValueError:
@@ -417,15 +465,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         by_size: dict[int, list[Result]] = {}
         profile = None
-        for n in args.sizes:
-            by_size[n] = bench_size(n, args, workdir, env, clear_cache)
-            if n == TARGET_SIZE and not args.no_profile:
-                profile = profile_cold_check(workdir / f"list-{n}", env, clear_cache)
-            if not args.keep:
-                shutil.rmtree(workdir / f"list-{n}", ignore_errors=True)
-        start = startup(args.runs, env)
-        imports = [(" ".join(["awesome-catalog", *c[3:]]), heaviest_imports(c, env)) for c in
-                   ([*TOOL, "--version"], [*TOOL, "check", "--no-cache"])]
+        start: list[Result] = []
+        imports: list[tuple[str, str]] = []
+        init = None
+        if "check" in args.cases:
+            for n in args.sizes:
+                by_size[n] = bench_size(n, args, workdir, env, clear_cache)
+                if n == TARGET_SIZE and not args.no_profile:
+                    profile = profile_cold_check(workdir / f"list-{n}", env, clear_cache)
+                if not args.keep:
+                    shutil.rmtree(workdir / f"list-{n}", ignore_errors=True)
+        if "init" in args.cases:
+            print(f"init --from on {args.init_items:,} bullet items ...", file=sys.stderr)
+            init = (args.init_items, bench_init(args.init_items, args, workdir, env))
+        if "check" in args.cases:
+            start = startup(args.runs, env)
+            imports = [(" ".join(["awesome-catalog", *c[3:]]), heaviest_imports(c, env)) for c in
+                       ([*TOOL, "--version"], [*TOOL, "check", "--no-cache"])]
     except BenchError as err:
         print(f"bench: {err}", file=sys.stderr)
         return 2
@@ -434,7 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"bench: the synthetic lists are in {workdir}", file=sys.stderr)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    text = report(machine(), args.runs, by_size, start, imports, profile)
+    text = report(machine(), args.runs, by_size, start, imports, profile, init)
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     saved = args.out / result_name(datetime.date.today())

@@ -383,3 +383,31 @@ def _scalar(value: Any) -> str:
     if _PLAIN.fullmatch(text) and ": " not in text and not text.endswith(":") and not _NOT_TEXT.fullmatch(text):
         return text
     return json.dumps(text, ensure_ascii=False)
+
+
+MARKDOWN_SECTIONS = 40
+LICENCES = ("MIT", "Apache-2.0", "GPL-3.0", "BSD-3-Clause", "MPL-2.0", "AGPL-3.0")
+LANGUAGES = ("Python", "Go", "Rust", "JavaScript", "C", "Java", "Ruby")
+
+
+def markdown_list(n: int, seed: int) -> str:
+    """A hand-written-looking awesome list of ``n`` bullet items, for ``init --from``: a
+    title and introduction, a contents list, ``MARKDOWN_SECTIONS`` sections of
+    ``- [Name](url) - Description. `Licence` `Language```, each sorted by name, and a
+    Contributing section. A pure function of ``n`` and ``seed``."""
+    rng = random.Random(seed)
+    headings = [f"{ADJECTIVES[k % len(ADJECTIVES)]} {OBJECTS[k // len(ADJECTIVES) % len(OBJECTS)]} {k + 1}"
+                for k in range(MARKDOWN_SECTIONS)]
+    items: list[list[tuple[str, str]]] = [[] for _ in headings]
+    for i in range(n):
+        name = f"{rng.choice(TOOL_HEADS)}{rng.choice(TOOL_TAILS)} {i + 1}"
+        line = (f"- [{name}](https://example.org/{_slug(name)}) - {_summary(rng)} "
+                f"`{rng.choice(LICENCES)}` `{rng.choice(LANGUAGES)}`\n")
+        items[i % len(headings)].append((name.casefold(), line))
+    parts = [f"# Awesome Synthetic [![Awesome](https://awesome.re/badge.svg)](https://awesome.re)\n\n"
+             f"> A synthetic list of {n:,} items, written by benchmarks/synth.py.\n\n## Contents\n\n",
+             *(f"- [{h}](#{_slug(h)})\n" for h in headings), "\n"]
+    for heading, section in zip(headings, items, strict=True):
+        parts += [f"## {heading}\n\n", *(line for _, line in sorted(section)), "\n"]
+    parts.append("## Contributing\n\nRead the [contribution guidelines](CONTRIBUTING.md) first.\n")
+    return "".join(parts)

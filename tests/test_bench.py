@@ -103,3 +103,32 @@ def test_the_harness_runs_end_to_end_and_saves_a_report_without_paths(mini: Proj
         assert f"| {case} |" in text
     assert str(tmp_path) not in text and str(bench.REPO) not in text
     assert not re.search(rf"\b{re.escape(os.uname().nodename)}\b", text)
+
+
+def test_the_synthetic_markdown_list_is_adopted_whole(tmp_path: Path) -> None:
+    """What the init case times: every item comes back, the list checks clean, and the
+    same seed gives the same Markdown."""
+    text = synth.markdown_list(120, 3)
+    assert text == synth.markdown_list(120, 3) != synth.markdown_list(120, 4)
+    (tmp_path / "list.md").write_text(text, encoding="utf-8")
+    done = _tool(tmp_path, tmp_path, "init", "adopted", "--from", "list.md")
+    assert done.returncode == 0, done.stderr
+    assert "120 items -> 120 entries" in done.stdout and "0 problems" in done.stdout
+    done = _tool(tmp_path / "adopted", tmp_path, "check")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_init_case_runs_alone(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    assert bench.main(["--cases", "init", "--init-items", "60", "--runs", "1", "--out", str(out)]) == 0
+    (saved,) = out.iterdir()
+    text = saved.read_text()
+    assert "### init --from, 60 bullet items" in text
+    assert f"| {bench.INIT} |" in text and f"| {bench.MISTUNE} |" in text
+    assert bench.COLD not in text and str(tmp_path) not in text
+
+
+def test_unknown_cases_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--cases", "init,nothing"])
+    assert "--cases takes check and init" in capsys.readouterr().err

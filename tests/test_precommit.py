@@ -276,3 +276,29 @@ def test_published_generate_rewrites_a_stale_readme(published: Path, small_list:
         again = try_repo(published, hook, small_list, env)
         assert (again.returncode, again.hooks) == (0, {f"awesome-catalog {hook}": "Passed"}), again.output
     assert readme.read_text(encoding="utf-8") == after
+
+
+@pytest.fixture
+def list_made_by_init(tmp_path: Path, env: dict[str, str]) -> Path:
+    """A list made by ``awesome-catalog init`` (with its own .pre-commit-config.yaml), in a
+    new repository."""
+    root = tmp_path / "made"
+    done = run([*TOOL, "init", str(root)], tmp_path, env)
+    assert done.returncode == 0, done.output
+    return new_repository(root, env)
+
+
+@pytest.mark.slow
+def test_published_hooks_work_on_a_list_made_by_init(published: Path, list_made_by_init: Path,
+                                                     env: dict[str, str]) -> None:
+    """The hooks the new list's configuration names pass on it as made, and catch a
+    broken entry, through ``try-repo`` as on the list's first commit."""
+    config = yaml.safe_load((list_made_by_init / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [hook["id"] for repo in config["repos"] for hook in repo["hooks"]] == ["check", "generate"]
+    for hook in ("check", "generate"):
+        result = try_repo(published, hook, list_made_by_init, env)
+        assert (result.returncode, result.hooks) == (0, {f"awesome-catalog {hook}": "Passed"}), result.output
+    shutil.copy(FIXTURES / "missing-title.yaml", list_made_by_init / "catalog" / "items" / "missing-title.yaml")
+    git(list_made_by_init, env, "add", "--all")
+    result = try_repo(published, "check", list_made_by_init, env)
+    assert (result.returncode, result.codes) == (1, ["E201"]), result.output

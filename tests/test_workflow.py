@@ -1,6 +1,7 @@
-"""GitHub files: every workflow validates against GitHub's schema, passes zizmor's
-security audit and grants read-only permissions; the issue form validates and offers
-the taxonomy's sections.
+"""GitHub files: every workflow (ours, and the one ``awesome-catalog init`` writes into a
+new list) validates against GitHub's schema, passes zizmor's security audit, grants
+read-only permissions and pins its actions by commit to their current releases; the
+issue form validates and offers the taxonomy's sections.
 
 The tools are test dependencies (the ``test`` extra); a missing one fails the test.
 Each check is also run on a bad example under ``tests/precommit/workflows/`` so that
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
+from awesome_catalog import cli
 from awesome_catalog.core.model import Taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,6 +28,9 @@ GITHUB = REPO / ".github"
 WORKFLOWS = sorted((GITHUB / "workflows").glob("*.y*ml"))
 ISSUE_FORMS = sorted(p for p in (GITHUB / "ISSUE_TEMPLATE").glob("*.y*ml") if p.stem != "config")
 BAD = Path(__file__).resolve().parent / "precommit" / "workflows"
+INIT = "init"
+"""Stands for the workflow ``awesome-catalog init`` writes into a new list."""
+ALL_WORKFLOWS = [*WORKFLOWS, INIT]
 
 
 def executable(name: str) -> str:
@@ -63,26 +68,37 @@ def write_permissions(workflow: Any) -> list[str]:
     return [] if granted == "read-all" else [f"permissions: {granted}"]
 
 
+@pytest.fixture(scope="module")
+def init_workflow(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workflow of a list made by ``awesome-catalog init``."""
+    root = tmp_path_factory.mktemp("init") / "list"
+    assert cli.main(["init", str(root)]) == 0
+    return root / ".github" / "workflows" / "awesome-catalog.yml"
+
+
+@pytest.fixture(params=ALL_WORKFLOWS, ids=lambda p: p if p == INIT else p.name)
+def workflow(request: pytest.FixtureRequest) -> Path:
+    path: Path = request.getfixturevalue("init_workflow") if request.param == INIT else request.param
+    return path
+
+
 def test_there_are_workflows() -> None:
     assert any(p.name == "ci.yml" for p in WORKFLOWS)
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_workflow_matches_github_schema(path: Path) -> None:
-    result = schema_check("vendor.github-workflows", path)
+def test_workflow_matches_github_schema(workflow: Path) -> None:
+    result = schema_check("vendor.github-workflows", workflow)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_workflow_passes_zizmor(path: Path) -> None:
-    result = zizmor(path)
+def test_workflow_passes_zizmor(workflow: Path) -> None:
+    result = zizmor(workflow)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_workflow_permissions_are_read_only(path: Path) -> None:
+def test_workflow_permissions_are_read_only(workflow: Path) -> None:
     """Least privilege: the workflow-wide token reads; a job that must write says so itself."""
-    assert write_permissions(load(path)) == []
+    assert write_permissions(load(workflow)) == []
 
 
 @pytest.mark.parametrize(
@@ -139,12 +155,11 @@ def current_pins() -> dict[str, tuple[str, str]]:
     return pins
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_actions_are_pinned_by_commit_to_their_current_release(path: Path) -> None:
+def test_actions_are_pinned_by_commit_to_their_current_release(workflow: Path) -> None:
     if not PINS.is_file():
         pytest.skip("../shared/actions-pins.md is absent (run beside shared/ to check the pins)")
     pins = current_pins()
-    text = path.read_text(encoding="utf-8")
+    text = workflow.read_text(encoding="utf-8")
     used = _USES.findall(text)
     assert len(used) == text.count("uses:"), "every `uses:` is pinned by a full commit with its release in a comment"
     for action, commit, release in used:

@@ -64,11 +64,17 @@ def run(args: argparse.Namespace, project: Project) -> int:
             raise Refusal(f"{target} already holds {' and '.join(f'{n}/' for n in existing)}; nothing was written",
                           EXIT_PROBLEMS, "use --force to replace them")
         files, summary = _files(args, target)
+        made = [p for p in (target, *target.parents) if not p.exists()]
         target.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".awesome-catalog-init-", dir=target) as staging:
-            _stage(Path(staging), files)
-            _verify(Path(staging))
-            moved = _move_into_place(Path(staging), target, files)
+        try:
+            with tempfile.TemporaryDirectory(prefix=".awesome-catalog-init-", dir=target) as staging:
+                _stage(Path(staging), files)
+                _verify(Path(staging))
+                moved = _move_into_place(Path(staging), target, files)
+        except BaseException:
+            for folder in made:  # the folders init made, deepest first, now empty again
+                folder.rmdir()
+            raise
     except Refusal as err:
         return write_refusal(err, NAME, sys.stderr)
     print(summary)
@@ -137,10 +143,15 @@ def _adopt(source: Path) -> tuple[Adoption, int]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise Refusal(f"{source} is not UTF-8 text (byte {err.start:,})") from None
+        raise Refusal(f"{source} is not UTF-8 text (byte {err.start:,}); nothing was written") from None
     adoption = adopt(read_list(text))
     for problem in adoption.problems:
         print(f"{source}:{problem.line}: {problem.message}", file=sys.stderr)
+    if any(problem.kind == "binary" for problem in adoption.problems):
+        raise Refusal(f"{source} holds NUL characters, as a binary file does; nothing was written", EXIT_PROBLEMS)
+    if not adoption.entries:
+        raise Refusal(f"{source} has no item to adopt (a bullet or a table row that starts with a link); "
+                      "nothing was written", EXIT_PROBLEMS, "run init without --from to start an empty list")
     return adoption, len(adoption.problems)
 
 
@@ -196,7 +207,8 @@ def _move_into_place(staging: Path, target: Path, files: dict[str, bytes]) -> li
     plan = [*REPLACED_WITH_FORCE, *sorted({rel for rel in files if rel.split("/")[0] not in REPLACED_WITH_FORCE})]
     plan = [rel for rel in plan if not (rel in KEPT_IF_PRESENT and (target / rel).exists())]
     backup = staging / ".replaced"
-    done: list[tuple[str, bool]] = []
+    done: list[tuple[str, bool]] = []  # (path, whether the list's own was set aside), before the move
+    made: list[Path] = []  # folders made for the new files, deepest last
     try:
         for rel in plan:
             destination = target / rel
@@ -204,17 +216,21 @@ def _move_into_place(staging: Path, target: Path, files: dict[str, bytes]) -> li
             if replaced:
                 (backup / rel).parent.mkdir(parents=True, exist_ok=True)
                 destination.rename(backup / rel)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            (staging / rel).rename(destination)
             done.append((rel, replaced))
+            missing = [p for p in reversed(destination.parents) if p.is_relative_to(target) and not p.exists()]
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made += missing
+            (staging / rel).rename(destination)
     except BaseException:
         for rel, replaced in reversed(done):
             destination = target / rel
-            if destination.is_dir():
+            if destination.is_dir() and not destination.is_symlink():
                 shutil.rmtree(destination)
             else:
                 destination.unlink(missing_ok=True)
             if replaced:
                 (backup / rel).rename(destination)
+        for folder in reversed(made):
+            folder.rmdir()
         raise
     return [rel for rel, _ in done]

@@ -18,6 +18,10 @@ __all__ = ["Appearance", "Catalog", "Entry", "LinkSettings", "Section", "Setting
 
 BUILT_IN_COLUMNS = ("summary", "year", "venue", "links")
 """What a section can show besides the work and the list's tag sets."""
+MAX_TITLE = 300
+"""The longest title an entry may have (characters; the entry schema's maxLength)."""
+MAX_TEXT = 800
+"""The longest description or summary an entry may have (characters)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from awesome_catalog.core.diagnostics import CODES, RULE_LEVELS, configurable_rules
 from awesome_catalog.core.link_kinds import LINK_KINDS
-from awesome_catalog.core.model import BUILT_IN_COLUMNS, Settings
+from awesome_catalog.core.model import BUILT_IN_COLUMNS, MAX_TEXT, MAX_TITLE, Settings
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
@@ -47,7 +47,7 @@ def entry_schema(settings: Settings, summary_min: int = 1, base: str = "") -> di
         "required": ["title", "url", "sections"],
         "properties": {
             "title": {"description": "The item's exact name or title.", "type": "string", "minLength": 1,
-                      "maxLength": 300, "pattern": "^\\S(.*\\S)?$"},
+                      "maxLength": MAX_TITLE, "pattern": "^\\S(.*\\S)?$"},
             "url": {"description": "The canonical link. arXiv works use https://arxiv.org/abs/<id>.",
                     "$ref": "#/$defs/url"},
             "kind": {"description": "What the item is. Defaults to 'paper' under catalog/papers/, 'tool' under "
@@ -61,7 +61,7 @@ def entry_schema(settings: Settings, summary_min: int = 1, base: str = "") -> di
             "authors": {"description": "Authors in order, each as 'Given Family'.", "type": "array",
                         "items": {"type": "string", "minLength": 1, "maxLength": 120}, "minItems": 1},
             "description": _text("What the item is, in one or two sentences; shown in every section unless an "
-                                  "appearance gives its own summary.", 800, summary_min),
+                                  "appearance gives its own summary.", MAX_TEXT, summary_min),
             "marks": {"description": "Marks shown beside the item, such as a warning sign or a badge, as Markdown.",
                       "type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 300}},
             **per_entry,
@@ -84,7 +84,7 @@ def entry_schema(settings: Settings, summary_min: int = 1, base: str = "") -> di
             "appearance": {"type": "object", "additionalProperties": False, "required": ["section"], "properties": {
                 "section": {"description": "The id of a section of catalog/taxonomy.yaml.", "$ref": "#/$defs/id"},
                 **per_appearance,
-                "summary": _text("One or two sentences on the item as seen from this section.", 800, summary_min),
+                "summary": _text("One or two sentences on the item as seen from this section.", MAX_TEXT, summary_min),
                 "rank": {"description": "The item's place in a section sorted by hand (sort: manual): lower first.",
                          "type": "integer", "minimum": 0, "maximum": 1000000000},
                 "parent": {"description": "The id of the entry this item stands under, as a nested item.",

@@ -24,12 +24,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from awesome_catalog.core.identity import suggest_id, title_key, url_key
 from awesome_catalog.core.link_kinds import LINK_KINDS
-from awesome_catalog.core.model import Appearance, Entry, TermRef
+from awesome_catalog.core.model import MAX_TEXT, MAX_TITLE, Appearance, Entry, TermRef
 from awesome_catalog.markdown.listdoc import Block, Item, ListDoc
 from awesome_catalog.markdown.rows import Problem
 
@@ -38,6 +38,8 @@ RANK_STEP = 10
 _LICENCE = re.compile(r"^(?:A?GPL|LGPL|MIT|BSD|Apache|MPL|ISC|CC|Zlib|Unlicense|EPL|EUPL|OSL|QPL|WTFPL|BSL|Artistic|"
                       r"PostgreSQL|OFL|CDDL|MS-|NCSA|Proprietary|0BSD|AFL|Beerware|SSPL|Elastic|BUSL)", re.I)
 _SUMMARY_HEADERS = {"description", "summary", "tl;dr", "tldr", "about", "notes"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Characters a catalog file may not hold (check's E113): left out of what init writes."""
 MANY_COLUMNS_TEXT = 40
 """A table column whose cells average more characters than this holds descriptions."""
 
@@ -122,6 +124,7 @@ class _Builder:
         self.columns = self._table_columns()
         self.link_kinds: dict[str, str] = {}
         self.items = 0
+        self.problems: list[Problem] = []
 
     # --- tables ---
 
@@ -209,15 +212,26 @@ class _Builder:
                 self._place(child, group, sub_rank, None, [])
             children.append(group)
             return
+        item = self._without_control_characters(item)
+        if len(item.name.strip()) > MAX_TITLE:
+            self.problems.append(Problem(item.line, "too-long", f"the item's name is {len(item.name.strip()):,} "
+                                         f"characters long, more than the {MAX_TITLE} an entry's title holds; "
+                                         "not read"))
+            return
         self.items += 1
-        key = _link_identity(item.url)
+        key = link_identity(item.url)
         entry = self.entries.get(key)
         if entry is None:
             entry = self.entries[key] = {"id": self.entry_ids(_plain(item.name)), "title": item.name.strip(),
                                          "url": item.url, "descriptions": [], "tags": {}, "links": {},
                                          "marks": list(item.marks), "appearances": []}
             self.order.append(key)
-        entry["descriptions"].append(self._text(item))
+        described = self._text(item)
+        if len(described) > MAX_TEXT:
+            self.problems.append(Problem(item.line, "too-long", f"the description is {len(described):,} characters "
+                                         f"long, more than the {MAX_TEXT} an entry holds; left out"))
+            described = ""
+        entry["descriptions"].append(described)
         self._tags(entry, item)
         for label, link in item.links:
             kind = self._link_kind(label)
@@ -232,6 +246,19 @@ class _Builder:
         for child in item.children:
             sub_rank += RANK_STEP
             self._place(child, section, rank + sub_rank, entry["id"], children)
+
+    def _without_control_characters(self, item: Item) -> Item:
+        """``item`` without the control characters of its name, description, cells and
+        marks, reported once."""
+        texts = [item.name, item.description, *item.cells.values(), *item.marks]
+        found = sorted({c for text in texts for c in _CONTROL.findall(text)})
+        if not found:
+            return item
+        shown = ", ".join(f"U+{ord(c):04X}" for c in found)
+        self.problems.append(Problem(item.line, "control", f"the item holds control characters ({shown}): left out"))
+        return replace(item, name=_CONTROL.sub("", item.name), description=_CONTROL.sub("", item.description),
+                       cells={k: _CONTROL.sub("", v) for k, v in item.cells.items()},
+                       marks=tuple(m for m in (_CONTROL.sub("", m) for m in item.marks) if m.strip()))
 
     def _text(self, item: Item) -> str:
         """An item's description: a table row's summary columns, else the text after its link."""
@@ -295,7 +322,7 @@ class _Builder:
         return made
 
 
-def _link_identity(url: str) -> str:
+def link_identity(url: str) -> str:
     """When two items are one: ``url_key``, ignoring case on code hosts, whose paths
     ignore it (``github.com/ReactiveX/RxJS`` is ``github.com/reactivex/rxjs``)."""
     key = url_key(url)
@@ -338,7 +365,8 @@ def adopt(doc: ListDoc) -> Adoption:
     vocabulary = {set_id: [{"id": t, "label": label} for t, label in terms.items()]
                   for set_id, terms in builder.vocabulary.items() if terms}
     readme = _readme(doc, blocks, first, last)
-    return Adoption(settings, {"sections": sections}, vocabulary, entries, readme, doc.problems, builder.items,
+    problems = tuple(sorted([*doc.problems, *builder.problems], key=lambda p: p.line))
+    return Adoption(settings, {"sections": sections}, vocabulary, entries, readme, problems, builder.items,
                     sum(1 for _ in _walk(sections)))
 
 
