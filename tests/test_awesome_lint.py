@@ -110,14 +110,6 @@ ITEM_RULES = frozenset({"awesome-list-item", "no-repeat-item-in-description", "a
 """awesome-lint's rules about one item, which ``check`` reports on the entry file first."""
 ITEM_CODES = frozenset({"W303", "W304", "W305"})
 SHARED_LISTS = [name for name in REAL_LISTS if name != "seed"]  # the seed is tables: not an awesome-lint list
-KEY_FIRST = ("items written key first (`- `MIT` - [MIT License](...)`, awesome-sysadmin's List of Licenses) come "
-             "back with the key after the link, which awesome-lint reads as a description without a dash "
-             "(awesome-list-item): an entry's marks have no place before its name")
-TAGS_LAST = ("hecat-style items end with their tags (`... ([Source Code](...)) `MIT` `Go``), so awesome-lint finds "
-             "no final punctuation on 271 items whose description ends with one: check's W303 looks at the "
-             "description, not at the rendered line")
-
-
 @dataclass(frozen=True)
 class Adopted:
     """A real list, the list init made from it, and what check said before ``--fix``."""
@@ -175,12 +167,7 @@ def by_rule(messages: list[Message]) -> Counter[str]:
     return Counter(m.rule for m in messages if m.error and m.rule not in REPOSITORY_RULES)
 
 
-def _xfail_on_sysadmin(reason: str) -> list[Any]:
-    return [pytest.param(n, marks=[pytest.mark.xfail(reason=reason, strict=True)] if n == "awesome-sysadmin" else [])
-            for n in SHARED_LISTS]
-
-
-@pytest.mark.parametrize("name", _xfail_on_sysadmin(KEY_FIRST))
+@pytest.mark.parametrize("name", SHARED_LISTS)
 def test_a_list_made_by_init_adds_no_awesome_lint_error(name: str, adopted_lists: dict[str, Adopted],
                                                         lint_runs: dict[tuple[str, str], list[Message]],
                                                         tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -196,7 +183,7 @@ dash): the data has no separator to name, since generate writes the list's own; 
 must be gone from the README generate writes instead."""
 
 
-@pytest.mark.parametrize("name", _xfail_on_sysadmin(TAGS_LAST))
+@pytest.mark.parametrize("name", SHARED_LISTS)
 def test_check_names_on_the_entry_file_every_item_error_of_the_original(
         name: str, adopted_lists: dict[str, Adopted], lint_runs: dict[tuple[str, str], list[Message]],
         tmp_path_factory: pytest.TempPathFactory) -> None:

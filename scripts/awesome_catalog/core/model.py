@@ -99,6 +99,7 @@ class Entry:
     description: str | None = None
     tags: Tags = field(default_factory=dict, hash=False)
     marks: tuple[str, ...] = ()
+    lead: str | None = None
 
     @classmethod
     def from_data(cls, entry_id: str, path: str, folder: str, data: Mapping[str, Any],
@@ -121,6 +122,7 @@ class Entry:
             description=data.get("description"),
             tags=_tags(data, settings.tag_set_ids("entry")),
             marks=tuple(data.get("marks", ())),
+            lead=data.get("lead"),
             appearances=tuple(
                 Appearance(section=a["section"], summary=a.get("summary"), tags=_tags(a, per_appearance),
                            rank=a.get("rank"), parent=a.get("parent"))

@@ -68,6 +68,8 @@ def entry_text(entry: Entry, term_hints: Mapping[str, str] | None = None, settin
         lines.append(f"authors: {flow(list(entry.authors))}")
     if entry.description is not None:
         lines += _text("description", entry.description, 0)
+    if entry.lead is not None:
+        lines.append(f"lead: {flow(entry.lead)}")
     if entry.marks:
         lines.append(f"marks: {flow(list(entry.marks))}")
     for kind in _ordered(entry.tags, order):

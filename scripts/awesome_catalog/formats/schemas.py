@@ -62,6 +62,8 @@ def entry_schema(settings: Settings, summary_min: int = 1, base: str = "") -> di
                         "items": {"type": "string", "minLength": 1, "maxLength": 120}, "minItems": 1},
             "description": _text("What the item is, in one or two sentences; shown in every section unless an "
                                   "appearance gives its own summary.", MAX_TEXT, summary_min),
+            "lead": _text("Markdown written before the item's link, such as the key of a glossary item "
+                          "(`MIT` - [MIT License](...)).", 300),
             "marks": {"description": "Marks shown beside the item, such as a warning sign or a badge, as Markdown.",
                       "type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 300}},
             **per_entry,

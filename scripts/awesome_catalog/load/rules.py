@@ -73,6 +73,7 @@ def check_rules(catalog: Catalog, texts: TextSource, taxonomy_path: str, vocabul
     found += _identity(catalog, where)
     found += _summaries(catalog, where)
     found += _texts(catalog, where)
+    found += _tags_last(catalog, where)
     found += _links(catalog, where)
     found += _authors(catalog, where)
     if complete:
@@ -399,6 +400,25 @@ def _texts(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
         for i, problem in unbalanced(text):
             yield _at(where, entry.path, parts, "W306", f"the {what} {problem} (character {i + 1})",
                       "close what is opened, or remove the stray mark (awesome-lint: balanced-punctuation)")
+
+
+def _tags_last(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
+    """W303 for an item of a bulleted section whose line ends with its tags
+    (``... `MIT` `Go```): awesome-lint reads them as the end of the description, which
+    then lacks its final punctuation."""
+    sections = catalog.taxonomy.by_id()
+    tag_sets = {s.id for s in catalog.settings.tag_sets}
+    for entry in catalog.entries:
+        for i, app in enumerate(entry.appearances):
+            section = sections.get(app.section)
+            if section is None or section.layout != "list" or not section.columns:
+                continue
+            last = section.columns[-1]
+            if last in tag_sets and entry.terms(last, app):
+                yield _at(where, entry.path, ("sections", i), "W303",
+                          f"the item's line in `{section.id}` ends with its {last} tags, not with punctuation",
+                          f"show {last} before the summary in the section's columns, or set "
+                          "`rules: {summary-style: off}` in catalog/list.yaml (awesome-lint: awesome-list-item)")
 
 
 def _links(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:

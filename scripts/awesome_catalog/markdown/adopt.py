@@ -224,7 +224,9 @@ class _Builder:
         if entry is None:
             entry = self.entries[key] = {"id": self.entry_ids(_plain(item.name)), "title": item.name.strip(),
                                          "url": item.url, "descriptions": [], "tags": {}, "links": {},
-                                         "marks": list(item.marks), "appearances": []}
+                                         "lead": _CONTROL.sub("", item.lead) or None,
+                                         "marks": [m for m in item.marks if m not in item.lead],
+                                         "appearances": []}
             self.order.append(key)
         described = self._text(item)
         if len(described) > MAX_TEXT:
@@ -318,7 +320,7 @@ class _Builder:
             tags = {k: tuple(TermRef(t) for t in v) for k, v in data["tags"].items()}
             made.append(Entry(id=data["id"], path=f"items/{data['id']}.yaml", kind="resource", title=data["title"],
                               url=data["url"], appearances=tuple(appearances), links=data["links"],
-                              description=description, tags=tags, marks=tuple(data["marks"])))
+                              description=description, tags=tags, marks=tuple(data["marks"]), lead=data["lead"]))
         return made
 
 

@@ -365,6 +365,8 @@ def item(catalog: Catalog, section: Section, entry: Entry, appearance: Appearanc
     settings = catalog.settings
     name = entry.title if settings.markdown else escape(entry.title)
     line = f"[{name}]({url(entry.url)})"
+    if entry.lead:  # what the list writes before the link, such as a glossary's key
+        line = text(settings, entry.lead) + (" " if entry.lead[-1].isspace() else "") + line
     if entry.marks:
         line += " " + " ".join(entry.marks)
     tail = []
