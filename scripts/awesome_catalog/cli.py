@@ -14,7 +14,6 @@ import argparse
 import gc
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -84,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except Exception as err:  # the last line of defence: no traceback for users, unless asked
         if args.traceback or os.environ.get(TRACEBACK_ENV, "") not in ("", "0"):
+            import traceback
+
             traceback.print_exc(file=sys.stderr)
         print(f"awesome-catalog: internal error: {type(err).__name__}: {err}", file=sys.stderr)
         print("this is a bug in awesome-catalog; please report it with the command you ran "

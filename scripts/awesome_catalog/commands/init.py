@@ -19,9 +19,7 @@ CONTRIBUTING.md, pre-commit configuration or workflow the list already has is ke
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +51,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, project: Project) -> int:
     """``awesome-catalog init``."""
+    import tempfile
+
     from awesome_catalog.formats.report import write_refusal
 
     target = (args.dir if args.dir is not None else project.root).resolve()
@@ -204,6 +204,8 @@ def _move_into_place(staging: Path, target: Path, files: dict[str, bytes]) -> li
     """Move the staged files into ``target``: catalog/ and schema/ whole (replacing the
     old ones), the other files one by one, keeping a list's own CONTRIBUTING.md, hooks
     and workflow. On any failure, what was moved is put back. Returns what was moved."""
+    import shutil
+
     plan = [*REPLACED_WITH_FORCE, *sorted({rel for rel in files if rel.split("/")[0] not in REPLACED_WITH_FORCE})]
     plan = [rel for rel in plan if not (rel in KEPT_IF_PRESENT and (target / rel).exists())]
     backup = staging / ".replaced"
