@@ -205,3 +205,25 @@ def test_a_changed_rule_is_never_answered_from_the_cache(mini: Project, tmp_path
     changed = check()
     assert changed.returncode == 1, changed.stdout + changed.stderr
     assert "a new rule" in changed.stdout
+
+
+# --- Plain URLs read without urlsplit ------------------------------------------------------------
+
+_hosts = st.lists(st.sampled_from(["www", "Example", "arxiv", "org", "com", "a-b", "x1", "", "-", "xn--bcher-kva",
+                                   "bücher", "[::1", "user@host", "host:443", "host:99999"]),
+                  min_size=1, max_size=4).map(".".join)
+_paths = st.lists(st.sampled_from(["", "abs", "2211.00593", "index.html", "index.htm", "a b", "%20", "~x", "@",
+                                   "(1)", "a;b", ":", "", "x?y=1", "#frag", "utm_source=z"]),
+                  max_size=4).map("/".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(scheme=st.sampled_from(["https", "http", "HTTP", "ftp", ""]), host=_hosts, path=_paths,
+       slash=st.booleans(), space=st.sampled_from(["", " ", "\t"]))
+def test_plain_urls_read_without_urlsplit_give_what_urlsplit_gives(scheme: str, host: str, path: str,
+                                                                    slash: bool, space: str) -> None:
+    from awesome_catalog.core import identity
+
+    url = f"{space}{scheme}://{host}{'/' if slash else ''}{path}{space}"
+    assert identity.url_problem(url) == identity.careful_url_problem(url)
+    assert identity.link_key(url) == identity.careful_link_key(url)

@@ -84,10 +84,23 @@ def arxiv_id(url: str) -> str | None:
     return match.group(1) if match else None
 
 
+_PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.-]+)(/[A-Za-z0-9._~!$&'()*+,;=:@/-]*)?", re.ASCII)
+"""The URLs most links are: a scheme, a host of ASCII letters, digits, dots and hyphens,
+and a path without escapes; no user, port, query or fragment. ``url_problem`` and
+``link_key`` read them without ``urlsplit`` (the tests show both ways agree)."""
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be a catalog link although it looks like one, or None:
     ``urlsplit`` refuses it (``https://[::1/x``), its port is not a number, it has no
     host, or it carries a user name or password."""
+    if _PLAIN_URL.fullmatch(url.strip()):
+        return None
+    return careful_url_problem(url)
+
+
+def careful_url_problem(url: str) -> str | None:
+    """``url_problem`` through ``urlsplit``, for every URL."""
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - reading it checks it
@@ -168,6 +181,15 @@ def link_key(url: str) -> str:
     ``normalize-url`` options, near enough): scheme, ``www.``, a default port, a trailing
     slash or ``index.<ext>``, ``utm_`` parameters and the order of the others do not count;
     unlike ``url_key``, the ``#fragment`` does, and arXiv links keep their form."""
+    text = url.strip()
+    plain = _PLAIN_URL.fullmatch(text)
+    if plain and "//" not in (plain[3] or "") and not plain[2].lower().startswith("www."):
+        return plain[2].lower() + re.sub(r"/index\.[a-z]+$", "/", plain[3] or "").rstrip("/")
+    return careful_link_key(url)
+
+
+def careful_link_key(url: str) -> str:
+    """``link_key`` through ``urlsplit``, for every URL."""
     text = url.strip()
     if text.startswith("#"):
         return text

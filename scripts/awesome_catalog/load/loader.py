@@ -232,7 +232,7 @@ def _load_and_validate(path: str, rel: str, validator: Validator | None, texts: 
     loaded = yamlload.load(raw, rel)
     found.extend(loaded.diagnostics)
     if loaded.data is not None and validator is not None:
-        found.extend(validate.validate(validator, loaded.data, rel, loaded.text or ""))
+        found.extend(validate.validate(validator, loaded.data, rel, loaded.text or "", loaded.floats))
     if found and loaded.text is not None:
         texts[rel] = loaded.text  # kept to locate later problems; others are read again if needed
     return None if found else loaded.data

@@ -135,7 +135,8 @@ class Validator:
             self._fast = fastjsonschema.compile(copy.deepcopy(self.schema), handlers=_LocalOnly(self._local),
                                                 formats={"uri": _url_ok})
 
-    def is_valid(self, data: Any) -> bool:
+    def is_valid(self, data: Any, floats: bool = True) -> bool:
+        """Whether ``data`` is valid; ``floats`` False spares looking for a float in it."""
         if not self.fast:
             return next(self.errors(data), None) is None
         import fastjsonschema
@@ -146,7 +147,7 @@ class Validator:
             self._fast(data)
         except fastjsonschema.JsonSchemaException:
             return False
-        return not _has_float(data) or next(self.errors(data), None) is None
+        return not (floats and _has_float(data)) or next(self.errors(data), None) is None
 
     def errors(self, data: Any) -> Iterator[ValidationError]:
         if self._full is None:
@@ -366,9 +367,10 @@ def _bad_ref(file: SchemaFile, kind: str, ref: str, target: str, where: list[str
     return Diagnostic(file.rel, line, column, "E120", message + "; the schema is not used", hint)
 
 
-def validate(validator: Validator, data: Any, path: str, text: str) -> list[Diagnostic]:
-    """All schema problems of one file's data, located in its text."""
-    if validator.is_valid(data):
+def validate(validator: Validator, data: Any, path: str, text: str, floats: bool = True) -> list[Diagnostic]:
+    """All schema problems of one file's data, located in its text. ``floats`` False says
+    the data holds no float (the fast YAML path never builds one)."""
+    if validator.is_valid(data, floats):
         return []
     errors = list(_leaves(validator.errors(data)))
     # a URL refused by its pattern (javascript:, data:) is not also said to be unreadable

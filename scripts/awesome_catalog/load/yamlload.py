@@ -202,7 +202,6 @@ _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _WORD_STARTS = frozenset("nNtTfFyYoO")  # null, true, false, yes, no, on, off: at most 5 letters
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
-_PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)\Z")
 
 
 class _Fallback(Exception):
@@ -254,11 +253,8 @@ def _build(node: Node) -> Any:
     if tag == _SEQ:
         return [_build(item) for item in node.value]
     value = node.value
-    if len(value) <= MAX_NUMBER_LENGTH:
-        if tag == _INT and _PLAIN_INT.match(value):
-            return int(value)
-        if tag == _FLOAT and _PLAIN_FLOAT.match(value):
-            return float(value)
+    if tag == _INT and len(value) <= MAX_NUMBER_LENGTH and _PLAIN_INT.match(value):
+        return int(value)
     if tag == _BOOL:
         return SafeConstructor.bool_values[value.lower()]
     if tag == _NULL:
@@ -286,6 +282,9 @@ class Loaded:
     text: str | None
     data: Any
     diagnostics: tuple[Diagnostic, ...] = ()
+    floats: bool = True
+    """Whether the data may hold a float: False when the fast path built it, since it
+    leaves every float (rare in a catalog, and wrong where a year is meant) to the careful one."""
 
 
 def load(raw: bytes, path: str, *, careful: bool = False) -> Loaded:
@@ -313,11 +312,13 @@ def load(raw: bytes, path: str, *, careful: bool = False) -> Loaded:
         deep = _too_deep(text, path)
         if deep:
             return _fail(text, deep)
+    floats = False
     try:
         if careful:
             raise _Fallback
         data = _load_fast(text)
     except (_Fallback, yaml.YAMLError, RecursionError):
+        floats = True
         data = _load_careful(text, path)
         if isinstance(data, Loaded):
             return data
@@ -328,7 +329,7 @@ def load(raw: bytes, path: str, *, careful: bool = False) -> Loaded:
         kind = "a list" if isinstance(data, list) else "a single value"
         return _fail(text, Diagnostic(path, 1, 1, "E107", f"the top level is {kind}, not a mapping",
                                       "write `key: value` lines at the top level"))
-    return Loaded(text, data)
+    return Loaded(text, data, floats=floats)
 
 
 def _load_careful(text: str, path: str) -> Any:
