@@ -19,6 +19,7 @@ CONTRIBUTING.md, pre-commit configuration or workflow the list already has is ke
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,7 +74,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
                 moved = _move_into_place(Path(staging), target, files)
         except BaseException:
             for folder in made:  # the folders init made, deepest first, now empty again
-                folder.rmdir()
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
             raise
     except Refusal as err:
         return write_refusal(err, NAME, sys.stderr)
@@ -81,8 +83,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     kept = [k for k in KEPT_IF_PRESENT if k in files and k not in moved]
     for name in kept:
         print(f"kept the list's own {name}")
-    print("next: `awesome-catalog check`, then commit catalog/, schema/ and README.md"
-          if (target / "README.md").exists() else "")
+    print("next: `awesome-catalog check`, `pre-commit install`, then commit the new files")
     return EXIT_OK
 
 
