@@ -1,10 +1,10 @@
 """Exports of the catalog: BibTeX, JSON and CSL-JSON, by name in ``EXPORTERS``.
 
 - ``bibtex``: see ``awesome_catalog.formats.bibtex`` for the key rule, entry types and escaping.
-- ``json``: every work with its appearances and resolved term labels, plus the
-  taxonomy and the vocabulary, as described by ``schema/export.schema.json``
-  (``"version": 1``). Absent values are ``null``; a ``techniques`` or ``evaluation``
-  list is ``null`` where the section has no such column and ``[]`` where none applies.
+- ``json``: every work with its appearances and resolved term labels, plus the list's
+  tag sets, the taxonomy and the vocabulary, as described by ``schema/export.schema.json``
+  (``"version": 2``). Absent values are ``null``; terms are given by tag set under
+  ``tags``, where a set absent from ``tags`` does not apply.
 - ``csl-json``: a list of CSL items for Zotero, pandoc and citeproc, with the BibTeX
   citation key (the entry id) as ``id``; ``issued`` is the year BibTeX gives, that is
   the venue's year for a work published at a venue (see ``bibtex``).

@@ -1,10 +1,11 @@
 """The list as one static, searchable web page (``awesome-catalog site``).
 
 Writes ``index.html``, ``site.css`` and ``site.js`` into DIR. The HTML lists every work
-(title, year, venue, authors, sections, techniques, evaluation, summaries, links), so
-the page is complete without JavaScript; ``site.js`` only filters it by section,
-technique, evaluation, year range and text, keeps the filters in the URL's query
-string (``?technique=sae&q=circuit``) and announces "N of M works".
+(title, year, venue, authors, sections, the terms of each tag set, summaries, links), so
+the page is complete without JavaScript; ``site.js`` only filters it by section, by a
+term of each tag set, by year range and text, keeps the filters in the URL's query
+string (``?techniques=sae&q=circuit``, one parameter per tag set, named by its id) and
+announces "N of M works".
 
 Safety: every catalog text is HTML-escaped; the index the script filters on is JSON in
 ``<script type="application/json">`` with ``<``, ``>`` and ``&`` written as ``\\u003c``,
@@ -238,7 +239,7 @@ def render_page(catalog: Catalog, title: str) -> str:
 <a class="skip" href="#works">Skip to the list</a>
 <header class="page-header">
 <h1>{_e(title)}</h1>
-<p>{total} {noun}. Filter by section, technique, evaluation and year, or search; \
+<p>{total} {noun}. Filter by section, by tag and by year, or search; \
 the address of the page keeps the filters, so a filtered view can be shared.</p>
 </header>
 <main>

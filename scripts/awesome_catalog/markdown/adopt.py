@@ -223,7 +223,7 @@ class _Builder:
         entry = self.entries.get(key)
         if entry is None:
             entry = self.entries[key] = {"id": self.entry_ids(_plain(item.name)), "title": item.name.strip(),
-                                         "url": item.url, "descriptions": [], "tags": {}, "links": {},
+                                         "url": item.url, "tags": {}, "links": {},
                                          "lead": _CONTROL.sub("", item.lead) or None,
                                          "marks": [m for m in item.marks if m not in item.lead],
                                          "appearances": []}
@@ -233,14 +233,13 @@ class _Builder:
             self.problems.append(Problem(item.line, "too-long", f"the description is {len(described):,} characters "
                                          f"long, more than the {MAX_TEXT} an entry holds; left out"))
             described = ""
-        entry["descriptions"].append(described)
         self._tags(entry, item)
         for label, link in item.links:
             kind = self._link_kind(label)
             entry["links"].setdefault(kind, link)
         if any(a["section"] == section["id"] for a in entry["appearances"]):
             return  # twice under one heading: once is enough
-        appearance: dict[str, Any] = {"section": section["id"], "rank": rank, "cells": item.cells}
+        appearance: dict[str, Any] = {"section": section["id"], "rank": rank, "text": described}
         if parent:
             appearance["parent"] = parent
         entry["appearances"].append(appearance)
@@ -308,15 +307,10 @@ class _Builder:
         made = []
         for key in self.order:
             data = self.entries[key]
-            texts = [t for t in data["descriptions"] if t]
+            texts = [a["text"] for a in data["appearances"] if a["text"]]
             description = texts[0] if texts and all(t == texts[0] for t in texts) else None
-            appearances: list[Appearance] = []
-            for a in data["appearances"]:
-                own = None
-                if description is None and texts:
-                    own = data["descriptions"][len(appearances)] if len(appearances) < len(data["descriptions"]) \
-                        else None
-                appearances.append(Appearance(a["section"], own or None, {}, a["rank"], a.get("parent")))
+            appearances = [Appearance(a["section"], None if description else a["text"] or None, {}, a["rank"],
+                                      a.get("parent")) for a in data["appearances"]]
             tags = {k: tuple(TermRef(t) for t in v) for k, v in data["tags"].items()}
             made.append(Entry(id=data["id"], path=f"items/{data['id']}.yaml", kind="resource", title=data["title"],
                               url=data["url"], appearances=tuple(appearances), links=data["links"],
