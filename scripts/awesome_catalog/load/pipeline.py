@@ -35,8 +35,8 @@ class CheckResult:
 def load_and_check(project: Project, cache: FileCache | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
     """Load the catalog and apply the rules across files: the catalog (None when it has
     errors) and every diagnostic of the catalog, not yet of the README."""
+    from awesome_catalog.load.crossfile import check_rules
     from awesome_catalog.load.loader import load_catalog
-    from awesome_catalog.load.rules import check_rules
 
     loaded = load_catalog(project, cache=cache)
     diagnostics = list(loaded.diagnostics)

@@ -1,21 +1,23 @@
-"""Cross-file stage: the rules a schema cannot express.
+"""The rules a schema cannot express, of each entry on its own and of the taxonomy and vocabulary.
 
-Sections and terms must exist, appearances must fill their section's columns, one work
-has one file, one URL names one work, and so on. Works on the typed ``Catalog`` and
-locates each problem in the text of the file it concerns.
+Sections and terms must exist, appearances must fill their section's columns, summaries
+read as awesome-lint wants, and so on. Each entry's problems depend only on its own file
+and on the list's context (taxonomy, vocabulary, settings), so ``entry_rules`` finds them
+once per file and the cache keeps them; what compares entries with each other is in
+``crossfile``. Each problem is located in the text of the file it concerns.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
 from awesome_catalog.core.diagnostics import Diagnostic
-from awesome_catalog.core.identity import arxiv_id, link_key, title_key, url_key
+from awesome_catalog.core.identity import arxiv_id, link_key
 from awesome_catalog.core.model import BUILT_IN_COLUMNS, Catalog, Entry, Section, TermRef
 from awesome_catalog.core.spelling import misspellings, misspellings_in
 from awesome_catalog.formats.bibtex import publication_type
@@ -61,27 +63,26 @@ def make_locator(texts: TextSource) -> Locate:
     return find
 
 
-def check_rules(catalog: Catalog, texts: TextSource, taxonomy_path: str, vocabulary_path: str,
-                *, complete: bool = True) -> list[Diagnostic]:
-    """Every cross-file problem of the catalog. When entries were left out for errors
-    (not ``complete``), sections they would fill are not reported as unused."""
-    where = make_locator(texts)
-    found: list[Diagnostic] = []
-    found += _taxonomy(catalog, where, taxonomy_path)
-    found += _vocabulary(catalog, where, vocabulary_path)
-    found += _appearances(catalog, where)
-    found += _identity(catalog, where)
-    found += _summaries(catalog, where)
-    found += _texts(catalog, where)
-    found += _tags_last(catalog, where)
-    found += _links(catalog, where)
-    found += _authors(catalog, where)
-    if complete:
-        found += _unused_sections(catalog, where, taxonomy_path)
+def context_rules(context: Catalog, where: Locate, taxonomy_path: str, vocabulary_path: str,
+                  entry_ids: frozenset[str]) -> list[Diagnostic]:
+    """The problems of the taxonomy and the vocabulary (``entry_ids``: the entries that
+    loaded, which a term's ``introduced_by`` must name)."""
+    return [*_taxonomy(context, where, taxonomy_path), *_vocabulary(context, where, vocabulary_path, entry_ids)]
+
+
+def entry_rules(context: Catalog, entries: Sequence[Entry], where: Locate) -> list[list[Diagnostic]]:
+    """The problems each entry has on its own, given the list's ``context`` (its taxonomy,
+    vocabulary and settings; its entries are not looked at): one list per entry."""
+    sections = context.taxonomy.by_id()
+    found = [[*_appearances(context, sections, where, entry), *_arxiv_mismatch(entry, where),
+              *_summaries(entry, where), *_tags_last(context, sections, entry, where),
+              *_own_links(context, entry, where), *_authors(entry, where)] for entry in entries]
+    for i, problem in _texts(entries, where):
+        found[i].append(problem)
     return found
 
 
-def _at(where: Locate, path: str, parts: Sequence[str | int], code: str, message: str,
+def at(where: Locate, path: str, parts: Sequence[str | int], code: str, message: str,
         hint: str | None = None, key: bool = False) -> Diagnostic:
     line, column = where(path, parts, key)
     return Diagnostic(path, line, column, code, message, hint)
@@ -90,19 +91,19 @@ def _at(where: Locate, path: str, parts: Sequence[str | int], code: str, message
 JsonPath = tuple[str | int, ...]
 
 
-def _section_paths(sections: Iterable[Section], prefix: JsonPath = ("sections",)) -> Iterator[tuple[Section, JsonPath]]:
+def section_paths(sections: Iterable[Section], prefix: JsonPath = ("sections",)) -> Iterator[tuple[Section, JsonPath]]:
     for i, section in enumerate(sections):
         here = (*prefix, i)
         yield section, here
-        yield from _section_paths(section.children, (*here, "children"))
+        yield from section_paths(section.children, (*here, "children"))
 
 
 def _taxonomy(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic]:
     seen: dict[str, int] = {}
-    for section, parts in _section_paths(catalog.taxonomy.sections):
+    for section, parts in section_paths(catalog.taxonomy.sections):
         line = where(path, (*parts, "id"), False)[0]
         if section.id in seen:
-            yield _at(where, path, (*parts, "id"), "E308",
+            yield at(where, path, (*parts, "id"), "E308",
                       f"section id `{section.id}` is used twice (first on line {seen[section.id]})",
                       "section ids are unique across the whole tree")
         else:
@@ -111,14 +112,13 @@ def _taxonomy(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic
         for j, column in enumerate(section.columns):
             if column not in known:
                 close = difflib.get_close_matches(column, known, n=1)
-                yield _at(where, path, (*parts, "columns", j), "E312",
+                yield at(where, path, (*parts, "columns", j), "E312",
                           f"section `{section.id}` shows `{column}`, which is neither built in nor a tag set",
                           f"did you mean `{close[0]}`?" if close else
                           f"choose from {', '.join(known)}, or declare the tag set in catalog/list.yaml")
 
 
-def _vocabulary(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic]:
-    entry_ids = {e.id for e in catalog.entries}
+def _vocabulary(catalog: Catalog, where: Locate, path: str, entry_ids: frozenset[str]) -> Iterator[Diagnostic]:
     for kind in catalog.vocabulary.kinds:
         names: dict[str, str] = {}
         for i, term in enumerate(catalog.vocabulary.terms(kind)):
@@ -130,66 +130,62 @@ def _vocabulary(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnost
                     continue
                 own.add(folded)
                 if folded in names:
-                    yield _at(where, path, (kind, i, field), "E308",
+                    yield at(where, path, (kind, i, field), "E308",
                               f"{kind} term `{term.id}`: {field} {spelling!r} is already used by `{names[folded]}`",
                               "each spelling must lead to one term only")
                 else:
                     names[folded] = term.id
             if term.introduced_by and term.introduced_by not in entry_ids:
                 close = difflib.get_close_matches(term.introduced_by, sorted(entry_ids), n=1)
-                yield _at(where, path, (kind, i, "introduced_by"), "E310",
+                yield at(where, path, (kind, i, "introduced_by"), "E310",
                           f"term `{term.id}` is introduced_by `{term.introduced_by}`, which is no catalog entry",
                           f"did you mean `{close[0]}`?" if close else "name the file stem of an entry")
 
 
-def _appearances(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
-    sections = catalog.taxonomy.by_id()
+def _appearances(catalog: Catalog, sections: Mapping[str, Section], where: Locate,
+                 entry: Entry) -> Iterator[Diagnostic]:
+    """Sections and terms exist, and each appearance fills its section's columns (whether
+    a parent names an entry is ``crossfile``'s to say)."""
     leaf_ids = sorted(s.id for s in sections.values() if s.holds_items)
     per_appearance = catalog.settings.tag_set_ids("appearance")
-    for entry in catalog.entries:
-        for kind, given in entry.tags.items():
-            yield from _unknown_terms(catalog, where, entry, (kind,), kind, given)
-        seen: dict[str, int] = {}
-        for i, app in enumerate(entry.appearances):
-            base: tuple[str | int, ...] = ("sections", i)
-            section = sections.get(app.section)
-            if section is None:
-                close = difflib.get_close_matches(app.section, leaf_ids, n=1)
-                yield _at(where, entry.path, (*base, "section"), "E301",
-                          f"section `{app.section}` is not in the taxonomy",
-                          f"did you mean `{close[0]}`?" if close else f"choose one of: {', '.join(leaf_ids)}")
-                continue
-            if not section.holds_items:
-                children = ", ".join(c.id for c in section.children)
-                yield _at(where, entry.path, (*base, "section"), "E301",
-                          f"section `{app.section}` only groups other sections and holds no items",
-                          f"choose one of its subsections: {children}")
-                continue
-            if app.section in seen:
-                yield _at(where, entry.path, (*base, "section"), "E307",
-                          f"`{entry.id}` appears in `{app.section}` twice (first as sections[{seen[app.section]}])",
-                          "merge the two appearances into one")
-            seen.setdefault(app.section, i)
-            if "summary" in section.columns and section.layout == "table" and entry.text(app) is None:
-                yield _at(where, entry.path, base, "E303",
-                          f"section `{app.section}` shows a summary, but this appearance has no `summary:` "
-                          "and the entry no `description:`", "add `summary: ...` to this appearance")
-            for kind in per_appearance:
-                refs = app.terms(kind)
-                if kind in section.columns and refs is None:
-                    yield _at(where, entry.path, base, "E303",
-                              f"section `{app.section}` shows {kind}, but this appearance has no `{kind}:`",
-                              f"add `{kind}: [...]` (an empty list `[]` if none applies)")
-                elif kind not in section.columns and refs is not None:
-                    yield _at(where, entry.path, (*base, kind), "E304",
-                              f"section `{app.section}` does not show {kind}", f"remove `{kind}:` from this appearance",
-                              key=True)
-                yield from _unknown_terms(catalog, where, entry, (*base, kind), kind, refs or ())
-            if app.parent is not None and app.parent not in catalog.ids:
-                close = difflib.get_close_matches(app.parent, sorted(catalog.ids), n=1)
-                yield _at(where, entry.path, (*base, "parent"), "E310",
-                          f"parent `{app.parent}` is no catalog entry",
-                          f"did you mean `{close[0]}`?" if close else "name the file stem of an entry")
+    for kind, given in entry.tags.items():
+        yield from _unknown_terms(catalog, where, entry, (kind,), kind, given)
+    seen: dict[str, int] = {}
+    for i, app in enumerate(entry.appearances):
+        base: tuple[str | int, ...] = ("sections", i)
+        section = sections.get(app.section)
+        if section is None:
+            close = difflib.get_close_matches(app.section, leaf_ids, n=1)
+            yield at(where, entry.path, (*base, "section"), "E301",
+                      f"section `{app.section}` is not in the taxonomy",
+                      f"did you mean `{close[0]}`?" if close else f"choose one of: {', '.join(leaf_ids)}")
+            continue
+        if not section.holds_items:
+            children = ", ".join(c.id for c in section.children)
+            yield at(where, entry.path, (*base, "section"), "E301",
+                      f"section `{app.section}` only groups other sections and holds no items",
+                      f"choose one of its subsections: {children}")
+            continue
+        if app.section in seen:
+            yield at(where, entry.path, (*base, "section"), "E307",
+                      f"`{entry.id}` appears in `{app.section}` twice (first as sections[{seen[app.section]}])",
+                      "merge the two appearances into one")
+        seen.setdefault(app.section, i)
+        if "summary" in section.columns and section.layout == "table" and entry.text(app) is None:
+            yield at(where, entry.path, base, "E303",
+                      f"section `{app.section}` shows a summary, but this appearance has no `summary:` "
+                      "and the entry no `description:`", "add `summary: ...` to this appearance")
+        for kind in per_appearance:
+            refs = app.terms(kind)
+            if kind in section.columns and refs is None:
+                yield at(where, entry.path, base, "E303",
+                          f"section `{app.section}` shows {kind}, but this appearance has no `{kind}:`",
+                          f"add `{kind}: [...]` (an empty list `[]` if none applies)")
+            elif kind not in section.columns and refs is not None:
+                yield at(where, entry.path, (*base, kind), "E304",
+                          f"section `{app.section}` does not show {kind}", f"remove `{kind}:` from this appearance",
+                          key=True)
+            yield from _unknown_terms(catalog, where, entry, (*base, kind), kind, refs or ())
 
 
 def _unknown_terms(catalog: Catalog, where: Locate, entry: Entry, parts: JsonPath, kind: str,
@@ -207,50 +203,15 @@ def _unknown_terms(catalog: Catalog, where: Locate, entry: Entry, parts: JsonPat
             hint = f"`{ref.id}` is a term of {other}"
         else:
             hint = f"add it to catalog/vocabulary.yaml under {kind}: if it is a new term"
-        yield _at(where, entry.path, (*parts, j), "E302", f"{kind} term `{ref.id}` is not in the vocabulary", hint)
+        yield at(where, entry.path, (*parts, j), "E302", f"{kind} term `{ref.id}` is not in the vocabulary", hint)
 
 
-def _identity(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
-    """One work, one file; one identifier (arXiv id or URL), one work.
-
-    Two files that share a title are the same work (E305). Two files that share an
-    arXiv id or a URL but not a title mean one of the links is wrong (E306). Each pair
-    is reported once, on the file that sorts second, naming the first.
-    """
-    first_of: dict[tuple[str, str], tuple[Entry, JsonPath]] = {}
-    by_id: dict[str, Entry] = {}
-    for entry in catalog.entries:
-        if entry.id in by_id:
-            yield _at(where, entry.path, (), "E308",
-                      f"id `{entry.id}` is also used by {by_id[entry.id].path}", "rename one of the two files")
-        by_id.setdefault(entry.id, entry)
-        url_arxiv = arxiv_id(entry.url)
-        if entry.arxiv and url_arxiv and url_arxiv != entry.arxiv:
-            yield _at(where, entry.path, ("url",), "E306",
-                      f"url points at arXiv {url_arxiv} but arxiv is {entry.arxiv}",
-                      "make both name the same paper")
-        keys: list[tuple[tuple[str, str], JsonPath]] = [(("title", title_key(entry.title)), ("title",))]
-        if entry.arxiv:
-            keys.append((("arxiv", entry.arxiv), ("arxiv",)))
-        for field, url in entry.urls():
-            keys.append((("url", url_key(url)), tuple(field.split("."))))
-            found = arxiv_id(url)
-            if found and found != entry.arxiv:
-                keys.append((("arxiv", found), tuple(field.split("."))))
-        reported: set[str] = set()
-        for key, parts in keys:
-            other = first_of.setdefault(key, (entry, parts))[0]
-            if other is entry or other.id in reported:
-                continue
-            reported.add(other.id)
-            if title_key(other.title) == title_key(entry.title):
-                yield _at(where, entry.path, parts, "E305", f"this work is also {other.path} (same {key[0]})",
-                          "one work, one file: merge the two, keeping other links under links:")
-            else:
-                shown = "arXiv " + key[1] if key[0] == "arxiv" else "this link"
-                yield _at(where, entry.path, parts, "E306",
-                          f"{shown} also belongs to {other.title!r} ({other.path})",
-                          "each link belongs to one work: check which paper it really is")
+def _arxiv_mismatch(entry: Entry, where: Locate) -> Iterator[Diagnostic]:
+    """E306 when the URL is an arXiv page of another paper than ``arxiv`` names."""
+    url_arxiv = arxiv_id(entry.url)
+    if entry.arxiv and url_arxiv and url_arxiv != entry.arxiv:
+        yield at(where, entry.path, ("url",), "E306", f"url points at arXiv {url_arxiv} but arxiv is {entry.arxiv}",
+                 "make both name the same paper")
 
 
 UNCITED_KINDS = frozenset(("blog", "tool", "resource"))
@@ -258,15 +219,14 @@ UNCITED_KINDS = frozenset(("blog", "tool", "resource"))
 posts, often pseudonymous or collective, and software without a paper."""
 
 
-def _authors(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
-    """A warning for each work cited as a paper or report without ``authors``: every
-    paper and report, and a tool that carries its paper's venue or arXiv id."""
-    for entry in catalog.entries:
-        if not entry.authors and publication_type(entry) not in UNCITED_KINDS:
-            what = "tool cited as its paper" if entry.kind == "tool" else entry.kind
-            yield _at(where, entry.path, ("title",), "W302", f"this {what} has no authors, so its citation has none",
-                      "add `authors:` in order, as the work's own page gives them (never guess a name); "
-                      "a blog post is `kind: blog`", key=True)
+def _authors(entry: Entry, where: Locate) -> Iterator[Diagnostic]:
+    """A warning for a work cited as a paper or report without ``authors``: every paper
+    and report, and a tool that carries its paper's venue or arXiv id."""
+    if not entry.authors and publication_type(entry) not in UNCITED_KINDS:
+        what = "tool cited as its paper" if entry.kind == "tool" else entry.kind
+        yield at(where, entry.path, ("title",), "W302", f"this {what} has no authors, so its citation has none",
+                 "add `authors:` in order, as the work's own page gives them (never guess a name); "
+                 "a blog post is `kind: blog`", key=True)
 
 
 def written_texts(entry: Entry) -> list[tuple[JsonPath, str]]:
@@ -278,26 +238,22 @@ def written_texts(entry: Entry) -> list[tuple[JsonPath, str]]:
     return texts
 
 
-def _summaries(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
-    seen: dict[str, tuple[Entry, JsonPath]] = {}
-    for entry in catalog.entries:
-        for parts, text in written_texts(entry):
-            if text.lstrip().startswith(PLACEHOLDER):
-                yield _at(where, entry.path, parts, "E311",
-                          "the summary is still the placeholder", "write one or two sentences on what the work found")
-                continue
+def summary_texts(entry: Entry) -> list[tuple[JsonPath, str]]:
+    """``written_texts`` but the placeholders (E311), which no other rule reads."""
+    return [(parts, text) for parts, text in written_texts(entry) if not text.lstrip().startswith(PLACEHOLDER)]
+
+
+def _summaries(entry: Entry, where: Locate) -> Iterator[Diagnostic]:
+    """Placeholders (E311) and what awesome-lint would say of each summary (W303, W304)."""
+    for parts, text in written_texts(entry):
+        if text.lstrip().startswith(PLACEHOLDER):
+            yield at(where, entry.path, parts, "E311",
+                     "the summary is still the placeholder", "write one or two sentences on what the work found")
+        else:
             yield from _summary_style(entry, text, where, parts)
-            key = " ".join(text.casefold().split())
-            if key in seen:
-                first, at = seen[key]
-                yield _at(where, entry.path, parts, "E309",
-                          f"this summary repeats the one of {first.path} ({_json_path(at)})",
-                          "write a summary specific to this work and section")
-            else:
-                seen[key] = (entry, parts)
 
 
-def _json_path(parts: JsonPath) -> str:
+def json_path(parts: JsonPath) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts).lstrip(".")
 
 
@@ -307,15 +263,15 @@ def _summary_style(entry: Entry, summary: str, where: Locate, parts: Sequence[st
     first = text.split(" ", 1)[0]
     if first and not _SYMBOL_START.match(first) and first[0].islower() and first == first.lower():
         fixed = " `check --fix` does it" if _capital_fix(summary) else ""
-        yield _at(where, entry.path, parts, "W303", f"the summary starts with a lowercase word, {first!r}",
+        yield at(where, entry.path, parts, "W303", f"the summary starts with a lowercase word, {first!r}",
                   f"start it with a capital letter (awesome-lint: awesome-list-item);{fixed}".rstrip(";"))
     if text and not _FINAL_PUNCTUATION.search(text):
         fixed = " `check --fix` adds it" if _period_fix(summary) else ""
-        yield _at(where, entry.path, parts, "W303", "the summary does not end with punctuation",
+        yield at(where, entry.path, parts, "W303", "the summary does not end with punctuation",
                   f"end it with a period (awesome-lint: awesome-list-item);{fixed}".rstrip(";"))
     title = " ".join(entry.title.split())
     if title and text.casefold().startswith(title.casefold()) and _AFTER_NAME.match(text[len(title):]):
-        yield _at(where, entry.path, parts, "W304", "the summary starts with the work's own title",
+        yield at(where, entry.path, parts, "W304", "the summary starts with the work's own title",
                   "say what the work does without repeating its name (awesome-lint: no-repeat-item-in-description)")
 
 
@@ -380,77 +336,74 @@ def unbalanced(text: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _texts(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
+def _texts(entries: Sequence[Entry], where: Locate) -> Iterator[tuple[int, Diagnostic]]:
     """Names spelt otherwise than awesome-lint's word list (W305) and unbalanced brackets
-    and quotes (W306), in each title and summary, which the README shows as they are."""
-    texts: list[tuple[Entry, JsonPath, str]] = []
-    for entry in catalog.entries:
-        texts.append((entry, ("title",), entry.title))
-        texts += [(entry, parts, text) for parts, text in written_texts(entry)
-                  if not text.lstrip().startswith(PLACEHOLDER)]
-    for (entry, parts, text), spelt in zip(texts, misspellings_in([t for _, _, t in texts]), strict=True):
+    and quotes (W306), in each title and summary, which the README shows as they are;
+    each with the index of its entry. The spelling of all the texts is checked at once."""
+    texts: list[tuple[int, JsonPath, str]] = []
+    for i, entry in enumerate(entries):
+        texts.append((i, ("title",), entry.title))
+        texts += [(i, parts, text) for parts, text in summary_texts(entry)]
+    for (i, parts, text), spelt in zip(texts, misspellings_in([t for _, _, t in texts]), strict=True):
+        path = entries[i].path
         what = "title" if parts == ("title",) else "summary"
         for m in spelt:
             hint = (f"write {m.correct!r} (awesome-lint: awesome-spell-check); `check --fix` does it"
                     if what == "summary" else
                     f"write {m.correct!r} (awesome-lint: awesome-spell-check), unless the authors' own title "
                     "spells it so (then set `rules: {name-spelling: off}` in catalog/list.yaml)")
-            yield _at(where, entry.path, parts, "W305",
-                      f"the {what} writes {m.found!r}, which is spelt {m.correct!r}", hint)
-        for i, problem in unbalanced(text):
-            yield _at(where, entry.path, parts, "W306", f"the {what} {problem} (character {i + 1})",
-                      "close what is opened, or remove the stray mark (awesome-lint: balanced-punctuation)")
+            yield i, at(where, path, parts, "W305",
+                        f"the {what} writes {m.found!r}, which is spelt {m.correct!r}", hint)
+        for k, problem in unbalanced(text):
+            yield i, at(where, path, parts, "W306", f"the {what} {problem} (character {k + 1})",
+                        "close what is opened, or remove the stray mark (awesome-lint: balanced-punctuation)")
 
 
-def _tags_last(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
+def _tags_last(catalog: Catalog, sections: Mapping[str, Section], entry: Entry,
+               where: Locate) -> Iterator[Diagnostic]:
     """W303 for an item of a bulleted section whose line ends with its tags
     (``... `MIT` `Go```): awesome-lint reads them as the end of the description, which
     then lacks its final punctuation."""
-    sections = catalog.taxonomy.by_id()
     tag_sets = {s.id for s in catalog.settings.tag_sets}
-    for entry in catalog.entries:
-        for i, app in enumerate(entry.appearances):
-            section = sections.get(app.section)
-            if section is None or section.layout != "list" or not section.columns:
-                continue
-            last = section.columns[-1]
-            if last in tag_sets and entry.terms(last, app):
-                yield _at(where, entry.path, ("sections", i), "W303",
-                          f"the item's line in `{section.id}` ends with its {last} tags, not with punctuation",
-                          f"show {last} before the summary in the section's columns, or set "
-                          "`rules: {summary-style: off}` in catalog/list.yaml (awesome-lint: awesome-list-item)")
-
-
-def _links(catalog: Catalog, where: Locate) -> Iterator[Diagnostic]:
-    """Links the README would show twice, which awesome-lint's ``double-link`` rejects (W307):
-    twice in one work; in two works, equal as awesome-lint compares links though not as
-    ``url_key`` does (E305 and E306 report those); and, unless the list turns
-    ``double-link`` off for its README, in every section a work appears in after its first."""
-    first_of: dict[str, tuple[Entry, str]] = {}
-    repeats_allowed = catalog.settings.disables("double-link")
-    for entry in catalog.entries:
-        own: dict[str, str] = {}
-        for field, url in entry.urls():
-            key = link_key(url)
-            parts = tuple(field.split("."))
-            if key in own:
-                yield _at(where, entry.path, parts, "W307", f"this link is the same as `{own[key]}`",
-                          "remove one of the two; the README would show the link twice (awesome-lint: double-link)")
-                continue
-            own[key] = field
-            other, other_field = first_of.setdefault(key, (entry, field))
-            if other is not entry and url_key(url) != url_key(dict(other.urls())[other_field]):
-                yield _at(where, entry.path, parts, "W307",
-                          f"this link is also `{other_field}` of {other.title!r} ({other.path}) as awesome-lint "
-                          "compares links", "each link belongs to one work (awesome-lint: double-link)")
-        if repeats_allowed:
+    for i, app in enumerate(entry.appearances):
+        section = sections.get(app.section)
+        if section is None or section.layout != "list" or not section.columns:
             continue
-        for i, app in enumerate(entry.appearances[1:], start=1):
-            yield _at(where, entry.path, ("sections", i, "section"), "W307",
-                      f"the work's links appear again in section `{app.section}` (first in "
-                      f"`{entry.appearances[0].section}`), which awesome-lint's double-link rejects",
-                      "keep the work in one section, or turn double-link off for the README under `lint: disable:` "
-                      "in catalog/list.yaml, saying why")
+        last = section.columns[-1]
+        if last in tag_sets and entry.terms(last, app):
+            yield at(where, entry.path, ("sections", i), "W303",
+                     f"the item's line in `{section.id}` ends with its {last} tags, not with punctuation",
+                     f"show {last} before the summary in the section's columns, or set "
+                     "`rules: {summary-style: off}` in catalog/list.yaml (awesome-lint: awesome-list-item)")
+
+
+def distinct_links(entry: Entry) -> Iterator[tuple[str, str, str | None]]:
+    """Each URL of the entry as (field, awesome-lint's key of it, the field of an earlier
+    URL it repeats or None)."""
+    own: dict[str, str] = {}
+    for field, url in entry.urls():
+        key = link_key(url)
+        yield field, key, own.get(key)
+        own.setdefault(key, field)
+
+
+def _own_links(catalog: Catalog, entry: Entry, where: Locate) -> Iterator[Diagnostic]:
+    """Links of one work the README would show twice, which awesome-lint's ``double-link``
+    rejects (W307): twice in the work, and, unless the list turns ``double-link`` off for
+    its README, in every section the work appears in after its first. (Two works sharing
+    a link are ``crossfile``'s to find.)"""
+    for field, _key, repeated in distinct_links(entry):
+        if repeated is not None:
+            yield at(where, entry.path, tuple(field.split(".")), "W307", f"this link is the same as `{repeated}`",
+                     "remove one of the two; the README would show the link twice (awesome-lint: double-link)")
+    if catalog.settings.disables("double-link"):
+        return
+    for i, app in enumerate(entry.appearances[1:], start=1):
+        yield at(where, entry.path, ("sections", i, "section"), "W307",
+                 f"the work's links appear again in section `{app.section}` (first in "
+                 f"`{entry.appearances[0].section}`), which awesome-lint's double-link rejects",
+                 "keep the work in one section, or turn double-link off for the README under `lint: disable:` "
+                 "in catalog/list.yaml, saying why")
 
 
 @dataclass(frozen=True)
@@ -481,9 +434,7 @@ def safe_fixes(catalog: Catalog) -> list[Fix]:
     as their authors wrote them."""
     fixes: list[Fix] = []
     for entry in catalog.entries:
-        for parts, summary in written_texts(entry):
-            if summary.lstrip().startswith(PLACEHOLDER):
-                continue
+        for parts, summary in summary_texts(entry):
             for code, edit in (("W303", _capital_fix(summary)), ("W303", _period_fix(summary))):
                 if edit is not None:
                     fixes.append(Fix(entry.path, parts, code, summary, edit))
@@ -491,11 +442,3 @@ def safe_fixes(catalog: Catalog) -> list[Fix]:
                 fixes.append(Fix(entry.path, parts, "W305", summary,
                                  Edit(m.start, m.end, m.correct, f"{summary[m.start:m.end]!r} -> {m.correct!r}")))
     return fixes
-
-
-def _unused_sections(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic]:
-    used = {a.section for e in catalog.entries for a in e.appearances}
-    for section, parts in _section_paths(catalog.taxonomy.sections):
-        if section.holds_items and section.id not in used:
-            yield _at(where, path, (*parts, "id"), "W301", f"no work appears in section `{section.id}`",
-                      "add works to it or remove it from the taxonomy")
