@@ -17,15 +17,9 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from awesome_catalog.core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Diagnostic
 from awesome_catalog.core.project import Project
-
-if TYPE_CHECKING:
-    from awesome_catalog.core.model import Catalog
-    from awesome_catalog.readme import render
-
 
 NAME = "generate"
 
@@ -49,35 +43,32 @@ def _refuse(diagnostics: list[Diagnostic], reason: str) -> int:
 def run(args: argparse.Namespace, project: Project) -> int:
     """Regenerate the README (or, with ``--check``, report whether it is stale)."""
     from awesome_catalog.core import writing
-    from awesome_catalog.load.pipeline import input_stats, inputs_key, load_and_check, stat_text
-    from awesome_catalog.readme import regions, render
+    from awesome_catalog.core.diagnostics import in_order
+    from awesome_catalog.load.cache import Store
+    from awesome_catalog.load.incremental import check_catalog
+    from awesome_catalog.readme import regions
 
-    stats = input_stats(project)  # before reading anything: what is recorded is what was read
-    key = inputs_key(stats)
-    catalog, diagnostics = load_and_check(project)
-    if catalog is None:
-        return _refuse(diagnostics, "fix the catalog first")
+    checked = check_catalog(project, Store(project.root))
+    if not checked.ok:
+        return _refuse(in_order(checked.diagnostics), "fix the catalog first")
 
     text, problems = regions.read(project)
     if text is None:
         return _refuse(problems, "it cannot be read")
     name = project.rel(project.readme)
-    listing = render.Listing.of(catalog)
     try:
-        new = regions.render_readme(text, listing, name)
+        new = regions.render_readme(text, checked.listing(), name)
     except regions.MarkerError as err:
         return _refuse(err.diagnostics, "fix its markers first")
 
     if args.check:
         if new == text:
-            _record(project, key, catalog, diagnostics, new, listing)
             print(f"{name} is up to date")
             return EXIT_OK
         sys.stdout.write(regions.unified_diff(text, new))
         print(f"{name} is stale: {regions.STALE_HINT}", file=sys.stderr)
         return EXIT_PROBLEMS
     if new == text:
-        _record(project, key, catalog, diagnostics, new, listing)
         print(f"{name} already up to date")
         return EXIT_OK
     target = _write_target(project)
@@ -91,8 +82,6 @@ def run(args: argparse.Namespace, project: Project) -> int:
     except OSError as err:
         print(f"awesome-catalog: cannot write {name}: {err}", file=sys.stderr)
         return EXIT_USAGE
-    stats[str(project.readme)] = stat_text(str(project.readme))  # the README as written, the rest as read
-    _record(project, inputs_key(stats) if _unchanged(project, new) else None, catalog, diagnostics, new, listing)
     print(f"{name} updated")
     return EXIT_OK
 
@@ -104,28 +93,3 @@ def _write_target(project: Project) -> Path | None:
         return project.readme
     target = Path(os.path.realpath(project.readme))
     return target if target.is_relative_to(project.root.resolve()) else None
-
-
-def _unchanged(project: Project, written: str) -> bool:
-    """Whether the README still holds what was just written (nobody edited it meanwhile)."""
-    from awesome_catalog.readme import regions
-
-    return regions.read(project)[0] == written
-
-
-def _record(project: Project, key: str | None, catalog: Catalog, diagnostics: list[Diagnostic], text: str,
-            listing: render.Listing) -> None:
-    """Leave what this run verified for the next ``check``: the catalog's diagnostics
-    (warnings at most, or generate would have refused) and those of the README just
-    written, under ``key``, the inputs' stats taken before they were read (nothing is
-    recorded without one). Its regions are as generated, so only its hand-written text
-    is read."""
-    from awesome_catalog.load.pipeline import CheckResult, record
-    from awesome_catalog.readme import regions
-
-    if key is None:
-        return
-    found, problems = regions.find_regions(text, project.rel(project.readme))
-    problems += regions.broken_hand_written_anchors(text, found, listing, project.rel(project.readme))
-    appearances = sum(len(e.appearances) for e in catalog.entries)
-    record(project, CheckResult(diagnostics + problems, None, len(catalog.entries), appearances), key)

@@ -120,6 +120,10 @@ class Diagnostic:
     def name(self) -> str:
         return CODES[self.code][0]
 
+    def as_tuple(self) -> tuple[str, int, int, str, str, str | None, str]:
+        """The fields in order, as plain data: ``Diagnostic(*d.as_tuple()) == d``."""
+        return (self.path, self.line, self.column, self.code, self.message, self.hint, self.level)
+
 
 RULE_LEVELS = ("error", "warning", "off")
 """What a list may make of a rule in its settings (``rules:`` in catalog/list.yaml)."""
@@ -167,6 +171,13 @@ def plural(n: int, word: str) -> str:
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
     """Diagnostics are reported by file, then position, then code."""
     return (d.path, d.line, d.column, d.code)
+
+
+def in_order(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics in one order that depends on nothing but their values (by file,
+    position, code, then text), so that two runs finding the same problems in another
+    order report them alike."""
+    return sorted(diagnostics, key=lambda d: (*sort_key(d), d.message, d.hint or "", d.level))
 
 
 EXIT_OK = 0

@@ -7,6 +7,7 @@ the others from being read.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import stat
@@ -19,6 +20,7 @@ from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocab
 from awesome_catalog.core.project import (
     MAX_SCHEMA_BYTES,
     SCHEMA_NAMES,
+    EntryFile,
     NotRegularFile,
     Project,
     describe_os_error,
@@ -26,7 +28,6 @@ from awesome_catalog.core.project import (
     read_regular,
 )
 from awesome_catalog.load import yamlload
-from awesome_catalog.load.cache import FileCache, stat_key
 
 if TYPE_CHECKING:
     from awesome_catalog.load.validate import Validator
@@ -152,49 +153,97 @@ def check_name(rel: str, name: str) -> Diagnostic | None:
                       f"rename it to {suggestion}")
 
 
-def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCatalog:
-    """Load the whole catalog. With ``cache``, files whose stat has not changed are not
-    read again."""
-    result = LoadedCatalog(None, SourceTexts(project))
+@dataclass(frozen=True)
+class ListContext:
+    """What every entry is read against: the schemas' validators, the list's settings,
+    taxonomy and vocabulary (as a ``Catalog`` without entries), and the problems found
+    reading them. ``catalog`` is None when the taxonomy, the vocabulary or the settings
+    cannot be used; ``complete`` is False when a schema is missing or broken, and then
+    entry files are read and parsed but not checked, so no catalog is built from them."""
+
+    validators: dict[str, Validator]
+    catalog: Catalog | None
+    complete: bool
+    diagnostics: tuple[Diagnostic, ...]
+    data: tuple[Any, Any, Any] = (None, None, None)
+    """The data of the taxonomy, the vocabulary and the settings (None where unusable)."""
+
+
+def load_context(project: Project, texts: SourceTexts) -> ListContext:
+    """Read the schemas, the taxonomy, the vocabulary and the list's settings."""
     validators, problems = load_schemas(project)
-    result.validators = validators
-    result.diagnostics.extend(problems)
-    # Without every schema, files are still read (their YAML problems are reported) but
-    # not checked, so no catalog is built from them and nothing is cached.
+    diagnostics = list(problems)
     complete = all(name in validators for name in SCHEMA_NAMES)
-    if not complete:
-        cache = None
-
-    def load_one(path: str, rel: str, schema: str, missing_hint: str | None = None) -> Any:
-        found: list[Diagnostic] = []
-        st = file_stat(project, path, rel, found, missing_hint)
-        if st is None:
-            result.diagnostics.extend(found)
-            return None
-        key = stat_key(st)
-        hit = cache.get(rel, key) if cache else None
-        if hit is not None:
-            result.diagnostics.extend(hit[1])
-            return hit[0]
-        data = _load_and_validate(path, rel, validators.get(schema), result.texts, found)
-        if cache:
-            cache.put(rel, key, data, found)
-        result.diagnostics.extend(found)
-        return data
-
-    taxonomy_data = vocabulary_data = None
+    found: dict[str, Any] = {}
+    hint = "run from the list's root, or pass --root"
     for special, schema in ((project.taxonomy_file, "taxonomy"), (project.vocabulary_file, "vocabulary")):
-        data = load_one(str(special), project.rel(special), schema, "run from the list's root, or pass --root")
-        if schema == "taxonomy":
-            taxonomy_data = data
-        else:
-            vocabulary_data = data
-
-    settings: Settings | None = Settings()  # without catalog/list.yaml, the defaults
+        found[schema] = load_file(project, str(special), project.rel(special), validators.get(schema), texts,
+                                  diagnostics, hint)
+    settings_data: Any = {}  # without catalog/list.yaml, the defaults
     if project.list_file.is_file():
-        settings_data = load_one(str(project.list_file), project.rel(project.list_file), "list")
-        settings = None if settings_data is None else Settings.from_data(settings_data)
+        settings_data = load_file(project, str(project.list_file), project.rel(project.list_file),
+                                  validators.get("list"), texts, diagnostics)
+    settings = None if settings_data is None else Settings.from_data(settings_data)
+    catalog = None
+    if found["taxonomy"] is not None and found["vocabulary"] is not None and complete and settings is not None:
+        catalog = Catalog(taxonomy=Taxonomy.from_data(found["taxonomy"]),
+                          vocabulary=Vocabulary.from_data(found["vocabulary"], settings.tag_sets),
+                          entries=(), settings=settings)
+    return ListContext(validators, catalog, complete, tuple(diagnostics),
+                       (found["taxonomy"], found["vocabulary"], settings_data))
 
+
+def load_file(project: Project, path: str, rel: str, validator: Validator | None, texts: SourceTexts,
+              diagnostics: list[Diagnostic], missing_hint: str | None = None) -> Any:
+    """The data of one file, or None when it cannot be read, parsed or validated (its
+    problems go to ``diagnostics``)."""
+    st = file_stat(project, path, rel, diagnostics, missing_hint)
+    if st is None:
+        return None
+    try:
+        raw = read_regular(path, yamlload.MAX_BYTES)  # a file swapped meanwhile is still not read unbounded
+    except OSError as err:
+        diagnostics.append(read_error(rel, err))
+        return None
+    return parse(raw, rel, validator, texts, diagnostics)
+
+
+def read_error(rel: str, err: OSError) -> Diagnostic:
+    """Why a file that was there could not be read (E118 for what is not a regular file)."""
+    if isinstance(err, NotRegularFile):
+        return Diagnostic(rel, 0, 0, "E118", f"file cannot be read: {err.strerror}")
+    return Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {describe_os_error(err)}")
+
+
+def parse(raw: bytes, rel: str, validator: Validator | None, texts: SourceTexts,
+          diagnostics: list[Diagnostic]) -> Any:
+    """Parse and validate one file's bytes: its data, or None when it has a problem
+    (which goes to ``diagnostics``)."""
+    from awesome_catalog.load import validate
+
+    loaded = yamlload.load(raw, rel)
+    found = list(loaded.diagnostics)
+    if loaded.data is not None and validator is not None:
+        found.extend(validate.validate(validator, loaded.data, rel, loaded.text or "", loaded.floats))
+    if found and loaded.text is not None:
+        texts[rel] = loaded.text  # kept to locate later problems; others are read again if needed
+    diagnostics.extend(found)
+    return None if found else loaded.data
+
+
+def entry_of(file: EntryFile, data: Any, context: ListContext, name_ok: bool) -> Entry | None:
+    """The entry of a file whose data loaded, when it can join the catalog: its name is
+    an id and the context is usable."""
+    if data is None or not name_ok or context.catalog is None:
+        return None
+    return Entry.from_data(file.name[: -len(".yaml")], file.rel, file.folder, data, context.catalog.settings)
+
+
+def load_catalog(project: Project) -> LoadedCatalog:
+    """Load the whole catalog, every file read."""
+    texts = SourceTexts(project)
+    context = load_context(project, texts)
+    result = LoadedCatalog(None, texts, list(context.diagnostics), context.validators)
     entries: list[Entry] = []
     listing = project.scan()
     result.diagnostics.extend(listing.problems)
@@ -202,37 +251,11 @@ def load_catalog(project: Project, cache: FileCache | None = None) -> LoadedCata
         name_problem = check_name(file.rel, file.name)
         if name_problem:
             result.diagnostics.append(name_problem)
-        data = load_one(file.path, file.rel, "entry")
-        if data is not None and name_problem is None and complete and settings is not None:
-            entries.append(Entry.from_data(file.name[: -len(".yaml")], file.rel, file.folder, data, settings))
-
-    if taxonomy_data is not None and vocabulary_data is not None and complete and settings is not None:
-        result.catalog = Catalog(
-            taxonomy=Taxonomy.from_data(taxonomy_data),
-            vocabulary=Vocabulary.from_data(vocabulary_data, settings.tag_sets),
-            entries=tuple(sorted(entries, key=lambda e: e.id)),
-            settings=settings,
-        )
+        data = load_file(project, file.path, file.rel, context.validators.get("entry"), texts,
+                         result.diagnostics)
+        entry = entry_of(file, data, context, name_problem is None)
+        if entry is not None:
+            entries.append(entry)
+    if context.catalog is not None:
+        result.catalog = dataclasses.replace(context.catalog, entries=tuple(sorted(entries, key=lambda e: e.id)))
     return result
-
-
-def _load_and_validate(path: str, rel: str, validator: Validator | None, texts: SourceTexts,
-                       found: list[Diagnostic]) -> Any:
-    """Read, parse and validate one file; its problems go to ``found``."""
-    from awesome_catalog.load import validate
-
-    try:
-        raw = read_regular(path, yamlload.MAX_BYTES)  # a file swapped meanwhile is still not read unbounded
-    except NotRegularFile as err:
-        found.append(Diagnostic(rel, 0, 0, "E118", f"file cannot be read: {err.strerror}"))
-        return None
-    except OSError as err:
-        found.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {describe_os_error(err)}"))
-        return None
-    loaded = yamlload.load(raw, rel)
-    found.extend(loaded.diagnostics)
-    if loaded.data is not None and validator is not None:
-        found.extend(validate.validate(validator, loaded.data, rel, loaded.text or "", loaded.floats))
-    if found and loaded.text is not None:
-        texts[rel] = loaded.text  # kept to locate later problems; others are read again if needed
-    return None if found else loaded.data

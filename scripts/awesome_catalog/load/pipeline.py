@@ -6,17 +6,16 @@ whole result, ``generate``, ``export`` and ``site`` stop on its errors.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from awesome_catalog.core.diagnostics import Diagnostic, Refusal, Severity, apply_levels
-from awesome_catalog.core.project import SCHEMA_NAMES, Project
-from awesome_catalog.load.cache import FileCache, stat_key
+from awesome_catalog.core.diagnostics import Diagnostic, Refusal, Severity, apply_levels, in_order
+from awesome_catalog.core.project import Project
+from awesome_catalog.load.cache import Store
 
 if TYPE_CHECKING:
     from awesome_catalog.core.model import Catalog
@@ -32,13 +31,13 @@ class CheckResult:
     appearances: int
 
 
-def load_and_check(project: Project, cache: FileCache | None = None) -> tuple[Catalog | None, list[Diagnostic]]:
+def load_and_check(project: Project) -> tuple[Catalog | None, list[Diagnostic]]:
     """Load the catalog and apply the rules across files: the catalog (None when it has
     errors) and every diagnostic of the catalog, not yet of the README."""
     from awesome_catalog.load.crossfile import check_rules
     from awesome_catalog.load.loader import load_catalog
 
-    loaded = load_catalog(project, cache=cache)
+    loaded = load_catalog(project)
     diagnostics = list(loaded.diagnostics)
     if loaded.catalog is not None:
         complete = not any(d.severity is Severity.ERROR for d in diagnostics)
@@ -49,60 +48,6 @@ def load_and_check(project: Project, cache: FileCache | None = None) -> tuple[Ca
     if any(d.severity is Severity.ERROR for d in diagnostics):
         return None, diagnostics
     return loaded.catalog, diagnostics
-
-
-def open_cache(project: Project, enabled: bool = True) -> FileCache:
-    """The project's result cache, salted with the content of its schemas (every JSON
-    file of ``schema/``, since one may refer to another)."""
-    digest = hashlib.sha256()
-    try:
-        names = sorted({p.name for p in project.schema_dir.glob("*.json")} | {f"{n}.schema.json" for n in SCHEMA_NAMES})
-    except OSError:
-        names = [f"{n}.schema.json" for n in SCHEMA_NAMES]
-    for name in names:
-        path = project.schema_dir / name
-        try:
-            digest.update(name.encode() + (path.read_bytes() if path.is_file() else b"-"))
-        except OSError:
-            digest.update(b"-")
-    return FileCache(project.root, digest.hexdigest(), enabled)
-
-
-def stat_text(path: str) -> str:
-    """A file's stat as a key part: equal texts mean the file was not touched."""
-    try:
-        return str(stat_key(os.stat(path)))
-    except OSError:
-        return "missing"
-
-
-def input_stats(project: Project) -> dict[str, str]:
-    """Every input's stat by path, and the layout's problems (so that a folder or file
-    added where nothing is read changes them too). Take them *before* reading the
-    inputs: a file edited while they are read then no longer matches them."""
-    listing = project.scan()
-    files = [str(project.taxonomy_file), str(project.vocabulary_file), str(project.list_file), str(project.readme)]
-    stats = {path: stat_text(path) for path in files + [f.path for f in listing.files]}
-    stats.update((f"problem\0{i}", repr(astuple(p))) for i, p in enumerate(listing.problems))
-    return stats
-
-
-def inputs_key(stats: dict[str, str]) -> str:
-    """The digest of ``input_stats``: equal keys mean nothing was touched."""
-    digest = hashlib.sha256()
-    for path, text in sorted(stats.items()):
-        digest.update(f"{path}\0{text}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
-
-
-def record(project: Project, result: CheckResult, key: str) -> None:
-    """Keep ``result`` as the check of the inputs whose ``inputs_key`` was ``key``, taken
-    before they were read, so that a check of the same inputs is answered at once
-    (``generate`` records what it has verified)."""
-    cache = open_cache(project)
-    cache.store_run(key, ([astuple(d) for d in result.diagnostics], result.diff, result.entries,
-                          result.appearances))
-    cache.save()
 
 
 def named_inputs(project: Project, paths: Sequence[Path]) -> list[str]:
@@ -153,28 +98,29 @@ def limit(result: CheckResult, project: Project, named: Sequence[str] | None) ->
 
 def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache: bool = False) -> CheckResult:
     """Load, validate and cross-check the catalog, then check the README against it;
-    with ``named`` (from ``named_inputs``), file-level problems of other files are left out."""
-    cache = open_cache(project, use_cache)
-    key = inputs_key(input_stats(project)) if use_cache else ""
-    stored = cache.run_result(key) if use_cache else None
-    if stored is not None:
-        diagnostics, diff, entries, appearances = stored
-        return limit(CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances), project, named)
+    with ``named`` (from ``named_inputs``), file-level problems of other files are left out.
 
+    With ``use_cache``, only the files changed since the last run are read again
+    (``load.incremental``); without, everything is (the careful path, ``load_and_check``).
+    Both give the same result, in the same order."""
     from awesome_catalog.readme import regions, render
 
-    catalog, diagnostics = load_and_check(project, cache if use_cache else None)
-    entries = len(catalog.entries) if catalog else 0
-    appearances = sum(len(e.appearances) for e in catalog.entries) if catalog else 0
-    listing = render.Listing.of(catalog) if catalog else None
-    del catalog  # the README check needs only the listing, and a diff of a large README needs room
-    readme_problems, diff = regions.check_readme(project, listing)
-    diagnostics += readme_problems
-    result = CheckResult(diagnostics, diff, entries, appearances)
     if use_cache:
-        cache.store_run(key, ([astuple(d) for d in diagnostics], diff, entries, appearances))
-        cache.save()
-    return limit(result, project, named)
+        from awesome_catalog.load.incremental import check_catalog
+
+        checked = check_catalog(project, Store(project.root))
+        diagnostics = checked.diagnostics
+        entries = len(checked.facts) if checked.ok else 0
+        appearances = sum(len(f.sections) for f in checked.facts) if checked.ok else 0
+        listing = checked.listing() if checked.ok else None
+    else:
+        catalog, diagnostics = load_and_check(project)
+        entries = len(catalog.entries) if catalog else 0
+        appearances = sum(len(e.appearances) for e in catalog.entries) if catalog else 0
+        listing = render.Listing.of(catalog) if catalog else None
+        del catalog  # the README check needs only the listing, and a diff of a large README needs room
+    readme_problems, diff = regions.check_readme(project, listing)
+    return limit(CheckResult(in_order([*diagnostics, *readme_problems]), diff, entries, appearances), project, named)
 
 
 def checked_catalog(project: Project) -> Catalog | None:

@@ -179,6 +179,17 @@ class EntryPart:
     appearances: int
     rows: tuple[Row, ...]
 
+    def to_data(self) -> tuple[Any, ...]:
+        """The part as plain data (tuples, strings, numbers), as the cache keeps it."""
+        return (self.kind, self.year, self.appearances,
+                tuple((r.section, r.key, r.tool, r.cells, r.entry, r.parent) for r in self.rows))
+
+    @classmethod
+    def from_data(cls, data: tuple[Any, ...]) -> EntryPart:
+        """The part back from ``to_data``."""
+        kind, year, appearances, rows = data
+        return cls(kind, year, appearances, tuple(Row(*r) for r in rows))
+
 
 def entry_part(catalog: Catalog, entry: Entry) -> EntryPart:
     """The rows of one entry, one per appearance in a section that holds items: a table

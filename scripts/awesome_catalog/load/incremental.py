@@ -1,0 +1,209 @@
+"""The check of a whole catalog that reads again only the files changed since the last run.
+
+For each entry file the cache keeps what a run found in it: its problems, the problems
+of the entry on its own (``rules.entry_rules``), its facts for the rules across files
+(``crossfile.EntryFacts``) and its rows in the README (``render.EntryPart``). A file
+whose stat is the one recorded is not read; the rules across files are applied again
+to every entry's facts, which is cheap. What each part depends on decides when it may
+answer:
+
+- everything hangs on the *context*: the tool's own code (in the cache's header), the
+  schemas, the taxonomy, the vocabulary and the list's settings, compared by content on
+  every run; when any of them changes, every file is read again;
+- a file's part hangs on its content. Its stat (modification time, change time, size,
+  inode) stands for the content only when the file was already older than the run that
+  recorded it by ``RACY_NS``; a file modified while or just before that run was
+  recorded ("racily clean", as git says) is compared by content, since an edit within
+  the same tick of the clock may keep its size and its time.
+
+``load.pipeline.load_and_check`` is the careful path that reads everything; the tests
+prove that this one gives the same diagnostics after any sequence of edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from awesome_catalog.core.diagnostics import Diagnostic, Severity, apply_levels
+from awesome_catalog.core.model import Catalog, Settings, Taxonomy, Vocabulary
+from awesome_catalog.core.project import MAX_SCHEMA_BYTES, SCHEMA_NAMES, Project, read_regular
+from awesome_catalog.load import loader, yamlload
+from awesome_catalog.load.cache import Store
+from awesome_catalog.load.crossfile import EntryFacts, cross_rules, facts_of
+from awesome_catalog.load.rules import context_rules, entry_rules, make_locator
+from awesome_catalog.readme import render
+
+RACY_NS = 2_000_000_000
+"""How much older than the run that recorded it a file must be for its stat to stand
+for its content: 2 s, the coarsest modification-time tick of common file systems."""
+
+StatKey = tuple[int, int, int, int]
+FileRecord = tuple[StatKey, bool, bytes, tuple[Any, ...], tuple[Any, ...], Any, bytes | None]
+"""(stat, whether the stat may answer, content digest, the file's problems, the entry's
+own problems, its facts or None, its marshalled ``EntryPart`` or None)."""
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def content_digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+@dataclass
+class Checked:
+    """The catalog as checked: every diagnostic of the catalog (not yet of the README),
+    the list's context (None when unusable), and each entry that joined the catalog by
+    its facts, in the catalog's order (by id), with its README rows."""
+
+    diagnostics: list[Diagnostic]
+    context: Catalog | None
+    facts: list[EntryFacts] = field(default_factory=list)
+    parts: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the catalog has no errors (warnings allowed)."""
+        return self.context is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def listing(self) -> render.Listing:
+        """Everything the generated regions show (only when ``ok``)."""
+        assert self.context is not None
+        parts = tuple(render.EntryPart.from_data(marshal.loads(self.parts[f.path])) for f in self.facts)
+        return render.Listing(self.context.taxonomy, parts, self.context.settings)
+
+
+def context_key(project: Project) -> str:
+    """A digest of everything each file's result depends on besides the file itself:
+    the schemas (every JSON file of ``schema/``, since one may refer to another), the
+    taxonomy, the vocabulary and the list's settings, by content."""
+    digest = hashlib.sha256()
+    try:
+        with os.scandir(project.schema_dir) as found:
+            names = {e.name for e in found if e.name.endswith(".json")}
+    except OSError:
+        names = set()
+    paths = [project.schema_dir / n for n in sorted(names | {f"{n}.schema.json" for n in SCHEMA_NAMES})]
+    for path in [*paths, project.taxonomy_file, project.vocabulary_file, project.list_file]:
+        digest.update(f"{path}\0{os.path.realpath(path)}\0".encode("utf-8", "surrogateescape"))
+        try:
+            digest.update(content_digest(read_regular(path, MAX_SCHEMA_BYTES)))
+        except OSError as err:
+            digest.update(f"{type(err).__name__}:{err.errno}".encode())
+    return digest.hexdigest()
+
+
+def _context(project: Project, texts: loader.SourceTexts, stored: Any, key: str) -> tuple[loader.ListContext, Any]:
+    """The list's context, from the cache when its key is the recorded one (the schemas'
+    validators are then built only if a file needs them), and what to record of it."""
+    if stored is not None and stored[0] == key:
+        tax, voc, settings_data, problems, complete = stored[1]
+        settings = None if settings_data is None else Settings.from_data(settings_data)
+        catalog = None
+        if tax is not None and voc is not None and settings is not None and complete:
+            catalog = Catalog(Taxonomy.from_data(tax), Vocabulary.from_data(voc, settings.tag_sets), (), settings)
+        return loader.ListContext(_LazyValidators(project), catalog, complete,
+                                  tuple(Diagnostic(*d) for d in problems)), stored
+    context = loader.load_context(project, texts)
+    payload = (*context.data, tuple(d.as_tuple() for d in context.diagnostics), context.complete)
+    return context, (key, payload)
+
+
+class _LazyValidators(dict):  # type: ignore[type-arg]
+    """The schemas' validators, built on first use (a run where no file changed needs none)."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+        self.built = False
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if not self.built:
+            self.update(loader.load_schemas(self.project)[0])
+            self.built = True
+        return super().get(name, default)
+
+
+def check_catalog(project: Project, store: Store | None = None) -> Checked:
+    """Load, validate and check the whole catalog, reading only the files that changed
+    since the run that saved ``store``'s state (every file without one), and save the new state."""
+    scan_ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
+    state = store.load() if store is not None else None
+    state = state if isinstance(state, dict) else {}
+    texts = loader.SourceTexts(project)
+    context, context_state = _context(project, texts, state.get("context"), context_key(project))
+    old: dict[str, FileRecord] = state.get("files", {}) if state.get("context") == context_state else {}
+    changed = state.get("context") != context_state
+
+    diagnostics = [*context.diagnostics]
+    listing = project.scan()
+    diagnostics += listing.problems
+    files: dict[str, FileRecord] = {}
+    fresh: list[tuple[str, StatKey, bytes, list[Diagnostic], Any]] = []
+    for file in listing.files:
+        name_problem = loader.check_name(file.rel, file.name)
+        if name_problem:
+            diagnostics.append(name_problem)
+        found: list[Diagnostic] = []
+        st = loader.file_stat(project, file.path, file.rel, found)
+        record = old.get(file.rel)
+        if st is None:
+            diagnostics += found
+            continue
+        key = stat_key(st)
+        if record is not None and record[0] == key and record[1]:
+            files[file.rel] = record
+            continue
+        try:
+            raw = read_regular(file.path, yamlload.MAX_BYTES)
+        except OSError as err:
+            diagnostics.append(loader.read_error(file.rel, err))
+            continue
+        digest, trusted = content_digest(raw), key[0] + RACY_NS < scan_ns
+        changed = True
+        if record is not None and record[2] == digest:
+            files[file.rel] = (key, trusted, *record[2:])
+            continue
+        data = loader.parse(raw, file.rel, context.validators.get("entry"), texts, found)
+        entry = loader.entry_of(file, data, context, name_problem is None)
+        fresh.append((file.rel, key, digest, found, entry))
+        files[file.rel] = (key, trusted, digest, tuple(d.as_tuple() for d in found), (), None, None)
+
+    if context.catalog is not None:
+        _check_fresh(context.catalog, fresh, files, texts, scan_ns)
+    changed = changed or set(old) != set(files)
+    for record in files.values():
+        diagnostics += (Diagnostic(*d) for d in record[3])
+    complete = not any(d.severity is Severity.ERROR for d in diagnostics)
+    facts = sorted((EntryFacts.from_data(r[5]) for r in files.values() if r[5] is not None), key=lambda f: f.id)
+    if context.catalog is not None:
+        where = make_locator(texts)
+        diagnostics += context_rules(context.catalog, where, project.rel(project.taxonomy_file),
+                                     project.rel(project.vocabulary_file), frozenset(f.id for f in facts))
+        for record in files.values():
+            diagnostics += (Diagnostic(*d) for d in record[4])
+        diagnostics += cross_rules(context.catalog, facts, where, project.rel(project.taxonomy_file),
+                                   complete=complete)
+        diagnostics = apply_levels(diagnostics, dict(context.catalog.settings.rules))
+    if store is not None and changed:
+        store.save({**state, "context": context_state, "files": files})
+    parts = {rel: r[6] for rel, r in files.items() if r[6] is not None}
+    return Checked(diagnostics, context.catalog, facts, parts)
+
+
+def _check_fresh(context: Catalog, fresh: list[tuple[str, StatKey, bytes, list[Diagnostic], Any]],
+                 files: dict[str, FileRecord], texts: loader.SourceTexts, scan_ns: int) -> None:
+    """Apply each fresh entry's own rules (all at once: the spell check is quicker so),
+    find its facts and render its rows, into its record."""
+    built = [(rel, entry) for rel, _key, _digest, _found, entry in fresh if entry is not None]
+    own = entry_rules(context, [entry for _, entry in built], make_locator(texts))
+    for (rel, entry), problems in zip(built, own, strict=True):
+        key, trusted, digest, found = files[rel][:4]
+        files[rel] = (key, trusted, digest, found, tuple(d.as_tuple() for d in problems),
+                      tuple(facts_of(context, entry)), marshal.dumps(render.entry_part(context, entry).to_data()))
