@@ -179,11 +179,11 @@ def test_fast_and_careful_yaml_paths_agree(value: Any, flow: bool, style: str | 
 
 ALWAYS_FAILS = '''
 
-_checked_rules = check_rules
+_checked_cross_rules = cross_rules
 
 
-def check_rules(*args, **kwargs):  # type: ignore[no-redef]
-    return [*_checked_rules(*args, **kwargs), Diagnostic("catalog/taxonomy.yaml", 1, 1, "E301", "a new rule")]
+def cross_rules(*args, **kwargs):  # type: ignore[no-redef]
+    return [*_checked_cross_rules(*args, **kwargs), Diagnostic("catalog/taxonomy.yaml", 1, 1, "E301", "a new rule")]
 '''
 
 
@@ -200,7 +200,7 @@ def test_a_changed_rule_is_never_answered_from_the_cache(mini: Project, tmp_path
 
     assert check().returncode == 0
     assert check().returncode == 0  # answered from the cache
-    rules = tool / "awesome_catalog" / "load" / "rules.py"
+    rules = tool / "awesome_catalog" / "load" / "crossfile.py"
     rules.write_text(rules.read_text(encoding="utf-8") + ALWAYS_FAILS, encoding="utf-8")
     changed = check()
     assert changed.returncode == 1, changed.stdout + changed.stderr

@@ -267,21 +267,21 @@ def test_check_paths_resolve_against_the_root_and_never_check_nothing(broken: Pr
 def test_the_result_of_generate_is_never_kept_for_files_it_did_not_see(mini: Project, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """An entry broken while ``generate`` runs must not be answered "ok" from the cache."""
-    from awesome_catalog.load import pipeline
+    from awesome_catalog.load import incremental
 
     monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
     entry = mini.catalog_dir / "papers" / "heads-that-count.yaml"
     entry.write_text(NEW_ENTRY, encoding="utf-8")
-    real = pipeline.load_and_check
+    real = incremental.check_catalog
 
-    def edited_meanwhile(project: Project, cache: object = None) -> object:
-        found = real(project)
+    def edited_meanwhile(*args: object) -> object:
+        found = real(*args)  # type: ignore[arg-type]
         entry.write_text(NEW_ENTRY.replace("title: Heads That Count\n", ""), encoding="utf-8")  # now broken
         return found
 
-    monkeypatch.setattr(pipeline, "load_and_check", edited_meanwhile)
+    monkeypatch.setattr(incremental, "check_catalog", edited_meanwhile)
     assert main(["--root", str(mini.root), "generate"]) == 0
-    monkeypatch.setattr(pipeline, "load_and_check", real)
+    monkeypatch.setattr(incremental, "check_catalog", real)
     assert main(["--root", str(mini.root), "check"]) == 1
     assert main(["--root", str(mini.root), "check", "--no-cache"]) == 1
 

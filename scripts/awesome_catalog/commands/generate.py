@@ -14,6 +14,7 @@ before the catalog was read: a file edited during the run never gets a clean rec
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -44,31 +45,31 @@ def run(args: argparse.Namespace, project: Project) -> int:
     """Regenerate the README (or, with ``--check``, report whether it is stale)."""
     from awesome_catalog.core import writing
     from awesome_catalog.core.diagnostics import in_order
+    from awesome_catalog.load import readme_state
     from awesome_catalog.load.cache import Store
-    from awesome_catalog.load.incremental import check_catalog
+    from awesome_catalog.load.incremental import check_catalog, scan
+    from awesome_catalog.load.pipeline import remember, result_of
     from awesome_catalog.readme import regions
 
-    checked = check_catalog(project, Store(project.root))
+    store = Store(project.root)
+    found = scan(project)
+    checked = check_catalog(project, store.load(), found)
     if not checked.ok:
         return _refuse(in_order(checked.diagnostics), "fix the catalog first")
-
-    text, problems = regions.read(project)
-    if text is None:
-        return _refuse(problems, "it cannot be read")
+    outcome = readme_state.check(project, checked)
+    if checked.dirty:
+        store.save(checked.state)
+    if outcome.blocked:
+        return _refuse([d for d in outcome.problems if d.code != "E407"], outcome.blocked)
     name = project.rel(project.readme)
-    try:
-        new = regions.render_readme(text, checked.listing(), name)
-    except regions.MarkerError as err:
-        return _refuse(err.diagnostics, "fix its markers first")
-
     if args.check:
-        if new == text:
+        if outcome.new is None:
             print(f"{name} is up to date")
             return EXIT_OK
-        sys.stdout.write(regions.unified_diff(text, new))
+        sys.stdout.write(outcome.diff or "")
         print(f"{name} is stale: {regions.STALE_HINT}", file=sys.stderr)
         return EXIT_PROBLEMS
-    if new == text:
+    if outcome.new is None:
         print(f"{name} already up to date")
         return EXIT_OK
     target = _write_target(project)
@@ -78,10 +79,18 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print("  hint: replace the link by the file itself, or run generate where the file lives", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        writing.replace(target, new.encode("utf-8"))
+        writing.replace(target, outcome.new)
     except OSError as err:
         print(f"awesome-catalog: cannot write {name}: {err}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        readme_state.written(checked, outcome, os.stat(project.readme))
+    except OSError:
+        pass
+    else:
+        store.save(checked.state)
+        if checked.readme is not None:  # the next check of these very inputs answers at once
+            remember(store, dataclasses.replace(found, readme=checked.readme[0]), checked, result_of(checked, [], None))
     print(f"{name} updated")
     return EXIT_OK
 

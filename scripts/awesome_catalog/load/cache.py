@@ -65,25 +65,29 @@ def tool_digest() -> str:
 
 
 class Store:
-    """The cache file of the list at ``root``: ``load`` gives its payload (None when
-    there is none, or none to trust), ``save`` replaces it."""
+    """The cache files of the list at ``root``, by part (``state``: what each file held;
+    ``run``: the last run's result): ``load`` gives a part's payload (None when there is
+    none, or none to trust), ``save`` replaces it."""
 
     def __init__(self, root: Path, enabled: bool = True) -> None:
         folder = cache_dir()
         self.enabled = enabled and folder is not None
         name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:20]
-        self.path = (folder or Path()) / f"{name}.state"
+        self.stem = (folder or Path()) / name
+
+    def path(self, part: str) -> Path:
+        return self.stem.with_suffix(f".{part}")
 
     def header(self) -> bytes:
         """What a cache must start with to be read: the format and the tool that wrote it."""
         return _MAGIC + f"{_FORMAT}:{__version__}:{tool_digest()}\n".encode()
 
-    def load(self) -> Any:
-        """The payload last saved, or None."""
+    def load(self, part: str = "state") -> Any:
+        """The payload of ``part`` last saved, or None."""
         if not self.enabled:
             return None
         try:
-            with open(self.path, "rb") as handle:
+            with open(self.path(part), "rb") as handle:
                 raw = handle.read()
         except OSError:
             return None
@@ -98,15 +102,15 @@ class Store:
         except (EOFError, ValueError, TypeError):
             return None
 
-    def save(self, state: Any) -> None:
-        """Replace the cache with ``state`` (plain values only); a cache that cannot be
+    def save(self, value: Any, part: str = "state") -> None:
+        """Replace ``part`` with ``value`` (plain values only); a cache that cannot be
         written only costs time."""
         if not self.enabled:
             return
         try:
-            payload = marshal.dumps(state)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            writing.replace(self.path, self.header() + hashlib.blake2b(payload, digest_size=32).digest() + payload,
-                            sync=False)
+            payload = marshal.dumps(value)
+            self.stem.parent.mkdir(parents=True, exist_ok=True)
+            check = hashlib.blake2b(payload, digest_size=32).digest()
+            writing.replace(self.path(part), self.header() + check + payload, sync=False)
         except (OSError, ValueError):
             pass

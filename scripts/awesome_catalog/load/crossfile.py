@@ -12,6 +12,7 @@ applies them.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -40,12 +41,14 @@ class EntryFacts(NamedTuple):
     id: str
     path: str
     title: str
-    keys: tuple[tuple[str, str, JsonPath], ...]
-    """Identity keys in the order they are claimed: ("title"|"arxiv"|"url", value, where)."""
-    links: tuple[tuple[str, str, str], ...]
-    """Each link not repeated within the entry: (field, awesome-lint's key, ``url_key``)."""
-    summaries: tuple[tuple[str, JsonPath], ...]
-    """Each summary's folded text and where it is written."""
+    keys: tuple[tuple[str, str | bytes, JsonPath], ...]
+    """Identity keys in the order they are claimed: ("title"|"arxiv"|"url", value, where);
+    an arXiv id as it is, titles and URLs by the ``digest`` of their normal form."""
+    links: tuple[tuple[str, bytes, bytes], ...]
+    """Each link not repeated within the entry: (field, ``digest`` of awesome-lint's key,
+    ``digest`` of ``url_key``)."""
+    summaries: tuple[tuple[bytes, JsonPath], ...]
+    """The ``digest`` of each summary's folded text, and where it is written."""
     parents: tuple[tuple[str, JsonPath], ...]
     """Each parent an appearance in a valid section names, and where."""
     sections: tuple[str, ...]
@@ -57,20 +60,25 @@ class EntryFacts(NamedTuple):
         return cls(*data)
 
 
+def digest(text: str) -> bytes:
+    """What facts keep of a text that is only compared: 16 bytes of its BLAKE2b hash."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def facts_of(context: Catalog, entry: Entry) -> EntryFacts:
     """The facts of one entry (``context`` gives the sections: a parent is compared only
     where its appearance's section holds items)."""
-    keys: list[tuple[str, str, JsonPath]] = [("title", title_key(entry.title), ("title",))]
+    keys: list[tuple[str, str | bytes, JsonPath]] = [("title", digest(title_key(entry.title)), ("title",))]
     if entry.arxiv:
         keys.append(("arxiv", entry.arxiv, ("arxiv",)))
     for field, url in entry.urls():
         parts = tuple(field.split("."))
-        keys.append(("url", url_key(url), parts))
+        keys.append(("url", digest(url_key(url)), parts))
         found = arxiv_id(url)
         if found and found != entry.arxiv:
             keys.append(("arxiv", found, parts))
     urls = dict(entry.urls())
-    links = tuple((field, key, url_key(urls[field])) for field, key, repeated in distinct_links(entry)
+    links = tuple((field, digest(key), digest(url_key(urls[field]))) for field, key, repeated in distinct_links(entry)
                   if repeated is None)
     sections = context.taxonomy.by_id()
     parents = []
@@ -80,7 +88,7 @@ def facts_of(context: Catalog, entry: Entry) -> EntryFacts:
             parents.append((app.parent, ("sections", i, "parent")))
     return EntryFacts(
         entry.id, entry.path, entry.title, tuple(keys), links,
-        tuple((" ".join(text.casefold().split()), parts) for parts, text in summary_texts(entry)),
+        tuple((digest(" ".join(text.casefold().split())), parts) for parts, text in summary_texts(entry)),
         tuple(parents), tuple(a.section for a in entry.appearances))
 
 
@@ -116,7 +124,7 @@ def _identity(facts: Sequence[EntryFacts], where: Locate) -> list[Diagnostic]:
     is reported once, on the file that sorts second, naming the first.
     """
     found: list[Diagnostic] = []
-    first_of: dict[tuple[str, str], int] = {}
+    first_of: dict[tuple[str, str | bytes], int] = {}
     by_id: dict[str, EntryFacts] = {}
     for i, entry in enumerate(facts):
         if entry.id in by_id:
@@ -133,7 +141,7 @@ def _identity(facts: Sequence[EntryFacts], where: Locate) -> list[Diagnostic]:
                 found.append(at(where, entry.path, parts, "E305", f"this work is also {other.path} (same {kind})",
                                 "one work, one file: merge the two, keeping other links under links:"))
             else:
-                shown = "arXiv " + value if kind == "arxiv" else "this link"
+                shown = f"arXiv {value!s}" if kind == "arxiv" else "this link"
                 found.append(at(where, entry.path, parts, "E306", f"{shown} also belongs to {other.title!r} "
                                 f"({other.path})", "each link belongs to one work: check which paper it really is"))
     return found
@@ -142,7 +150,7 @@ def _identity(facts: Sequence[EntryFacts], where: Locate) -> list[Diagnostic]:
 def _summaries(facts: Sequence[EntryFacts], where: Locate) -> list[Diagnostic]:
     """E309 for a summary that repeats another one (case and spacing aside)."""
     found: list[Diagnostic] = []
-    seen: dict[str, tuple[EntryFacts, JsonPath]] = {}
+    seen: dict[bytes, tuple[EntryFacts, JsonPath]] = {}
     for entry in facts:
         for key, parts in entry.summaries:
             first = seen.setdefault(key, (entry, parts))
@@ -157,7 +165,7 @@ def _links(facts: Sequence[EntryFacts], where: Locate) -> list[Diagnostic]:
     """W307 for a link of two works, equal as awesome-lint compares links (its
     ``double-link``) though not as ``url_key`` does (E305 and E306 report those)."""
     found: list[Diagnostic] = []
-    first_of: dict[str, tuple[EntryFacts, str, str]] = {}
+    first_of: dict[bytes, tuple[EntryFacts, str, bytes]] = {}
     for entry in facts:
         for field, key, url in entry.links:
             other, other_field, other_url = first_of.setdefault(key, (entry, field, url))

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from awesome_catalog.core.diagnostics import Diagnostic, Severity, apply_levels
-from awesome_catalog.core.model import Catalog, Settings, Taxonomy, Vocabulary
+from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
 from awesome_catalog.core.project import MAX_SCHEMA_BYTES, SCHEMA_NAMES, Project, read_regular
+from awesome_catalog.core.project import Listing as ProjectListing
 from awesome_catalog.load import loader, yamlload
-from awesome_catalog.load.cache import Store
 from awesome_catalog.load.crossfile import EntryFacts, cross_rules, facts_of
 from awesome_catalog.load.rules import context_rules, entry_rules, make_locator
 from awesome_catalog.readme import render
@@ -43,9 +43,21 @@ RACY_NS = 2_000_000_000
 for its content: 2 s, the coarsest modification-time tick of common file systems."""
 
 StatKey = tuple[int, int, int, int]
-FileRecord = tuple[StatKey, bool, bytes, tuple[Any, ...], tuple[Any, ...], Any, bytes | None]
+FileRecord = tuple[StatKey, bool, bytes, tuple[Any, ...], tuple[Any, ...], Any, bytes | None, Any]
 """(stat, whether the stat may answer, content digest, the file's problems, the entry's
-own problems, its facts or None, its marshalled ``EntryPart`` or None)."""
+own problems, its facts, its marshalled ``EntryPart``, its ``Shape``; the last three
+None unless the entry joined the catalog)."""
+Shape = tuple[str, "int | None", int, tuple[tuple[str, int], ...]]
+"""What the README's sections region needs of an entry without its rows: its kind, year
+and number of appearances (the figures), and for each row its section and ``row_mark``."""
+
+
+def row_mark(row: render.Row) -> int:
+    """64 bits of a digest of one rendered row: a section's mark is the exclusive or of
+    its rows' marks, so a section whose rows did not change keeps its mark, whatever
+    changed elsewhere."""
+    data = marshal.dumps((row.section, row.key, row.tool, row.cells, row.entry, row.parent))
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -60,12 +72,22 @@ def content_digest(raw: bytes) -> bytes:
 class Checked:
     """The catalog as checked: every diagnostic of the catalog (not yet of the README),
     the list's context (None when unusable), and each entry that joined the catalog by
-    its facts, in the catalog's order (by id), with its README rows."""
+    its facts, in the catalog's order (by id), with its README rows (``parts``) and its
+    ``Shape`` by path. ``state`` is what the cache should keep, and ``dirty`` whether it
+    differs from what it keeps."""
 
     diagnostics: list[Diagnostic]
     context: Catalog | None
     facts: list[EntryFacts] = field(default_factory=list)
     parts: dict[str, bytes] = field(default_factory=dict)
+    shapes: dict[str, Shape] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+    dirty: bool = False
+    context_key: str = ""
+    scan_ns: int = 0
+    readme: tuple[StatKey, bool, bytes] | None = None
+    """The README as the run saw it: its stat, whether that stat may answer for its
+    content, and its content's digest (set by ``readme_state``)."""
 
     @property
     def ok(self) -> bool:
@@ -130,34 +152,67 @@ class _LazyValidators(dict):  # type: ignore[type-arg]
         return super().get(name, default)
 
 
-def check_catalog(project: Project, store: Store | None = None) -> Checked:
+@dataclass(frozen=True)
+class Scan:
+    """The inputs as a run finds them before reading any: the context's key, the entry
+    files (``project.scan``) with each one's stat (None, and its problems, when it cannot
+    be read), and the README's stat. ``key`` digests all of it but the README; ``racy``
+    names the entry files modified less than ``RACY_NS`` before, whose stat cannot
+    answer for their content."""
+
+    ns: int
+    context_key: str
+    listing: ProjectListing
+    stats: tuple[tuple[os.stat_result | None, tuple[Diagnostic, ...]], ...]
+    key: str
+    racy: tuple[str, ...]
+    readme: StatKey | None
+
+
+def scan(project: Project) -> Scan:
+    """Find the inputs and their stats (see ``Scan``)."""
+    ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
+    key = context_key(project)
+    listing = project.scan()
+    digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0".encode("utf-8", "surrogateescape"))
+    stats, racy = [], []
+    for file in listing.files:
+        found: list[Diagnostic] = []
+        st = loader.file_stat(project, file.path, file.rel, found)
+        stats.append((st, tuple(found)))
+        if st is not None and st.st_mtime_ns + RACY_NS >= ns:
+            racy.append(file.rel)
+        digest.update(f"{file.rel}\0{stat_key(st) if st else found!r}\n".encode("utf-8", "surrogateescape"))
+    try:
+        readme: StatKey | None = stat_key(os.stat(project.readme))
+    except OSError:
+        readme = None
+    return Scan(ns, key, listing, tuple(stats), digest.hexdigest(), tuple(racy), readme)
+
+
+def check_catalog(project: Project, state: Any = None, found: Scan | None = None) -> Checked:
     """Load, validate and check the whole catalog, reading only the files that changed
-    since the run that saved ``store``'s state (every file without one), and save the new state."""
-    scan_ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
-    state = store.load() if store is not None else None
+    since the run that left ``state`` (what ``Store.load`` gives; every file without one).
+    ``found`` is the run's ``scan``, when already made."""
+    found = found or scan(project)
     state = state if isinstance(state, dict) else {}
     texts = loader.SourceTexts(project)
-    context, context_state = _context(project, texts, state.get("context"), context_key(project))
+    context, context_state = _context(project, texts, state.get("context"), found.context_key)
     old: dict[str, FileRecord] = state.get("files", {}) if state.get("context") == context_state else {}
     changed = state.get("context") != context_state
 
-    diagnostics = [*context.diagnostics]
-    listing = project.scan()
-    diagnostics += listing.problems
+    diagnostics = [*context.diagnostics, *found.listing.problems]
     files: dict[str, FileRecord] = {}
-    fresh: list[tuple[str, StatKey, bytes, list[Diagnostic], Any]] = []
-    for file in listing.files:
+    fresh: list[tuple[str, Entry | None]] = []
+    for file, (st, problems) in zip(found.listing.files, found.stats, strict=True):
         name_problem = loader.check_name(file.rel, file.name)
         if name_problem:
             diagnostics.append(name_problem)
-        found: list[Diagnostic] = []
-        st = loader.file_stat(project, file.path, file.rel, found)
-        record = old.get(file.rel)
         if st is None:
-            diagnostics += found
+            diagnostics += problems
             continue
-        key = stat_key(st)
-        if record is not None and record[0] == key and record[1]:
+        stat, record = stat_key(st), old.get(file.rel)
+        if record is not None and record[0] == stat and record[1]:
             files[file.rel] = record
             continue
         try:
@@ -165,18 +220,18 @@ def check_catalog(project: Project, store: Store | None = None) -> Checked:
         except OSError as err:
             diagnostics.append(loader.read_error(file.rel, err))
             continue
-        digest, trusted = content_digest(raw), key[0] + RACY_NS < scan_ns
+        digest, trusted = content_digest(raw), stat[0] + RACY_NS < found.ns
         changed = True
         if record is not None and record[2] == digest:
-            files[file.rel] = (key, trusted, *record[2:])
+            files[file.rel] = (stat, trusted, *record[2:])
             continue
-        data = loader.parse(raw, file.rel, context.validators.get("entry"), texts, found)
-        entry = loader.entry_of(file, data, context, name_problem is None)
-        fresh.append((file.rel, key, digest, found, entry))
-        files[file.rel] = (key, trusted, digest, tuple(d.as_tuple() for d in found), (), None, None)
+        parsed: list[Diagnostic] = []
+        data = loader.parse(raw, file.rel, context.validators.get("entry"), texts, parsed)
+        fresh.append((file.rel, loader.entry_of(file, data, context, name_problem is None)))
+        files[file.rel] = (stat, trusted, digest, tuple(d.as_tuple() for d in parsed), (), None, None, None)
 
     if context.catalog is not None:
-        _check_fresh(context.catalog, fresh, files, texts, scan_ns)
+        _check_fresh(context.catalog, [(rel, e) for rel, e in fresh if e is not None], files, texts)
     changed = changed or set(old) != set(files)
     for record in files.values():
         diagnostics += (Diagnostic(*d) for d in record[3])
@@ -191,19 +246,23 @@ def check_catalog(project: Project, store: Store | None = None) -> Checked:
         diagnostics += cross_rules(context.catalog, facts, where, project.rel(project.taxonomy_file),
                                    complete=complete)
         diagnostics = apply_levels(diagnostics, dict(context.catalog.settings.rules))
-    if store is not None and changed:
-        store.save({**state, "context": context_state, "files": files})
     parts = {rel: r[6] for rel, r in files.items() if r[6] is not None}
-    return Checked(diagnostics, context.catalog, facts, parts)
+    shapes = {rel: r[7] for rel, r in files.items() if r[6] is not None}
+    new_state = {**state, "context": context_state, "files": files}
+    return Checked(diagnostics, context.catalog, facts, parts, shapes, new_state, changed, found.context_key,
+                   found.ns)
 
 
-def _check_fresh(context: Catalog, fresh: list[tuple[str, StatKey, bytes, list[Diagnostic], Any]],
-                 files: dict[str, FileRecord], texts: loader.SourceTexts, scan_ns: int) -> None:
+def _check_fresh(context: Catalog, built: list[tuple[str, Entry]], files: dict[str, FileRecord],
+                 texts: loader.SourceTexts) -> None:
     """Apply each fresh entry's own rules (all at once: the spell check is quicker so),
     find its facts and render its rows, into its record."""
-    built = [(rel, entry) for rel, _key, _digest, _found, entry in fresh if entry is not None]
+    if not built:
+        return
     own = entry_rules(context, [entry for _, entry in built], make_locator(texts))
     for (rel, entry), problems in zip(built, own, strict=True):
-        key, trusted, digest, found = files[rel][:4]
-        files[rel] = (key, trusted, digest, found, tuple(d.as_tuple() for d in problems),
-                      tuple(facts_of(context, entry)), marshal.dumps(render.entry_part(context, entry).to_data()))
+        stat, trusted, digest, found = files[rel][:4]
+        part = render.entry_part(context, entry)
+        shape = (part.kind, part.year, part.appearances, tuple((r.section, row_mark(r)) for r in part.rows))
+        files[rel] = (stat, trusted, digest, found, tuple(d.as_tuple() for d in problems),
+                      tuple(facts_of(context, entry)), marshal.dumps(part.to_data()), shape)

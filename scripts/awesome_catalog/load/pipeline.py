@@ -19,6 +19,7 @@ from awesome_catalog.load.cache import Store
 
 if TYPE_CHECKING:
     from awesome_catalog.core.model import Catalog
+    from awesome_catalog.load.incremental import Checked, Scan
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,15 @@ class CheckResult:
 def load_and_check(project: Project) -> tuple[Catalog | None, list[Diagnostic]]:
     """Load the catalog and apply the rules across files: the catalog (None when it has
     errors) and every diagnostic of the catalog, not yet of the README."""
+    catalog, diagnostics = _load_and_check(project)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        return None, diagnostics
+    return catalog, diagnostics
+
+
+def _load_and_check(project: Project) -> tuple[Catalog | None, list[Diagnostic]]:
+    """``load_and_check``, but the catalog is given even with errors (None only when
+    its taxonomy, vocabulary or settings cannot be used)."""
     from awesome_catalog.load.crossfile import check_rules
     from awesome_catalog.load.loader import load_catalog
 
@@ -43,10 +53,8 @@ def load_and_check(project: Project) -> tuple[Catalog | None, list[Diagnostic]]:
         complete = not any(d.severity is Severity.ERROR for d in diagnostics)
         diagnostics += check_rules(loaded.catalog, loaded.texts, project.rel(project.taxonomy_file),
                                    project.rel(project.vocabulary_file), complete=complete)
-        # The one place where the list's own settings decide how each rule counts.
+        # The list's own settings decide how each rule counts (load.incremental does the same).
         diagnostics = apply_levels(diagnostics, dict(loaded.catalog.settings.rules))
-    if any(d.severity is Severity.ERROR for d in diagnostics):
-        return None, diagnostics
     return loaded.catalog, diagnostics
 
 
@@ -106,21 +114,78 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
     from awesome_catalog.readme import regions, render
 
     if use_cache:
-        from awesome_catalog.load.incremental import check_catalog
+        from awesome_catalog.load import readme_state
+        from awesome_catalog.load.incremental import check_catalog, scan
 
-        checked = check_catalog(project, Store(project.root))
-        diagnostics = checked.diagnostics
-        entries = len(checked.facts) if checked.ok else 0
-        appearances = sum(len(f.sections) for f in checked.facts) if checked.ok else 0
-        listing = checked.listing() if checked.ok else None
-    else:
-        catalog, diagnostics = load_and_check(project)
-        entries = len(catalog.entries) if catalog else 0
-        appearances = sum(len(e.appearances) for e in catalog.entries) if catalog else 0
-        listing = render.Listing.of(catalog) if catalog else None
-        del catalog  # the README check needs only the listing, and a diff of a large README needs room
-    readme_problems, diff = regions.check_readme(project, listing)
+        store = Store(project.root)
+        found = scan(project)
+        answer = _answer(project, store, found)
+        if answer is not None:
+            return limit(answer, project, named)
+        checked = check_catalog(project, store.load(), found)
+        if checked.ok:
+            outcome = readme_state.check(project, checked)
+            readme_problems, diff = outcome.problems, outcome.diff
+        else:
+            readme_problems, diff = readme_state.check_broken(project, checked)
+        if checked.dirty:
+            store.save(checked.state)
+        result = result_of(checked, readme_problems, diff)
+        remember(store, found, checked, result)
+        return limit(result, project, named)
+    catalog, diagnostics = _load_and_check(project)
+    ok = catalog is not None and not any(d.severity is Severity.ERROR for d in diagnostics)
+    entries = len(catalog.entries) if catalog and ok else 0
+    appearances = sum(len(e.appearances) for e in catalog.entries) if catalog and ok else 0
+    listing = render.Listing.of(catalog) if catalog and ok else None
+    readme_problems, diff = regions.check_readme(project, listing, catalog)
     return limit(CheckResult(in_order([*diagnostics, *readme_problems]), diff, entries, appearances), project, named)
+
+
+def result_of(checked: Checked, readme_problems: Sequence[Diagnostic], diff: str | None) -> CheckResult:
+    """The result of a check from the catalog ``checked`` and its README's problems."""
+    entries = len(checked.facts) if checked.ok else 0
+    appearances = sum(len(f.sections) for f in checked.facts) if checked.ok else 0
+    return CheckResult(in_order([*checked.diagnostics, *readme_problems]), diff, entries, appearances)
+
+
+def _answer(project: Project, store: Store, found: Scan) -> CheckResult | None:
+    """The result the last run recorded, when its inputs are the ones ``found``: the
+    same stats, and for files whose stat cannot answer (``Scan.racy``, and the README
+    unless its stat was settled), the same content."""
+    from awesome_catalog.core.project import read_regular
+    from awesome_catalog.load.incremental import content_digest
+
+    summary = store.load("run")
+    if not isinstance(summary, tuple) or len(summary) != 4 or summary[0] != found.key:
+        return None
+    _, racy, (readme_stat, readme_trusted, readme_digest), result = summary
+    if set(found.racy) - {rel for rel, _ in racy}:
+        return None
+    try:
+        for rel, digest in racy:
+            if content_digest(read_regular(project.root / rel)) != digest:
+                return None
+        if (readme_stat != found.readme or not readme_trusted) and (
+                content_digest(read_regular(project.readme)) != readme_digest):
+            return None
+    except OSError:
+        return None
+    diagnostics, diff, entries, appearances = result
+    return CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances)
+
+
+def remember(store: Store, found: Scan, checked: Checked, result: CheckResult) -> None:
+    """Keep ``result`` as the answer for the inputs ``found``, with the content digests
+    of the files whose stat cannot answer; only when the README checked is the one
+    ``found`` saw (its layout is recorded)."""
+    files = checked.state.get("files", {})
+    known = checked.readme
+    if known is None or known[0] != found.readme or any(rel not in files for rel in found.racy):
+        return
+    racy = tuple((rel, files[rel][2]) for rel in found.racy)
+    store.save((found.key, racy, known, ([d.as_tuple() for d in result.diagnostics], result.diff, result.entries,
+                                        result.appearances)), "run")
 
 
 def checked_catalog(project: Project) -> Catalog | None:

@@ -230,14 +230,19 @@ def splice(text: str, bodies: Mapping[str, str], path: str = "README.md",
     start = 0
     for region in _regions(text, path) if regions is None else regions:
         out.append(text[start:region.open_end])
-        if region.name in bodies:
-            newline = "\r\n" if text.endswith("\r\n", 0, region.open_end) else "\n"
-            out.append(bodies[region.name].replace("\n", newline))
-        else:
-            out.append(text[region.open_end:region.close_start])
+        out.append(_body(text, region, bodies))
         start = region.close_start
     out.append(text[start:])
     return "".join(out)
+
+
+def _body(text: str, region: Region, bodies: Mapping[str, str]) -> str:
+    """What ``splice`` writes between the markers of ``region``: its new body, with its
+    begin marker's line ending, or the old one when ``bodies`` has none."""
+    if region.name not in bodies:
+        return text[region.open_end:region.close_start]
+    newline = "\r\n" if text.endswith("\r\n", 0, region.open_end) else "\n"
+    return bodies[region.name].replace("\n", newline)
 
 
 def _hand_written(text: str, regions: list[Region]) -> list[str]:
@@ -275,14 +280,53 @@ def outline(text: str, regions: list[Region],
     return found, after
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where the pieces of the sections region (``render.sections_pieces``) lie in a
+    README whose region is exactly as generated: (key, start, end) in bytes of its UTF-8
+    text. ``line`` is the 0-based line of the region's begin marker; a README without
+    a sections region has no pieces (nothing in it depends on the entries)."""
+
+    line: int
+    pieces: tuple[tuple[str, int, int], ...]
+    anchors: tuple[tuple[str, str], ...] = ()
+    """The anchors of the generated headings, by key (``outline``)."""
+
+
+def regenerate(text: str, listing: render.Listing, path: str = "README.md",
+               regions: list[Region] | None = None) -> tuple[str, Layout | None]:
+    """The README with every region regenerated from ``listing``, and the layout of the
+    new README's sections region (None when its line endings are not ``\\n``, which the
+    layout does not follow). Raises ``MarkerError`` when the markers are broken."""
+    regions = _regions(text, path) if regions is None else regions
+    targets, after_toc = outline(text, regions, listing)
+    pieces = render.sections_pieces(listing, targets)
+    bodies = {r.name: render.sections_body(pieces) if r.name == "sections" else
+              render.RENDERERS[r.name](listing, targets, after_toc) for r in regions}
+    new = splice(text, bodies, path, regions)
+    region = next((r for r in regions if r.name == "sections"), None)
+    if region is None:
+        return new, Layout(-1, (), tuple(targets.items()))
+    if text.endswith("\r\n", 0, region.open_end):
+        return new, None
+    # where the region's body starts in the new text: its begin marker moved by what the regions before it grew
+    before = [(_body(text, r, bodies), text[r.open_end:r.close_start]) for r in regions if r.begin < region.begin]
+    shift = sum(len(new_body) - len(old_body) for new_body, old_body in before)
+    line = region.begin + sum(new_body.count("\n") - old_body.count("\n") for new_body, old_body in before)
+    at = len(new[:region.open_end + shift].encode("utf-8", "surrogatepass")) + 1  # after the body's first "\n"
+    found = []
+    for key, piece in pieces:
+        size = len(piece.encode("utf-8", "surrogatepass"))
+        found.append((key, at, at + size))
+        at += size + 2
+    return new, Layout(line, tuple(found), tuple(targets.items()))
+
+
 def render_readme(text: str, listing: render.Listing, path: str = "README.md",
                   regions: list[Region] | None = None) -> str:
     """The README with every region regenerated from ``listing``.
     Raises ``MarkerError`` when the markers are broken."""
-    regions = _regions(text, path) if regions is None else regions
-    targets, after_toc = outline(text, regions, listing)
-    return splice(text, {r.name: render.RENDERERS[r.name](listing, targets, after_toc) for r in regions},
-                  path, regions)
+    return regenerate(text, listing, path, regions)[0]
 
 
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
@@ -349,11 +393,21 @@ def read(project: Project) -> tuple[str | None, list[Diagnostic]]:
     path = project.rel(project.readme)
     try:
         raw = read_regular(project.readme)  # a FIFO or a device is reported, never read
-    except FileNotFoundError:
-        return None, [Diagnostic(path, 0, 0, "E401", "README.md does not exist",
-                                 "create it with the markers of the generated regions")]
     except OSError as err:
-        return None, [Diagnostic(path, 0, 0, "E401", f"README.md cannot be read: {err.strerror}")]
+        return None, [unreadable(path, err)]
+    return decode(raw, path)
+
+
+def unreadable(path: str, err: OSError) -> Diagnostic:
+    """E401: the README is missing or cannot be read."""
+    if isinstance(err, FileNotFoundError):
+        return Diagnostic(path, 0, 0, "E401", "README.md does not exist",
+                          "create it with the markers of the generated regions")
+    return Diagnostic(path, 0, 0, "E401", f"README.md cannot be read: {err.strerror}")
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
+    """The README's bytes as text, or why they are not UTF-8 (E402)."""
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as err:
@@ -421,26 +475,55 @@ def broken_hand_written_anchors(text: str, regions: list[Region], tree: render.H
     return found.broken(text, path)
 
 
-def check_readme(project: Project, listing: render.Listing | None) -> tuple[list[Diagnostic], str | None]:
+def check_readme(project: Project, listing: render.Listing | None,
+                 tree: render.HasTaxonomy | None = None) -> tuple[list[Diagnostic], str | None]:
     """Every problem of the README, and the diff that ``generate`` would apply when it
-    is stale. ``listing`` is None when the catalog has errors: staleness is not tested."""
+    is stale. ``listing`` is None when the catalog has errors: staleness is not tested,
+    and ``tree`` (the taxonomy, when it can be used) gives the generated headings."""
     text, problems = read(project)
     if text is None:
         return problems, None
-    path = project.rel(project.readme)
+    found = check_text(text, listing, project.rel(project.readme), tree)
+    return found.problems, found.diff
+
+
+@dataclass(frozen=True)
+class ReadmeCheck:
+    """What ``check_text`` found: the README's problems; when it is stale, the diff and
+    the README as ``generate`` would write it; and the layout of the README as
+    generated (the one checked when up to date, else ``new``; see ``regenerate``)."""
+
+    problems: list[Diagnostic]
+    diff: str | None = None
+    new: str | None = None
+    layout: Layout | None = None
+    markers_ok: bool = True
+
+
+def check_text(text: str, listing: render.Listing | None, path: str = "README.md",
+               tree: render.HasTaxonomy | None = None) -> ReadmeCheck:
+    """``check_readme`` of the README's text."""
     regions, problems = find_regions(text, path)
-    if listing is None or any(d.severity is Severity.ERROR for d in problems):
-        return problems + broken_anchors(text, path), None
+    markers_ok = not any(d.severity is Severity.ERROR for d in problems)
+    headings = listing or tree
+    if headings is None or not markers_ok:  # the regions or their headings are unknown: every link is checked
+        return ReadmeCheck(problems + broken_anchors(text, path), markers_ok=markers_ok)
     # Links inside the regions are the generator's (a stale region is reported as such):
     # only the hand-written links are checked, against the headings the README will have.
-    problems += broken_hand_written_anchors(text, regions, listing, path)
-    new = render_readme(text, listing, path, regions)
+    problems += broken_hand_written_anchors(text, regions, headings, path)
+    if listing is None:
+        return ReadmeCheck(problems)
+    new, layout = regenerate(text, listing, path, regions)
     if new == text:
-        return problems, None
+        return ReadmeCheck(problems, None, None, layout)
     old_lines, new_lines = split_lines(text), split_lines(new)
     first = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b),
                  min(len(old_lines), len(new_lines)))
     region = next((r for r in regions if r.end >= first), regions[-1])
-    problems.append(Diagnostic(path, region.begin + 1, 0, "E406",
-                               f"generated region `{region.name}` differs from the catalog", STALE_HINT))
-    return problems, unified_diff(text, new)
+    problems.append(stale(path, region.begin, region.name))
+    return ReadmeCheck(problems, unified_diff(text, new), new, layout)
+
+
+def stale(path: str, begin: int, name: str) -> Diagnostic:
+    """E406: the region whose begin marker is on (0-based) line ``begin`` is stale."""
+    return Diagnostic(path, begin + 1, 0, "E406", f"generated region `{name}` differs from the catalog", STALE_HINT)

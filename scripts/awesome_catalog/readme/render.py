@@ -263,10 +263,44 @@ def lint_exceptions(settings: Settings) -> tuple[str, str, str] | None:
     return f"<!--lint disable {rules}-->", why, f"<!--lint enable {rules}-->"
 
 
+HEAD_KEY, TAIL_KEY = ":head", ":tail"
+"""Keys of the pieces of the sections region before and after the sections (``sections_pieces``)."""
+
+
 def sections(listing: Listing, anchors: Mapping[str, str], _outline: Sequence[OutlineHeading] = ()) -> str:
     """Every section: heading, description, link back to the contents, table or list of
     its items; before them, the note, the awesome-lint exceptions and the figures, as the
     list's settings (``readme``) ask."""
+    return sections_body(sections_pieces(listing, anchors))
+
+
+def sections_body(pieces: Sequence[tuple[str, str]]) -> str:
+    """The body of the sections region from its pieces."""
+    return _block("\n\n".join(text for _, text in pieces).split("\n"))
+
+
+def sections_pieces(listing: Listing, anchors: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The sections region in pieces, joined by blank lines: the head (``HEAD_KEY``:
+    note, exceptions, figures) when there is one, each section's block by its id, and the
+    tail (``TAIL_KEY``) when there is one. A section's block depends only on the section,
+    the list's settings, the contents' anchor and the rows in it (see ``section_block``)."""
+    by_section: dict[str, list[Row]] = {}
+    for part in listing.parts:
+        for row in part.rows:
+            by_section.setdefault(row.section, []).append(row)
+    head = sections_head(listing)
+    pieces = [(HEAD_KEY, head)] if head else []
+    for section, heading in zip(listing.taxonomy.walk(), headings(listing, "sections"), strict=True):
+        pieces.append((section.id, section_block(listing.settings, section, heading, by_section.get(section.id, []),
+                                                 anchors)))
+    exceptions = lint_exceptions(listing.settings)
+    return [*pieces, (TAIL_KEY, exceptions[2])] if exceptions else pieces
+
+
+def sections_head(listing: Listing) -> str:
+    """What comes before the sections: the note, the awesome-lint exceptions and the
+    figures, as the settings ask ("" for none). Only the parts' kinds, years and numbers
+    of appearances count, not their rows."""
     settings = listing.settings
     blocks = [NOTE] if settings.notes else []
     exceptions = lint_exceptions(settings)
@@ -276,25 +310,23 @@ def sections(listing: Listing, anchors: Mapping[str, str], _outline: Sequence[Ou
         # One paragraph, so that the bold figures do not read as a heading (no-emphasis-as-heading).
         per_year = growth(listing)
         blocks.append(f"**{figures(listing)}**" + (f"\\\n*{per_year}*" if per_year else ""))
-    back = (f"[↑ Back to contents](#{url(anchors[TOC_KEY])})" if settings.back_links and TOC_KEY in anchors
-            else None)
-    by_section: dict[str, list[Row]] = {}
-    for part in listing.parts:
-        for row in part.rows:
-            by_section.setdefault(row.section, []).append(row)
-    for section, heading in zip(listing.taxonomy.walk(), headings(listing, "sections"), strict=True):
-        blocks.append(heading.line())
-        if section.description:
-            blocks.append(section.description.strip("\n") if settings.markdown else paragraph(section.description))
-        if back:
-            blocks.append(back)
-        rows = sorted(by_section.get(section.id, ()), key=lambda r: r.key)
-        if section.holds_items:
-            shown = table(section, rows, settings) if section.layout == "table" else bullets(rows, settings.bullet)
-            blocks.append("\n".join(shown) if rows else "*No entries yet.*")
-    if exceptions:
-        blocks.append(exceptions[2])
-    return _block("\n\n".join(blocks).split("\n"))
+    return "\n\n".join(blocks)
+
+
+def section_block(settings: Settings, section: Section, heading: Heading, rows: Sequence[Row],
+                  anchors: Mapping[str, str]) -> str:
+    """One section: its heading, description, link back to the contents, and its table
+    or list of ``rows`` (in any order: they are sorted here)."""
+    blocks = [heading.line()]
+    if section.description:
+        blocks.append(section.description.strip("\n") if settings.markdown else paragraph(section.description))
+    if settings.back_links and TOC_KEY in anchors:
+        blocks.append(f"[↑ Back to contents](#{url(anchors[TOC_KEY])})")
+    ordered = sorted(rows, key=lambda r: r.key)
+    if section.holds_items:
+        shown = table(section, ordered, settings) if section.layout == "table" else bullets(ordered, settings.bullet)
+        blocks.append("\n".join(shown) if ordered else "*No entries yet.*")
+    return "\n\n".join(blocks)
 
 
 def table(section: Section, rows: list[Row], settings: Settings) -> list[str]:

@@ -1,0 +1,226 @@
+"""The README check with the cache: only the sections an edit touched are rendered again.
+
+After a run that found the README exactly as generated, the cache keeps its *layout*:
+its size, digest and stat, its problems (markers, hand-written links), the anchors of
+its headings, and where each piece of the sections region lies (``regions.Layout``)
+with a *mark* of what the piece was rendered from: the head's text, and for each section
+the exclusive or of its rows' marks (``incremental.row_mark``). The next run:
+
+- compares the README with the layout (its stat; its digest when the stat cannot
+  answer, as for catalog files); any other README, or another context, takes the
+  careful path (``regions.check_text``), which records a new layout when it finds the
+  README up to date;
+- renders again the head (from each entry's shape) and every section whose mark
+  changed, from the rows of the entries in it, and compares them with the bytes the
+  layout names. A section's block depends only on the section, the settings, the
+  contents' anchor and its rows (``render.section_block``), so the sections left alone
+  are as they were;
+- ``generate`` writes the README with those pieces replaced, and records the new layout.
+
+The tests prove that this gives what the careful path gives, after any sequence of edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.core.project import Project, read_regular
+from awesome_catalog.load.incremental import RACY_NS, Checked, stat_key
+from awesome_catalog.readme import regions, render
+
+STATE_KEY = "readme"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The README as checked: its problems; when it is stale, the diff and its bytes as
+    ``generate`` would write them; and the layout of the README as generated (the one
+    checked when it is up to date, else ``new``), when known."""
+
+    problems: list[Diagnostic]
+    diff: str | None = None
+    new: bytes | None = None
+    layout: regions.Layout | None = None
+    blocked: str | None = None
+    """Why ``generate`` cannot write the README (it cannot be read, its markers are broken)."""
+
+
+def readme_digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def marks(checked: Checked) -> dict[str, Any]:
+    """The mark of each piece of the sections region as the catalog now stands."""
+    found: dict[str, Any] = {render.HEAD_KEY: head(checked), render.TAIL_KEY: ""}
+    for shape in checked.shapes.values():
+        for section, mark in shape[3]:
+            found[section] = found.get(section, 0) ^ mark
+    return found
+
+
+def head(checked: Checked) -> str:
+    """The head of the sections region (note, exceptions, figures), from the entries' shapes."""
+    assert checked.context is not None
+    parts = tuple(render.EntryPart(kind, year, appearances, ()) for kind, year, appearances, _ in
+                  checked.shapes.values())
+    return render.sections_head(render.Listing(checked.context.taxonomy, parts, checked.context.settings))
+
+
+def check(project: Project, checked: Checked) -> Outcome:
+    """The README's problems, its diff when stale, and what ``generate`` would write:
+    from the recorded layout when it still describes the README, else the careful way
+    (and then the layout is recorded for the next run). Only for a catalog without errors."""
+    recorded = checked.state.get(STATE_KEY)
+    if isinstance(recorded, tuple) and recorded[0] == checked.context_key:
+        raw = _unchanged(project, recorded, checked)
+        if raw is not None:
+            return _from_layout(project, checked, recorded, raw)
+    return _careful(project, checked)
+
+
+def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) -> bytes | None:
+    """The README's bytes (``b""`` when its stat says it is the recorded one and they
+    were not needed) if it is the README the layout describes, else None."""
+    try:
+        st = os.stat(project.readme)
+        if stat_key(st) == recorded[1] and recorded[2]:
+            checked.readme = (recorded[1], True, recorded[3])
+            return b""
+        raw = read_regular(project.readme)
+    except OSError:
+        return None
+    if readme_digest(raw) != recorded[3]:
+        return None
+    trusted = st.st_mtime_ns + RACY_NS < checked.scan_ns
+    checked.state[STATE_KEY] = (recorded[0], stat_key(st), trusted, *recorded[3:])
+    checked.dirty = True
+    checked.readme = (stat_key(st), trusted, recorded[3])
+    return raw
+
+
+def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...], raw: bytes) -> Outcome:
+    """The check of a README the recorded layout describes: the pieces whose marks
+    changed are rendered again and compared with the bytes they replace."""
+    _, _, _, _, stored, line, pieces, anchors = recorded
+    problems = [Diagnostic(*d) for d in stored]
+    now = marks(checked)
+    touched = [key for key, _start, _end, mark in pieces if now.get(key, 0) != mark]
+    if not touched:
+        return Outcome(problems, layout=regions.Layout(line, tuple(p[:3] for p in pieces), anchors))
+    raw = raw or read_regular(project.readme)
+    fresh = _render(checked, touched, dict(anchors))
+    out, moved, at, shift = [], [], 0, 0
+    for key, start, end, _mark in pieces:
+        if key in fresh:
+            out += [raw[at:start], fresh[key]]
+            at = end
+        size = len(fresh[key]) if key in fresh else end - start
+        moved.append((key, start + shift, start + shift + size))
+        shift += size - (end - start)
+    new = b"".join([*out, raw[at:]])
+    layout = regions.Layout(line, tuple(moved), anchors)
+    if new == raw:  # rendered again alike: the same README, with the catalog's new marks
+        record(checked, raw, os.stat(project.readme), layout, problems)
+        return Outcome(problems, layout=layout)
+    diff = regions.unified_diff(raw.decode("utf-8"), new.decode("utf-8"))
+    return Outcome([*problems, regions.stale(project.rel(project.readme), line, "sections")], diff, new, layout)
+
+
+def _render(checked: Checked, keys: list[str], anchors: dict[str, str]) -> dict[str, bytes]:
+    """The pieces ``keys`` of the sections region, rendered from the catalog: only the
+    entries with a row in those sections are unpacked."""
+    assert checked.context is not None
+    settings, taxonomy = checked.context.settings, checked.context.taxonomy
+    wanted = set(keys)
+    rows: dict[str, list[render.Row]] = {key: [] for key in keys}
+    for rel, shape in checked.shapes.items():
+        if not wanted.isdisjoint(section for section, _ in shape[3]):
+            for row in render.EntryPart.from_data(marshal.loads(checked.parts[rel])).rows:
+                if row.section in wanted:
+                    rows[row.section].append(row)
+    headings = dict(zip((s.id for s in taxonomy.walk()), render.headings(checked.context, "sections"), strict=True))
+    sections = taxonomy.by_id()
+    found: dict[str, bytes] = {}
+    for key in keys:
+        if key == render.HEAD_KEY:
+            text = head(checked)
+        else:
+            text = render.section_block(settings, sections[key], headings[key], rows[key], anchors)
+        found[key] = text.encode("utf-8", "surrogatepass")
+    return found
+
+
+def _careful(project: Project, checked: Checked) -> Outcome:
+    """The whole README checked against the whole listing; its layout recorded when it is up to date."""
+    checked.state.pop(STATE_KEY, None)
+    checked.dirty = True
+    path = project.rel(project.readme)
+    try:
+        st = os.stat(project.readme)
+        raw = read_regular(project.readme)
+    except OSError as err:
+        return Outcome([regions.unreadable(path, err)], blocked="it cannot be read")
+    checked.readme = (stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, readme_digest(raw))
+    text, problems = regions.decode(raw, path)
+    if text is None:
+        return Outcome(problems, blocked="it cannot be read")
+    found = regions.check_text(text, checked.listing(), path)
+    if not found.markers_ok:
+        return Outcome(found.problems, blocked="fix its markers first")
+    if found.new is None:
+        if found.layout is not None and found.diff is None:
+            record(checked, raw, st, found.layout, found.problems)
+        return Outcome(found.problems, layout=found.layout)
+    return Outcome(found.problems, found.diff, found.new.encode("utf-8"), found.layout)
+
+
+def record(checked: Checked, raw: bytes, st: os.stat_result, layout: regions.Layout,
+           problems: list[Diagnostic]) -> None:
+    """Keep the layout of a README that is exactly as generated from ``checked`` (its
+    bytes ``raw``, its stat ``st`` taken before they were read), with its problems."""
+    now = marks(checked)
+    trusted = st.st_mtime_ns + RACY_NS < checked.scan_ns
+    checked.readme = (stat_key(st), trusted, readme_digest(raw))
+    checked.state[STATE_KEY] = (checked.context_key, stat_key(st), trusted, readme_digest(raw),
+                                tuple(d.as_tuple() for d in problems), layout.line,
+                                tuple((key, start, end, now.get(key, 0)) for key, start, end in layout.pieces),
+                                layout.anchors)
+    checked.dirty = True
+
+
+def written(checked: Checked, outcome: Outcome, st: os.stat_result) -> None:
+    """After ``generate`` wrote ``outcome.new`` (the README then had the stat ``st``):
+    keep its layout, when the README has no problem of its own (problems found in its
+    hand-written text would now be on other lines)."""
+    checked.state.pop(STATE_KEY, None)
+    checked.dirty = True
+    checked.readme = None
+    if outcome.new is not None and outcome.layout is not None and all(d.code == "E406" for d in outcome.problems):
+        record(checked, outcome.new, st, outcome.layout, [])
+
+
+def check_broken(project: Project, checked: Checked) -> tuple[list[Diagnostic], None]:
+    """The README's problems when the catalog has errors: its markers, and its
+    hand-written links against the headings it will have (its regions are not
+    compared); those of the recorded layout while the README and the context are the
+    same, since they are exactly those."""
+    recorded = checked.state.get(STATE_KEY)
+    if (checked.context is not None and isinstance(recorded, tuple) and recorded[0] == checked.context_key
+            and _unchanged(project, recorded, checked) is not None):
+        return [Diagnostic(*d) for d in recorded[4]], None
+    path = project.rel(project.readme)
+    try:
+        st = os.stat(project.readme)
+        raw = read_regular(project.readme)
+    except OSError as err:
+        return [regions.unreadable(path, err)], None
+    checked.readme = (stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, readme_digest(raw))
+    text, problems = regions.decode(raw, path)
+    if text is None:
+        return problems, None
+    return regions.check_text(text, None, path, checked.context).problems, None
