@@ -5,7 +5,8 @@
 - On random instances, the compiled check and the full validator agree for every
   shipped schema.
 - On random YAML texts, the fast YAML path and the careful one give equal data and
-  diagnostics.
+  diagnostics; on texts with raw control characters, escapes and odd line ends, the
+  fast path builds nothing the careful one refuses.
 - The result cache is keyed by the tool's own code: a changed rule is never answered
   from a result computed before the change.
 """
@@ -173,6 +174,41 @@ def test_fast_and_careful_yaml_paths_agree(value: Any, flow: bool, style: str | 
     assert fast.data == careful.data
     assert type(fast.data) is type(careful.data)
     assert fast.diagnostics == careful.diagnostics
+
+
+_hostile = list("ab\r\n\t \x85\u2028\u2029\ufeff\u200b\u3000\x1b\x7f\u202e\u2066\x9b\\\"'#:-")
+_raw_values = st.one_of(st.text(max_size=6), st.lists(st.sampled_from(_hostile), min_size=1, max_size=4).map("".join))
+_escapes = st.sampled_from(["\\x1b", "\\e", "\\u202e", "\\t", "\\r", "\\n", "\\N", "\\L", "\\P", "\\_", "\\0",
+                            "\\x85", "\\ufeff", "\\\\", "\\\""])
+_layouts = st.sampled_from(["k: {v}\n", "- {v}\n", 'k: "{v}"\n', "k: '{v}'\n", "k: |\n  {v}\n", "k: >\n  {v}\n  {v}\n",
+                            "{v}: x\n", "k: [{v}, b]\n", 'k: "a{e}b"\n', 'k: "{e}"\n', '"k{e}": 1\n', "k: x\r\n",
+                            "k: x\ry: {v}\n", "k: '\n  {v}'\n"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(parts=st.lists(st.tuples(_layouts, _raw_values, _escapes), min_size=1, max_size=4))
+def test_the_fast_yaml_path_builds_only_what_the_careful_one_accepts(parts: list[tuple[str, str, str]]) -> None:
+    # straight to the fast path, past load's own refusal of raw control characters, so
+    # that its shortcut (no text is searched when the file holds no control character
+    # and no escape) is tried on files that hold them
+    text = "".join(layout.format(v=value, e=escape) for layout, value, escape in parts)
+    try:
+        fast = yamlload._load_fast(text)
+    except (yamlload._Fallback, yaml.YAMLError, RecursionError):
+        return
+    careful = yamlload._load_careful(text, "x.yaml")
+    assert not isinstance(careful, yamlload.Loaded), careful
+    assert fast == careful
+    assert type(fast) is type(careful)
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_the_quick_ascii_answer_is_the_control_patterns(code: int) -> None:
+    char = chr(code)
+    for text in (char, f"a{char}b"):
+        assert yamlload._ascii_only(text, yamlload._ASCII_SHOWN) == (not yamlload._CONTROL.search(text))
+        assert yamlload._ascii_only(text, yamlload._ASCII_LINES) == (not yamlload._RAW_CONTROL.search(text))
+    assert not yamlload._ascii_only("caf\u00e9", yamlload._ASCII_SHOWN)  # not ASCII: the pattern decides
 
 
 # --- The result cache and the tool's own code ---------------------------------------------------
