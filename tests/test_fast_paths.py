@@ -104,6 +104,34 @@ def test_a_list_that_tightens_its_schema_gets_the_rule_in_check(mini: Project) -
     assert [d.code for d in found] == ["E201"], found
 
 
+_NAMED = "x.format(**locals())"
+
+
+@pytest.mark.parametrize(("schema", "instances"), [
+    ({"$ref": "#/$defs/a", "$defs": {"a": {"type": "array", "items": {"$ref": "#/$defs/b"}}, "b": {"type": "string"}}},
+     [["a", "b"], ["a", 1], [], "a"]),
+    ({"type": "object", "properties": {"xs": {"type": "array", "items": {"$ref": "#/$defs/t"}}},
+      "$defs": {"t": {"oneOf": [{"type": "string", "pattern": "^[a-z]+$"}, {"type": "object", "required": ["term"]}]}}},
+     [{"xs": ["ab", {"term": 1}]}, {"xs": ["AB"]}, {"xs": [{}]}, {"xs": [["a"]]}]),
+    ({"type": "object", "required": [_NAMED], "properties": {_NAMED: {"type": "array", "items": {"$ref": "#/$defs/s"}}},
+      "$defs": {"s": {"enum": [_NAMED, "{x}"]}}},
+     [{_NAMED: [_NAMED, "{x}"]}, {_NAMED: ["y"]}, {}, {_NAMED: []}]),
+], ids=["root-ref", "items-one-of", "schema-text-like-the-code"])
+def test_the_compiled_check_answers_as_fastjsonschema_and_jsonschema(schema: dict[str, Any],
+                                                                      instances: list[Any]) -> None:
+    # the compiled check leaves out how fastjsonschema names list items for its messages
+    validator = Validator(schema)
+    plain = fastjsonschema.compile(schema)
+    for instance in instances:
+        try:
+            plain(instance)
+            expected = True
+        except fastjsonschema.JsonSchemaException:
+            expected = False
+        assert validator.is_valid(instance) == expected == (next(validator.errors(instance), None) is None), instance
+    assert {validator.is_valid(i) for i in instances} == {True, False}
+
+
 # --- Compiled and full validators agree on random instances -----------------------------------
 
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(-3000, 3000), st.floats(allow_nan=False, width=32),
