@@ -184,7 +184,7 @@ def misspellings_in(texts: Sequence[str]) -> list[list[Misspelling]]:
     # text, and quicker
     pieces = _SEPARATOR.join(set(joined.split()))
     holding: dict[str, list[int]] = {}  # run -> the texts that hold it, for runs searched
-    chosen: list[list[_Rule]] = [[] for _ in texts]
+    chosen: dict[int, list[_Rule]] = {}  # text -> the rules to try on it, for texts that have any
     for runs, rule in _triggers():
         if runs is None:
             holders: Iterable[int] = range(len(texts))
@@ -200,15 +200,17 @@ def misspellings_in(texts: Sequence[str]) -> list[list[Misspelling]]:
                     found.update(i for i in holding[key] if all(run in lowered[i] for run in test))
             holders = sorted(found)
         for i in holders:
-            chosen[i].append(rule)
-    result = []
-    for text, rules in zip(texts, chosen, strict=True):
-        if rules:  # whether a test matches at all, on the text as awesome-lint reads it
-            pieces_of_text = text.split()
-            value = " ".join(pieces_of_text if ":" not in text  # a URL has a colon
-                             else (piece for piece in pieces_of_text if not _URL.match(piece)))
-            rules = [rule for rule in rules if any(test.pattern.search(value) for test in rule.tests)]
-        result.append(each_rule(text, tuple(rules)) if rules else [])
+            chosen.setdefault(i, []).append(rule)
+    result: list[list[Misspelling]] = [[] for _ in texts]
+    for i, rules in chosen.items():
+        # whether a test matches at all, on the text as awesome-lint reads it
+        text = texts[i]
+        pieces_of_text = text.split()
+        value = " ".join(pieces_of_text if ":" not in text  # a URL has a colon
+                         else (piece for piece in pieces_of_text if not _URL.match(piece)))
+        tried = tuple(rule for rule in rules if any(test.pattern.search(value) for test in rule.tests))
+        if tried:
+            result[i] = each_rule(text, tried)
     return result
 
 
