@@ -204,6 +204,22 @@ def test_fast_and_careful_yaml_paths_agree(value: Any, flow: bool, style: str | 
     assert fast.diagnostics == careful.diagnostics
 
 
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.text(max_size=6), st.sampled_from(["yes", "No", "on", "OFF", "~", "null", "Null", "", "true",
+                                                              "2024", "-1", "0x1f", "1e3", ".inf", "<<", "=", "!"])))
+def test_the_fast_resolver_gives_pyyamls_tags_every_time(value: str) -> None:
+    from yaml.nodes import ScalarNode
+
+    fast = yamlload._FastLoader("")
+    try:
+        expected = yamlload._Resolver().resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        for _ in range(2):  # the second answer may come from what the first kept
+            assert fast.resolve(ScalarNode, value, (True, False)) == expected
+        assert fast.resolve(ScalarNode, value, (False, True)) == "tag:yaml.org,2002:str"
+    finally:
+        fast.dispose()
+
+
 _hostile = list("ab\r\n\t \x85\u2028\u2029\ufeff\u200b\u3000\x1b\x7f\u202e\u2066\x9b\\\"'#:-")
 _raw_values = st.one_of(st.text(max_size=6), st.lists(st.sampled_from(_hostile), min_size=1, max_size=4).map("".join))
 _escapes = st.sampled_from(["\\x1b", "\\e", "\\u202e", "\\t", "\\r", "\\n", "\\N", "\\L", "\\P", "\\_", "\\0",

@@ -218,6 +218,11 @@ class _Fallback(Exception):
     """Something the fast path does not handle; the careful path reads the file instead."""
 
 
+_PLAIN_TAGS: dict[str, str] = {}
+"""The tag of plain scalars that ``_FastLoader.resolve`` asked PyYAML's resolver for."""
+_PLAIN_TAGS_KEPT = 4096
+
+
 class _FastLoader(_Parser, _Resolver):
     """Composes nodes with libyaml; ``build`` turns them into data without PyYAML's
     generic constructor. Anything unusual raises ``_Fallback``."""
@@ -232,7 +237,14 @@ class _FastLoader(_Parser, _Resolver):
                 return _STR  # quoted
             if value and value[0].isalpha() and (value[0] not in _WORD_STARTS or len(value) > 5):
                 return _STR
-            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+            # the tag of a plain scalar depends on its text alone: keys such as `year:` and
+            # values such as years are resolved once per run
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_KEPT:
+                    _PLAIN_TAGS[value] = tag
+            return tag
         return _MAP if kind is MappingNode else _SEQ
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
