@@ -5,7 +5,8 @@
 - On random instances, the compiled check and the full validator agree for every
   shipped schema.
 - On random YAML texts, the fast YAML path and the careful one give equal data and
-  diagnostics.
+  diagnostics; on texts with raw control characters, escapes and odd line ends, the
+  fast path builds nothing the careful one refuses.
 - The result cache is keyed by the tool's own code: a changed rule is never answered
   from a result computed before the change.
 """
@@ -103,6 +104,34 @@ def test_a_list_that_tightens_its_schema_gets_the_rule_in_check(mini: Project) -
     assert [d.code for d in found] == ["E201"], found
 
 
+_NAMED = "x.format(**locals())"
+
+
+@pytest.mark.parametrize(("schema", "instances"), [
+    ({"$ref": "#/$defs/a", "$defs": {"a": {"type": "array", "items": {"$ref": "#/$defs/b"}}, "b": {"type": "string"}}},
+     [["a", "b"], ["a", 1], [], "a"]),
+    ({"type": "object", "properties": {"xs": {"type": "array", "items": {"$ref": "#/$defs/t"}}},
+      "$defs": {"t": {"oneOf": [{"type": "string", "pattern": "^[a-z]+$"}, {"type": "object", "required": ["term"]}]}}},
+     [{"xs": ["ab", {"term": 1}]}, {"xs": ["AB"]}, {"xs": [{}]}, {"xs": [["a"]]}]),
+    ({"type": "object", "required": [_NAMED], "properties": {_NAMED: {"type": "array", "items": {"$ref": "#/$defs/s"}}},
+      "$defs": {"s": {"enum": [_NAMED, "{x}"]}}},
+     [{_NAMED: [_NAMED, "{x}"]}, {_NAMED: ["y"]}, {}, {_NAMED: []}]),
+], ids=["root-ref", "items-one-of", "schema-text-like-the-code"])
+def test_the_compiled_check_answers_as_fastjsonschema_and_jsonschema(schema: dict[str, Any],
+                                                                      instances: list[Any]) -> None:
+    # the compiled check leaves out how fastjsonschema names list items for its messages
+    validator = Validator(schema)
+    plain = fastjsonschema.compile(schema)
+    for instance in instances:
+        try:
+            plain(instance)
+            expected = True
+        except fastjsonschema.JsonSchemaException:
+            expected = False
+        assert validator.is_valid(instance) == expected == (next(validator.errors(instance), None) is None), instance
+    assert {validator.is_valid(i) for i in instances} == {True, False}
+
+
 # --- Compiled and full validators agree on random instances -----------------------------------
 
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(-3000, 3000), st.floats(allow_nan=False, width=32),
@@ -173,6 +202,57 @@ def test_fast_and_careful_yaml_paths_agree(value: Any, flow: bool, style: str | 
     assert fast.data == careful.data
     assert type(fast.data) is type(careful.data)
     assert fast.diagnostics == careful.diagnostics
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.text(max_size=6), st.sampled_from(["yes", "No", "on", "OFF", "~", "null", "Null", "", "true",
+                                                              "2024", "-1", "0x1f", "1e3", ".inf", "<<", "=", "!"])))
+def test_the_fast_resolver_gives_pyyamls_tags_every_time(value: str) -> None:
+    from yaml.nodes import ScalarNode
+
+    fast = yamlload._FastLoader("")
+    try:
+        expected = yamlload._Resolver().resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        for _ in range(2):  # the second answer may come from what the first kept
+            assert fast.resolve(ScalarNode, value, (True, False)) == expected
+        assert fast.resolve(ScalarNode, value, (False, True)) == "tag:yaml.org,2002:str"
+    finally:
+        fast.dispose()
+
+
+_hostile = list("ab\r\n\t \x85\u2028\u2029\ufeff\u200b\u3000\x1b\x7f\u202e\u2066\x9b\\\"'#:-")
+_raw_values = st.one_of(st.text(max_size=6), st.lists(st.sampled_from(_hostile), min_size=1, max_size=4).map("".join))
+_escapes = st.sampled_from(["\\x1b", "\\e", "\\u202e", "\\t", "\\r", "\\n", "\\N", "\\L", "\\P", "\\_", "\\0",
+                            "\\x85", "\\ufeff", "\\\\", "\\\""])
+_layouts = st.sampled_from(["k: {v}\n", "- {v}\n", 'k: "{v}"\n', "k: '{v}'\n", "k: |\n  {v}\n", "k: >\n  {v}\n  {v}\n",
+                            "{v}: x\n", "k: [{v}, b]\n", 'k: "a{e}b"\n', 'k: "{e}"\n', '"k{e}": 1\n', "k: x\r\n",
+                            "k: x\ry: {v}\n", "k: '\n  {v}'\n"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(parts=st.lists(st.tuples(_layouts, _raw_values, _escapes), min_size=1, max_size=4))
+def test_the_fast_yaml_path_builds_only_what_the_careful_one_accepts(parts: list[tuple[str, str, str]]) -> None:
+    # straight to the fast path, past load's own refusal of raw control characters, so
+    # that its shortcut (no text is searched when the file holds no control character
+    # and no escape) is tried on files that hold them
+    text = "".join(layout.format(v=value, e=escape) for layout, value, escape in parts)
+    try:
+        fast = yamlload._load_fast(text)
+    except (yamlload._Fallback, yaml.YAMLError, RecursionError):
+        return
+    careful = yamlload._load_careful(text, "x.yaml")
+    assert not isinstance(careful, yamlload.Loaded), careful
+    assert fast == careful
+    assert type(fast) is type(careful)
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_the_quick_ascii_answer_is_the_control_patterns(code: int) -> None:
+    char = chr(code)
+    for text in (char, f"a{char}b"):
+        assert yamlload._ascii_only(text, yamlload._ASCII_SHOWN) == (not yamlload._CONTROL.search(text))
+        assert yamlload._ascii_only(text, yamlload._ASCII_LINES) == (not yamlload._RAW_CONTROL.search(text))
+    assert not yamlload._ascii_only("caf\u00e9", yamlload._ASCII_SHOWN)  # not ASCII: the pattern decides
 
 
 # --- The result cache and the tool's own code ---------------------------------------------------

@@ -69,3 +69,27 @@ _pieces = st.one_of(st.sampled_from(_words_of_rules), st.sampled_from(_words_of_
 @given(texts=st.lists(st.lists(_pieces, max_size=12).map(" ".join), min_size=1, max_size=5))
 def test_the_fast_spell_check_finds_what_trying_every_rule_finds(texts: list[str]) -> None:
     assert spelling.misspellings_in(texts) == [spelling.each_rule(text) for text in texts]
+
+
+# Halves of the rules' words, so that a name may be cut between two texts (which the fast
+# check searches joined by a NUL), or written whole inside one; NUL inside a text too.
+_halves = st.sampled_from(_words_of_rules).flatmap(
+    lambda w: st.integers(0, len(w)).map(lambda cut: (w[:cut], w[cut:])))
+_glued = st.lists(st.one_of(_halves.map(lambda h: h[0]), _halves.map(lambda h: h[1]), _pieces, st.just("\0")),
+                  max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts=st.lists(st.tuples(_glued, st.sampled_from(["", " ", "\0"])).map(lambda t: t[1].join(t[0])),
+                      min_size=1, max_size=6))
+def test_names_cut_between_two_texts_are_found_in_neither(texts: list[str]) -> None:
+    assert spelling.misspellings_in(texts) == [spelling.each_rule(text) for text in texts]
+
+
+@pytest.mark.parametrize("texts", [
+    ["on git", "hub pages"], ["uses mac", "os x"], ["scal", "a code"], ["c+", "+ and c", "# too"],
+    ["git\0hub and macos\0", "github"], ["", "javascript", ""], ["os", "x", "osx"],
+], ids=repr)
+def test_texts_searched_together_give_what_each_gives_alone(texts: list[str]) -> None:
+    assert spelling.misspellings_in(texts) == [spelling.misspellings(text) for text in texts] \
+        == [spelling.each_rule(text) for text in texts]

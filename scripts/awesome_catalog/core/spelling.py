@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -134,6 +135,19 @@ def _fragments(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(r for r in runs if r.strip()) or None
 
 
+_SEPARATOR = "\0"
+"""Between the texts when they are searched as one: no run of a rule holds it (``_triggers``
+makes sure), so a run found there lies inside one text."""
+
+
+def _pieces(runs: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """``runs`` cut at white space and at the separator (no rule has such a run today), so
+    that each lies inside one piece of one text; None when nothing is left."""
+    if runs is None:
+        return None
+    return tuple(piece for run in runs for piece in run.replace(_SEPARATOR, " ").split()) or None
+
+
 @cache
 def _triggers() -> tuple[tuple[tuple[tuple[str, ...], ...] | None, _Rule], ...]:
     """Each rule with, for each of its tests, the runs of characters every match holds: a
@@ -141,12 +155,9 @@ def _triggers() -> tuple[tuple[tuple[tuple[str, ...], ...] | None, _Rule], ...]:
     has no such run, so the rule is always tried)."""
     out = []
     for rule in _rules():
-        runs = [_fragments(test.pattern) for test in rule.tests]
+        runs = [_pieces(_fragments(test.pattern)) for test in rule.tests]
         out.append((None if None in runs else tuple(r for r in runs if r is not None), rule))
     return tuple(out)
-
-
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 def misspellings(text: str) -> list[Misspelling]:
@@ -158,22 +169,60 @@ def misspellings_in(texts: Sequence[str]) -> list[list[Misspelling]]:
     """``misspellings`` of each text, at the cost of a few scans of them all.
 
     A rule is tried on a text only when the text holds every run of plain characters of
-    one of its tests. Which rules can match at all is found once, on the distinct words of
-    all the texts (a catalog names few of the 236 projects). The result is the one
+    one of its tests. Which rules can match at all is found once, on the distinct pieces
+    (between white space) of all the texts: a catalog names few of the 236 projects. The
+    texts that hold a live rule's runs are then found by searching all the texts, joined,
+    for one run of each test, and only those texts are tried. The result is the one
     ``each_rule`` gives, as the tests show."""
     lowered = [text.lower() for text in texts]
-    # every run of letters and digits in a text lies inside one of its words: looking for
-    # those pieces among the distinct words is as good as looking in every text, and quicker
-    words = "\0".join(set(_WORD.findall("\0".join(lowered))))
-    live = [(runs, rule) for runs, rule in _triggers()
-            if runs is None or any(all(piece in words for r in test for piece in _WORD.findall(r)) for test in runs)]
+    joined = _SEPARATOR.join(lowered)
+    starts = [0]
+    for lower in lowered:
+        starts.append(starts[-1] + len(lower) + 1)  # starts[-1]: past the end, as if a text followed
+    # a run (no white space in it, see _triggers) lies inside one piece of a text between
+    # white space: looking for it among the distinct pieces is as good as looking in every
+    # text, and quicker
+    pieces = _SEPARATOR.join(set(joined.split()))
+    holding: dict[str, list[int]] = {}  # run -> the texts that hold it, for runs searched
+    chosen: dict[int, list[_Rule]] = {}  # text -> the rules to try on it, for texts that have any
+    for runs, rule in _triggers():
+        if runs is None:
+            holders: Iterable[int] = range(len(texts))
+        else:
+            found: set[int] = set()
+            for test in runs:
+                if all(run in pieces for run in test):
+                    # the run that seems rarest (fewest distinct pieces hold it) is searched in
+                    # every text, the others only in the texts that hold it
+                    key = min(test, key=lambda run: (pieces.count(run), -len(run)))
+                    if key not in holding:
+                        holding[key] = _holding(key, joined, starts)
+                    found.update(i for i in holding[key] if all(run in lowered[i] for run in test))
+            holders = sorted(found)
+        for i in holders:
+            chosen.setdefault(i, []).append(rule)
+    result: list[list[Misspelling]] = [[] for _ in texts]
+    for i, rules in chosen.items():
+        # whether a test matches at all, on the text as awesome-lint reads it
+        text = texts[i]
+        pieces_of_text = text.split()
+        value = " ".join(pieces_of_text if ":" not in text  # a URL has a colon
+                         else (piece for piece in pieces_of_text if not _URL.match(piece)))
+        tried = tuple(rule for rule in rules if any(test.pattern.search(value) for test in rule.tests))
+        if tried:
+            result[i] = each_rule(text, tried)
+    return result
+
+
+def _holding(run: str, joined: str, starts: list[int]) -> list[int]:
+    """The index of each text that holds ``run``, the texts being ``joined`` by the
+    separator and beginning at ``starts``."""
     found = []
-    for text, lower in zip(texts, lowered, strict=True):
-        rules = [rule for runs, rule in live if runs is None or any(all(r in lower for r in test) for test in runs)]
-        if rules:  # whether a test matches at all, on the text as awesome-lint reads it
-            value = " ".join(piece for piece in text.split() if not _URL.match(piece))
-            rules = [rule for rule in rules if any(test.pattern.search(value) for test in rule.tests)]
-        found.append(each_rule(text, tuple(rules)) if rules else [])
+    at = joined.find(run)
+    while at >= 0:
+        i = bisect_right(starts, at) - 1
+        found.append(i)
+        at = joined.find(run, starts[i + 1])
     return found
 
 

@@ -83,6 +83,10 @@ _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 # In the raw file, carriage returns are line ends (CRLF files are accepted), and a
 # byte order mark is allowed as the very first character only.
 _RAW_CONTROL = re.compile(f"[{LINE_CONTROL_CHARACTERS}]")
+_ASCII_SHOWN = bytes(range(0x20, 0x7F)) + b"\t\n"
+"""The ASCII characters that are not in ``CONTROL_CHARACTERS``; with the carriage return,
+those not in ``LINE_CONTROL_CHARACTERS``."""
+_ASCII_LINES = _ASCII_SHOWN + b"\r"
 # Letters that show nothing although they are neither white space nor format characters.
 _FILLERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0")
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
@@ -99,6 +103,12 @@ def describe_char(char: str) -> str:
     """``U+001B (ESCAPE)``: a character named so that a reader can find it."""
     name = unicodedata.name(char, None) or _CONTROL_NAMES.get(char) or f"C{0 if char < ' ' else 1} control"
     return f"U+{ord(char):04X} ({name})"
+
+
+def _ascii_only(text: str, allowed: bytes) -> bool:
+    """Whether ``text`` is ASCII made of ``allowed`` characters only: for most files, a
+    quicker answer than searching it for control characters (True: there is none)."""
+    return text.isascii() and not text.encode("ascii").translate(None, allowed)
 
 
 def _invisible(char: str) -> bool:
@@ -208,6 +218,11 @@ class _Fallback(Exception):
     """Something the fast path does not handle; the careful path reads the file instead."""
 
 
+_PLAIN_TAGS: dict[str, str] = {}
+"""The tag of plain scalars that ``_FastLoader.resolve`` asked PyYAML's resolver for."""
+_PLAIN_TAGS_KEPT = 4096
+
+
 class _FastLoader(_Parser, _Resolver):
     """Composes nodes with libyaml; ``build`` turns them into data without PyYAML's
     generic constructor. Anything unusual raises ``_Fallback``."""
@@ -222,7 +237,14 @@ class _FastLoader(_Parser, _Resolver):
                 return _STR  # quoted
             if value and value[0].isalpha() and (value[0] not in _WORD_STARTS or len(value) > 5):
                 return _STR
-            return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+            # the tag of a plain scalar depends on its text alone: keys such as `year:` and
+            # values such as years are resolved once per run
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_KEPT:
+                    _PLAIN_TAGS[value] = tag
+            return tag
         return _MAP if kind is MappingNode else _SEQ
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -232,27 +254,51 @@ class _FastLoader(_Parser, _Resolver):
         pass
 
 
-def _build(node: Node) -> Any:
+_PLAIN_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+"""A text that begins with one of these shows something."""
+
+
+def _refused(value: str, clean: bool) -> bool:
+    """Whether ``_inspect`` would report the text ``value`` (``clean``: it cannot hold a
+    control character). Asked only when ``clean`` is False or ``value`` does not begin
+    with one of ``_PLAIN_START``: otherwise the answer is no."""
+    return bool(value) and bool((not clean and _CONTROL.search(value)) or _text_problem(value, False))
+
+
+def _build(node: Node, clean: bool) -> Any:
     """The data of a composed node. Everything ``_inspect`` would report, and anything
-    else out of the ordinary, raises ``_Fallback``, so that the careful path decides."""
+    else out of the ordinary, raises ``_Fallback``, so that the careful path decides.
+    ``clean``: no text of the file can hold a control character (see ``_load_fast``).
+    A text inside a mapping or a list is built where it is met, without a call."""
     tag = node.tag
-    if tag == _STR:
-        value = node.value
-        plain = value[:1].isascii() and value[:1].isalnum()  # then it shows something
-        if value and (_CONTROL.search(value) or (not plain and _text_problem(value, False))):
-            raise _Fallback
-        return value
     if tag == _MAP:
         data: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+        for key_node, child in node.value:
             key = key_node.value
-            if key_node.tag != _STR or key in data or _CONTROL.search(key):
+            if key_node.tag != _STR or key in data or (not clean and _CONTROL.search(key)):
                 raise _Fallback
-            data[key] = _build(value_node)
+            if child.tag != _STR:
+                data[key] = _build(child, clean)
+            elif (not clean or child.value[:1] not in _PLAIN_START) and _refused(child.value, clean):
+                raise _Fallback
+            else:
+                data[key] = child.value
         return data
     if tag == _SEQ:
-        return [_build(item) for item in node.value]
+        items = []
+        for child in node.value:
+            if child.tag != _STR:
+                items.append(_build(child, clean))
+            elif (not clean or child.value[:1] not in _PLAIN_START) and _refused(child.value, clean):
+                raise _Fallback
+            else:
+                items.append(child.value)
+        return items
     value = node.value
+    if tag == _STR:
+        if _refused(value, clean):
+            raise _Fallback
+        return value
     if tag == _INT and len(value) <= MAX_NUMBER_LENGTH and _PLAIN_INT.match(value):
         return int(value)
     if tag == _BOOL:
@@ -272,7 +318,11 @@ def _load_fast(text: str) -> Any:
         node = loader.get_single_node()
     finally:
         loader.dispose()
-    return None if node is None else _build(node)
+    # Without an escape (a backslash), a parsed text holds only characters of the file,
+    # and spaces and line feeds from folding and line ends: if the file holds no control
+    # character, no text in it can, and none need be searched.
+    clean = "\\" not in text and (_ascii_only(text, _ASCII_SHOWN) or not _CONTROL.search(text))
+    return None if node is None else _build(node, clean)
 
 
 @dataclass(frozen=True)
@@ -451,6 +501,8 @@ def _explicit_tags(text: str, path: str) -> list[Diagnostic]:
 def _raw_controls(text: str, path: str) -> list[Diagnostic]:
     """E113 for control, bidi and byte-order-mark characters written raw in the file,
     comments included, each at its line and column."""
+    if _ascii_only(text, _ASCII_LINES):
+        return []
     found: list[Diagnostic] = []
     start = 1 if text.startswith("\ufeff") else 0
     for match in _RAW_CONTROL.finditer(text, start):
