@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 _DATA = "spell_check_rules.json"
@@ -42,10 +42,24 @@ class Misspelling:
     correct: str
 
 
+_FLAGS = re.ASCII | re.IGNORECASE
+
+
 @dataclass(frozen=True)
 class _Test:
-    pattern: re.Pattern[str]
-    before: re.Pattern[str] | None  # a look-behind, checked on the text before the match
+    """One test of a rule, compiled on first use (a run of ``check`` on a few files tries
+    few of the 236 rules)."""
+
+    source: str
+    before_source: str | None  # a look-behind, checked on the text before the match
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source, _FLAGS)
+
+    @cached_property
+    def before(self) -> re.Pattern[str] | None:
+        return re.compile(f"(?:{self.before_source})\\Z", _FLAGS) if self.before_source else None
 
 
 @dataclass(frozen=True)
@@ -77,12 +91,11 @@ def _split_lookbehind(pattern: str) -> tuple[str | None, str]:
 
 
 def _test(spec: object) -> _Test:
-    flags = re.ASCII | re.IGNORECASE
     if isinstance(spec, str):  # a whole word, in any case
-        return _Test(re.compile(rf"\b{re.escape(spec)}\b", flags), None)
+        return _Test(rf"\b{re.escape(spec)}\b", None)
     assert isinstance(spec, dict) and set(spec["flags"]) <= set("gi"), spec
     before, body = _split_lookbehind(spec["source"])
-    return _Test(re.compile(body, flags), re.compile(f"(?:{before})\\Z", flags) if before else None)
+    return _Test(body, before)
 
 
 @cache
@@ -108,7 +121,7 @@ def _words(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def _fragments(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+def _fragments(pattern: str) -> tuple[str, ...] | None:
     """Lowercased runs of plain characters that every match of ``pattern`` holds, read from
     its top-level sequence (``\\bafter\\s?effects\\b`` gives ``("after", "effects")``);
     None when the pattern has none (a group or an alternation at its top)."""
@@ -118,7 +131,7 @@ def _fragments(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
         return None
     runs: list[str] = []
     current: list[str] = []
-    for op, value in _parser.parse(pattern.pattern, pattern.flags):
+    for op, value in _parser.parse(pattern, _FLAGS):
         if op is _parser.LITERAL:
             current.append(chr(value))
             continue
@@ -155,7 +168,7 @@ def _triggers() -> tuple[tuple[tuple[tuple[str, ...], ...] | None, _Rule], ...]:
     has no such run, so the rule is always tried)."""
     out = []
     for rule in _rules():
-        runs = [_pieces(_fragments(test.pattern)) for test in rule.tests]
+        runs = [_pieces(_fragments(test.source)) for test in rule.tests]
         out.append((None if None in runs else tuple(r for r in runs if r is not None), rule))
     return tuple(out)
 

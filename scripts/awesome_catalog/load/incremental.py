@@ -122,33 +122,34 @@ def context_key(project: Project) -> str:
 
 
 def _context(project: Project, texts: loader.SourceTexts, stored: Any, key: str) -> tuple[loader.ListContext, Any]:
-    """The list's context, from the cache when its key is the recorded one (the schemas'
-    validators are then built only if a file needs them), and what to record of it."""
+    """The list's context, from the cache when its key is the recorded one (a schema's
+    validator is then built only if a file needs it), and what to record of it."""
     if stored is not None and stored[0] == key:
-        tax, voc, settings_data, problems, complete = stored[1]
+        tax, voc, settings_data, problems, complete, sound = stored[1]
         settings = None if settings_data is None else Settings.from_data(settings_data)
         catalog = None
         if tax is not None and voc is not None and settings is not None and complete:
             catalog = Catalog(Taxonomy.from_data(tax), Vocabulary.from_data(voc, settings.tag_sets), (), settings)
-        return loader.ListContext(_LazyValidators(project), catalog, complete,
-                                  tuple(Diagnostic(*d) for d in problems)), stored
+        return loader.ListContext(_LazyValidators(project, sound), catalog, complete,
+                                  tuple(Diagnostic(*d) for d in problems), (tax, voc, settings_data), sound), stored
     context = loader.load_context(project, texts)
-    payload = (*context.data, tuple(d.as_tuple() for d in context.diagnostics), context.complete)
+    payload = (*context.data, tuple(d.as_tuple() for d in context.diagnostics), context.complete,
+               context.schemas_sound)
     return context, (key, payload)
 
 
 class _LazyValidators(dict):  # type: ignore[type-arg]
-    """The schemas' validators, built on first use (a run where no file changed needs none)."""
+    """The schemas' validators, each built on first use (a run where no file changed
+    needs none); the metaschema check is skipped when ``checked``."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, checked: bool) -> None:
         super().__init__()
-        self.project = project
-        self.built = False
+        self.project, self.checked, self.tried = project, checked, set[str]()
 
     def get(self, name: str, default: Any = None) -> Any:
-        if not self.built:
-            self.update(loader.load_schemas(self.project)[0])
-            self.built = True
+        if name not in self.tried:
+            self.tried.add(name)
+            self.update(loader.load_schemas(self.project, (name,), checked=self.checked)[0])
         return super().get(name, default)
 
 

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -64,19 +65,21 @@ class LoadedCatalog:
     validators: dict[str, Validator] = field(default_factory=dict)
 
 
-def load_schemas(project: Project) -> tuple[dict[str, Validator], list[Diagnostic]]:
+def load_schemas(project: Project, names: Sequence[str] = SCHEMA_NAMES, *,
+                 checked: bool = False) -> tuple[dict[str, Validator], list[Diagnostic]]:
     """A validator for each of the project's schemas that can be used, and the problems
     of those that cannot.
 
     Every JSON file of ``schema/`` is read, since one schema may refer to another by file
     name or ``$id``; a schema that reaches anything else, or is not a valid JSON Schema,
     is reported and left out (see ``validate.build_validators``). What is not a regular
-    file is never opened (E118).
+    file is never opened (E118). ``names``: the schemas wanted; ``checked``: the files
+    are known to pass the metaschema.
     """
     from awesome_catalog.load import validate
 
     problems: list[Diagnostic] = []
-    wanted = {name: project.schema_file(name).name for name in SCHEMA_NAMES}
+    wanted = {name: project.schema_file(name).name for name in names}
     files: list[validate.SchemaFile] = []
     try:
         with os.scandir(project.schema_dir) as found:
@@ -101,7 +104,7 @@ def load_schemas(project: Project) -> tuple[dict[str, Validator], list[Diagnosti
                 line, col = getattr(err, "lineno", 0), getattr(err, "colno", 0)
                 why = err.strerror if isinstance(err, OSError) else err
                 problems.append(Diagnostic(rel, line, col, "E112", f"schema cannot be read: {why}"))
-    validators, invalid = validate.build_validators(files, wanted)
+    validators, invalid = validate.build_validators(files, wanted, checked=checked)
     return validators, problems + invalid
 
 
@@ -167,6 +170,8 @@ class ListContext:
     diagnostics: tuple[Diagnostic, ...]
     data: tuple[Any, Any, Any] = (None, None, None)
     """The data of the taxonomy, the vocabulary and the settings (None where unusable)."""
+    schemas_sound: bool = False
+    """Whether every schema file passed the metaschema and every ``$ref`` check."""
 
 
 def load_context(project: Project, texts: SourceTexts) -> ListContext:
@@ -190,7 +195,7 @@ def load_context(project: Project, texts: SourceTexts) -> ListContext:
                           vocabulary=Vocabulary.from_data(found["vocabulary"], settings.tag_sets),
                           entries=(), settings=settings)
     return ListContext(validators, catalog, complete, tuple(diagnostics),
-                       (found["taxonomy"], found["vocabulary"], settings_data))
+                       (found["taxonomy"], found["vocabulary"], settings_data), not problems)
 
 
 def load_file(project: Project, path: str, rel: str, validator: Validator | None, texts: SourceTexts,

@@ -127,7 +127,7 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...], 
     if new == raw:  # rendered again alike: the same README, with the catalog's new marks
         record(checked, raw, os.stat(project.readme), layout, problems)
         return Outcome(problems, layout=layout)
-    diff = regions.unified_diff(raw.decode("utf-8"), new.decode("utf-8"))
+    diff = regions.unified_diff(raw, new)
     return Outcome([*problems, regions.stale(project.rel(project.readme), line, "sections")], diff, new, layout)
 
 

@@ -267,8 +267,8 @@ def _meta_problems(file: SchemaFile) -> list[Diagnostic]:
     return problems
 
 
-def build_validators(files: Sequence[SchemaFile], wanted: Mapping[str, str]) -> tuple[dict[str, Validator],
-                                                                                      list[Diagnostic]]:
+def build_validators(files: Sequence[SchemaFile], wanted: Mapping[str, str], *,
+                     checked: bool = False) -> tuple[dict[str, Validator], list[Diagnostic]]:
     """A validator for each schema of ``wanted`` (name -> file name) that can be used.
 
     A schema is data from the repository, which may come from a stranger's pull request:
@@ -276,6 +276,8 @@ def build_validators(files: Sequence[SchemaFile], wanted: Mapping[str, str]) -> 
     they lead to) may reach only the files of ``files``, by file name or by ``$id``, and
     places inside them. Anything else (``http:``, ``file:``, a file outside the folder) is
     reported on the schema and that schema is not used; nothing is ever fetched.
+    ``checked``: these very files passed the metaschema in an earlier run (the cache
+    knows their content), so that check is not made again.
     """
     from referencing import Registry
     from referencing.exceptions import Unresolvable
@@ -285,7 +287,7 @@ def build_validators(files: Sequence[SchemaFile], wanted: Mapping[str, str]) -> 
     sound: dict[str, SchemaFile] = {}
     walked: dict[str, list[tuple[str, str, str, list[str | int]]]] = {}
     for file in files:
-        meta = _meta_problems(file)
+        meta = [] if checked else _meta_problems(file)
         if not meta:
             try:
                 walked[file.name] = list(_walk(file.data, file.name, []))

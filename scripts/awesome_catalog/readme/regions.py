@@ -18,6 +18,7 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, AnyStr
 from urllib.parse import unquote
 
 from awesome_catalog.core.diagnostics import Diagnostic, Severity
@@ -332,7 +333,7 @@ def render_readme(text: str, listing: render.Listing, path: str = "README.md",
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 
-def _common_head(a: str, b: str) -> int:
+def _common_head(a: AnyStr, b: AnyStr) -> int:
     """How many characters ``a`` and ``b`` share at their start (compared in blocks)."""
     at, block, most = 0, 1 << 16, min(len(a), len(b))
     while at + block <= most and a[at:at + block] == b[at:at + block]:
@@ -342,7 +343,7 @@ def _common_head(a: str, b: str) -> int:
     return at
 
 
-def _common_tail(a: str, b: str) -> int:
+def _common_tail(a: AnyStr, b: AnyStr) -> int:
     """How many characters ``a`` and ``b`` share at their end (compared in blocks)."""
     at, block, most = 0, 1 << 16, min(len(a), len(b))
     while at + block <= most and a[len(a) - at - block:len(a) - at] == b[len(b) - at - block:len(b) - at]:
@@ -352,28 +353,34 @@ def _common_tail(a: str, b: str) -> int:
     return at
 
 
-def unified_diff(old: str, new: str, context: int = 3) -> str:
+def unified_diff(old: AnyStr, new: AnyStr, context: int = 3) -> str:
     """What ``generate`` would change, as a unified diff of ``a/README.md`` and ``b/README.md``.
 
     Only the stretch between the first and the last difference, with ``context`` lines
     around it, is split into lines and compared (a README of ten thousand works is a
     hundred thousand lines, of which a change touches a few); hunk headers still give
-    line numbers in the whole files."""
+    line numbers in the whole files. Of UTF-8 bytes, only that stretch is decoded."""
+    newline: Any = "\n" if isinstance(old, str) else b"\n"
     head = _common_head(old, new)
     tail = min(_common_tail(old, new), len(old) - head, len(new) - head)
     start = head
     for _ in range(context + 1):  # back to the start of the line, then ``context`` lines more
-        start = old.rfind("\n", 0, max(start - 1, 0)) + 1 if start > 0 else 0
+        start = old.rfind(newline, 0, max(start - 1, 0)) + 1 if start > 0 else 0
     old_end, new_end = len(old) - tail, len(new) - tail
     for _ in range(context + 1):  # on to the end of the line, then ``context`` lines more
-        found = old.find("\n", old_end)
+        found = old.find(newline, old_end)
         if found < 0:
             old_end, new_end = len(old), len(new)
             break
         new_end += found + 1 - old_end
         old_end = found + 1
-    skip = old.count("\n", 0, start)
-    diff = difflib.unified_diff(split_lines(old[start:old_end]), split_lines(new[start:new_end]),
+    skip = old.count(newline, 0, start)
+    before, after = old[start:old_end], new[start:new_end]
+    if isinstance(before, bytes) and isinstance(after, bytes):  # cut at line ends, so at characters
+        before_text, after_text = before.decode("utf-8"), after.decode("utf-8")
+    else:
+        before_text, after_text = str(before), str(after)
+    diff = difflib.unified_diff(split_lines(before_text), split_lines(after_text),
                                 "a/README.md", "b/README.md", n=context)
 
     def shifted(line: str) -> str:

@@ -1,0 +1,224 @@
+"""The incremental check: a check that reuses the cache finds exactly what a fresh one finds.
+
+A hypothesis state machine edits a small list at random (adds, deletes and renames
+entries, changes one field, breaks a file and mends it, touches a file without changing
+it, edits a file keeping its size and setting its modification time back, as an edit
+within one tick of the clock would leave it, ages every file, edits the taxonomy, the
+vocabulary, a schema and the README, runs ``generate``, corrupts the cache) and, after
+every step, compares ``check`` with the cache against ``check --no-cache`` (the careful
+path, which reads everything): the same report (diagnostics and README diff) and the
+same exit code. It runs twice: with the real stat, and with a file system whose stat
+tells only the size and the second of the last modification (no change time, no inode),
+where only the handling of racily clean files can tell an edit within one tick. Two
+checks started at once on one tree both give the right answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from awesome_catalog.cli import main
+from awesome_catalog.core.project import Project
+from awesome_catalog.load import incremental, readme_state
+from conftest import REPO, make_project
+
+WORDS = st.sampled_from(["Heads", "Circuits", "Probes", "Lens", "Features", "Copying", "Patching", "Toy"])
+
+
+def run(root: Path, *args: str) -> tuple[int, str]:
+    """Exit code and standard output of one in-process run of the tool."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--root", str(root), *args])
+    return code, out.getvalue()
+
+
+def coarse_stat_key(st: os.stat_result) -> incremental.StatKey:
+    """The stat of a coarse file system: the second of the last modification, and the size."""
+    return (st.st_mtime_ns // 1_000_000_000 * 1_000_000_000, 0, st.st_size, 0)
+
+
+class EditSequences(RuleBasedStateMachine):
+    """Random edits of a list; after each, the cached check equals a fresh one."""
+
+    coarse = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        import tempfile
+
+        self.real_stat_key = incremental.stat_key
+        if self.coarse:
+            incremental.stat_key = readme_state.stat_key = coarse_stat_key  # type: ignore[assignment]
+
+        self.tmp = Path(tempfile.mkdtemp(prefix="incremental-"))
+        self.project: Project = make_project(self.tmp / "list")
+        self.root = self.project.root
+        self.cache = self.tmp / "cache"
+        self.before = os.environ.get("AWESOME_CATALOG_CACHE_DIR")
+        os.environ["AWESOME_CATALOG_CACHE_DIR"] = str(self.cache)
+        self.added = 0
+
+    def teardown(self) -> None:
+        incremental.stat_key = readme_state.stat_key = self.real_stat_key  # type: ignore[assignment]
+        if self.before is not None:
+            os.environ["AWESOME_CATALOG_CACHE_DIR"] = self.before
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def entries(self) -> list[Path]:
+        return sorted(self.root.glob("catalog/*/*.yaml"))
+
+    @initialize()
+    def fill_cache(self) -> None:
+        run(self.root, "check")
+
+    @rule(words=st.lists(WORDS, min_size=1, max_size=3))
+    def add(self, words: list[str]) -> None:
+        self.added += 1
+        name = f"added-{self.added}"
+        (self.root / "catalog" / "papers" / f"{name}.yaml").write_text(
+            f"title: {' '.join(words)} {self.added}\nurl: https://example.org/{name}\nyear: 2024\n"
+            f"authors: [A. Person]\nsections:\n  - section: universality\n    summary: {' '.join(words)} again.\n",
+            encoding="utf-8")
+
+    @precondition(lambda self: len(self.entries()) > 1)
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        data.draw(st.sampled_from(self.entries())).unlink()
+
+    @rule(data=st.data(), words=st.lists(WORDS, min_size=1, max_size=2))
+    def rename(self, data: st.DataObject, words: list[str]) -> None:
+        path = data.draw(st.sampled_from(self.entries()))
+        path.rename(path.with_name("-".join(words).lower() + f"-{len(self.entries())}.yaml"))
+
+    @rule(data=st.data(), word=WORDS)
+    def change_summary(self, data: st.DataObject, word: str) -> None:
+        path = data.draw(st.sampled_from(self.entries()))
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("summary: ", f"summary: {word} ", 1), encoding="utf-8")
+
+    @rule(data=st.data())
+    def touch(self, data: st.DataObject) -> None:
+        os.utime(data.draw(st.sampled_from(self.entries())))
+
+    @rule(data=st.data())
+    def same_size_same_tick(self, data: st.DataObject) -> None:
+        """An edit, a check that records it, then an edit within the same tick of the
+        clock: same size, same modification time; only the content tells."""
+        path = data.draw(st.sampled_from(self.entries()))
+        path.write_text(path.read_text(encoding="utf-8").replace("summary: ", "summary: Z", 1), encoding="utf-8")
+        run(self.root, "check")
+        before = path.stat()
+        text = path.read_text(encoding="utf-8")
+        at = text.find("summary: ") + len("summary: ")
+        swapped = "x" if text[at] != "x" else "y"
+        path.write_text(text[:at] + swapped + text[at + 1:], encoding="utf-8")
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    @rule(data=st.data())
+    def break_and_mend(self, data: st.DataObject) -> None:
+        """A file broken (not YAML), or mended again."""
+        path = data.draw(st.sampled_from(self.entries()))
+        text = path.read_text(encoding="utf-8")
+        mended = text.replace("title: [", "title: ", 1)
+        path.write_text(mended if mended != text else text.replace("title: ", "title: [", 1), encoding="utf-8")
+
+    @rule()
+    def age(self) -> None:
+        """Time passes: every file is now an hour old, so its stat may answer for it."""
+        past = time.time_ns() - 3600 * 1_000_000_000
+        for path in [*self.root.rglob("*"), *self.cache.glob("*")]:
+            if path.is_file():
+                os.utime(path, ns=(past, past))
+
+    @rule(where=st.sampled_from(["hand-written", "generated"]), word=WORDS)
+    def edit_readme(self, where: str, word: str) -> None:
+        """A hand-written line added to the README, or a generated one changed."""
+        path = self.root / "README.md"
+        text = path.read_text(encoding="utf-8")
+        if where == "hand-written":
+            text = text.replace("\n", f"\n\n{word} [see](#{word.lower()}).\n", 1)
+        else:
+            text = text.replace("| [", f"| [{word} ", 1)
+        path.write_text(text, encoding="utf-8")
+
+    @rule(word=WORDS)
+    def edit_taxonomy(self, word: str) -> None:
+        path = self.root / "catalog" / "taxonomy.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("title: Universality", f"title: Universality {word}", 1)
+                        .replace(f"title: Universality {word} ", "title: Universality ", 1), encoding="utf-8")
+
+    @rule(word=WORDS)
+    def edit_vocabulary(self, word: str) -> None:
+        path = self.root / "catalog" / "vocabulary.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("label: Visualization", f"label: Visualization {word}", 1), encoding="utf-8")
+
+    @rule(limit=st.sampled_from([20, 500]))
+    def edit_schema(self, limit: int) -> None:
+        """A schema that refuses long summaries, or allows them again."""
+        path = self.root / "schema" / "entry.schema.json"
+        original = (REPO / "schema" / "entry.schema.json").read_text(encoding="utf-8")
+        text = original.replace('"summary": {', f'"summary": {{"maxLength": {limit}, ', 1)
+        path.write_text(text if limit == 20 else original, encoding="utf-8")
+
+    @rule()
+    def generate(self) -> None:
+        run(self.root, "generate")
+
+    @rule(how=st.sampled_from(["garbage", "truncate", "empty"]))
+    def corrupt_cache(self, how: str) -> None:
+        for path in self.cache.glob("*"):
+            data = path.read_bytes()
+            path.write_bytes({"garbage": data[:40] + b"\x00garbage" + data[48:],
+                              "truncate": data[: len(data) // 2], "empty": b""}[how])
+
+    @invariant()
+    def cached_equals_fresh(self) -> None:
+        fresh = run(self.root, "check", "--no-cache")
+        assert run(self.root, "check") == fresh
+        assert run(self.root, "check") == fresh  # and again, from what the first one kept
+
+
+class CoarseEditSequences(EditSequences):
+    """The same, on a file system whose stat tells only the second and the size."""
+
+    coarse = True
+
+
+TestEditSequences = EditSequences.TestCase
+TestEditSequences.settings = settings(max_examples=8, stateful_step_count=10, deadline=None,
+                                      suppress_health_check=list(HealthCheck),
+                                      phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking: slow here
+TestCoarseEditSequences = CoarseEditSequences.TestCase
+TestCoarseEditSequences.settings = TestEditSequences.settings
+
+
+def test_two_checks_started_at_once_both_answer_right(mini: Project, tmp_path: Path) -> None:
+    """Two processes check one tree at once, sharing one cache, right after an edit: both
+    report what a fresh check reports, and so does a check after them."""
+    env = {**os.environ, "AWESOME_CATALOG_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "awesome_catalog", "--root", str(mini.root), "check"]
+    subprocess.run(command, env=env, capture_output=True, check=False)  # a cache to share
+    entry = mini.root / "catalog" / "papers" / "ioi-circuit.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("summary: ", "summary: changed ", 1), encoding="utf-8")
+    fresh = subprocess.run([*command, "--no-cache"], env=env, capture_output=True, text=True, check=False)
+    both = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    for process in both:
+        out, _ = process.communicate(timeout=120)
+        assert (process.returncode, out) == (fresh.returncode, fresh.stdout)
+    after = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert (after.returncode, after.stdout) == (fresh.returncode, fresh.stdout)
+    assert fresh.returncode == 1 and "E406" in fresh.stdout  # the README is stale: the edit was seen
