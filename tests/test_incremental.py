@@ -9,8 +9,9 @@ every step, compares ``check`` with the cache against ``check --no-cache`` (the 
 path, which reads everything): the same report (diagnostics and README diff) and the
 same exit code. It runs twice: with the real stat, and with a file system whose stat
 tells only the size and the second of the last modification (no change time, no inode),
-where only the handling of racily clean files can tell an edit within one tick. Two
-checks started at once on one tree both give the right answer.
+where only the handling of racily clean files can tell an edit within one tick, and
+with the files to read shared among processes. Two checks started at once on one tree
+both give the right answer.
 """
 
 from __future__ import annotations
@@ -53,12 +54,15 @@ class EditSequences(RuleBasedStateMachine):
     """Random edits of a list; after each, the cached check equals a fresh one."""
 
     coarse = False
+    parallel = False
 
     def __init__(self) -> None:
         super().__init__()
         import tempfile
 
-        self.real_stat_key = incremental.stat_key
+        self.real_stat_key, self.real_parallel_from = incremental.stat_key, incremental.PARALLEL_FROM
+        if self.parallel:
+            incremental.PARALLEL_FROM = 1  # every run with files to read shares them among processes
         if self.coarse:
             incremental.stat_key = readme_state.stat_key = coarse_stat_key  # type: ignore[assignment]
 
@@ -72,6 +76,7 @@ class EditSequences(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         incremental.stat_key = readme_state.stat_key = self.real_stat_key  # type: ignore[assignment]
+        incremental.PARALLEL_FROM = self.real_parallel_from
         if self.before is not None:
             os.environ["AWESOME_CATALOG_CACHE_DIR"] = self.before
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -198,12 +203,20 @@ class CoarseEditSequences(EditSequences):
     coarse = True
 
 
+class ParallelEditSequences(EditSequences):
+    """The same, with the files to read shared among processes however few they are."""
+
+    parallel = True
+
+
 TestEditSequences = EditSequences.TestCase
 TestEditSequences.settings = settings(max_examples=8, stateful_step_count=10, deadline=None,
                                       suppress_health_check=list(HealthCheck),
                                       phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking: slow here
 TestCoarseEditSequences = CoarseEditSequences.TestCase
 TestCoarseEditSequences.settings = TestEditSequences.settings
+TestParallelEditSequences = ParallelEditSequences.TestCase
+TestParallelEditSequences.settings = settings(TestEditSequences.settings, max_examples=4)
 
 
 def test_two_checks_started_at_once_both_answer_right(mini: Project, tmp_path: Path) -> None:

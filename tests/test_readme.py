@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from awesome_catalog.core.project import Project
@@ -254,3 +254,48 @@ def test_text_about_markers_is_no_near_miss(line: str, mini: Project) -> None:
     body = f"{line}\n<!-- AWESOME-CATALOG:BEGIN:TOC -->\n```\n" if line == "```" else line
     _, problems = readme.find_regions(text.replace("A small awesome list", body + "\n\nA small awesome list", 1))
     assert problems == []
+
+
+_EDITS = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 3),
+                            st.sampled_from(["", "\n", "\n\n", "x", "|", "## Heading\n", "\r\n", "·", "—"])),
+                  max_size=3)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=_EDITS, newline=st.sampled_from(["\n", "\r\n"]))
+def test_the_in_place_comparison_answers_as_writing_the_readme_out(mini: Project, edits: list[tuple[int, int, str]],
+                                                                   newline: str) -> None:
+    """``regenerate(check=True)`` finds a README up to date without writing the new one
+    out; on READMEs edited at random, it says so exactly when the new README is the
+    same, and the layout it gives then is the one of writing it out."""
+    listing = mini_catalog(mini)
+    text = readme.render_readme(mini.readme.read_text(encoding="utf-8"), listing).replace("\n", newline)
+    for at, cut, insert in edits:
+        at %= len(text) + 1
+        text = text[:at] + insert + text[at + cut:]
+    try:
+        new, layout = readme.regenerate(text, listing)
+        unchanged, checked_layout = readme.regenerate(text, listing, check=True)
+    except readme.MarkerError:
+        return
+    assert (unchanged is None) == (new == text)
+    if unchanged is None:
+        assert checked_layout == layout
+
+
+def test_the_layout_names_each_piece_of_the_sections_region(mini: Project) -> None:
+    """The layout ``regenerate`` gives points at each piece's bytes in the new README,
+    whatever the regions before the sections grew by."""
+    listing = mini_catalog(mini)
+    text = mini.readme.read_text(encoding="utf-8")
+    stale = text.replace("flowchart LR", "flowchart LR\n    a --> b\n    c --> d", 1)  # the diagram, made longer
+    for before in (text, stale):
+        new, layout = readme.regenerate(before, listing)
+        assert new is not None and layout is not None
+        data = new.encode("utf-8")
+        targets = dict(layout.anchors)
+        pieces = dict(render.sections_pieces(listing, targets))
+        assert [key for key, _, _ in layout.pieces] == list(pieces)
+        for key, start, end in layout.pieces:
+            assert data[start:end] == pieces[key].encode("utf-8")
+        assert new.splitlines()[layout.line] == readme.marker("begin", "sections")

@@ -7,6 +7,7 @@ checker (one work, one file) and the importer (merge rows of one work).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -149,6 +150,7 @@ def _decodes(host: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)  # the rules ask for each URL's keys more than once
 def url_key(url: str) -> str:
     """A normal form under which two links to the same page compare equal.
 
@@ -176,6 +178,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING = re.compile(r"^utm_\w+", re.I)
 
 
+@functools.lru_cache(maxsize=4096)
 def link_key(url: str) -> str:
     """The form under which awesome-lint's ``double-link`` rule compares two links (its
     ``normalize-url`` options, near enough): scheme, ``www.``, a default port, a trailing

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from typing import Any
 
 from awesome_catalog.core.diagnostics import Diagnostic, Severity, apply_levels
 from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
-from awesome_catalog.core.project import MAX_SCHEMA_BYTES, SCHEMA_NAMES, Project, read_regular
+from awesome_catalog.core.project import MAX_SCHEMA_BYTES, SCHEMA_NAMES, EntryFile, Project, read_regular
 from awesome_catalog.core.project import Listing as ProjectListing
 from awesome_catalog.load import loader, yamlload
 from awesome_catalog.load.crossfile import EntryFacts, cross_rules, facts_of
@@ -125,17 +126,22 @@ def _context(project: Project, texts: loader.SourceTexts, stored: Any, key: str)
     """The list's context, from the cache when its key is the recorded one (a schema's
     validator is then built only if a file needs it), and what to record of it."""
     if stored is not None and stored[0] == key:
-        tax, voc, settings_data, problems, complete, sound = stored[1]
-        settings = None if settings_data is None else Settings.from_data(settings_data)
-        catalog = None
-        if tax is not None and voc is not None and settings is not None and complete:
-            catalog = Catalog(Taxonomy.from_data(tax), Vocabulary.from_data(voc, settings.tag_sets), (), settings)
-        return loader.ListContext(_LazyValidators(project, sound), catalog, complete,
-                                  tuple(Diagnostic(*d) for d in problems), (tax, voc, settings_data), sound), stored
+        return _context_of(project, stored[1]), stored
     context = loader.load_context(project, texts)
     payload = (*context.data, tuple(d.as_tuple() for d in context.diagnostics), context.complete,
                context.schemas_sound)
     return context, (key, payload)
+
+
+def _context_of(project: Project, payload: Any) -> loader.ListContext:
+    """The list's context from what ``_context`` records of it."""
+    tax, voc, settings_data, problems, complete, sound = payload
+    settings = None if settings_data is None else Settings.from_data(settings_data)
+    catalog = None
+    if tax is not None and voc is not None and settings is not None and complete:
+        catalog = Catalog(Taxonomy.from_data(tax), Vocabulary.from_data(voc, settings.tag_sets), (), settings)
+    return loader.ListContext(_LazyValidators(project, sound), catalog, complete,
+                              tuple(Diagnostic(*d) for d in problems), (tax, voc, settings_data), sound)
 
 
 class _LazyValidators(dict):  # type: ignore[type-arg]
@@ -203,8 +209,8 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
     changed = state.get("context") != context_state
 
     diagnostics = [*context.diagnostics, *found.listing.problems]
-    files: dict[str, FileRecord] = {}
-    fresh: list[tuple[str, Entry | None]] = []
+    slots: dict[str, FileRecord | None] = {}  # in the listing's order; None: to read
+    jobs: list[Job] = []
     for file, (st, problems) in zip(found.listing.files, found.stats, strict=True):
         name_problem = loader.check_name(file.rel, file.name)
         if name_problem:
@@ -213,26 +219,19 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
             diagnostics += problems
             continue
         stat, record = stat_key(st), old.get(file.rel)
-        if record is not None and record[0] == stat and record[1]:
-            files[file.rel] = record
-            continue
-        try:
-            raw = read_regular(file.path, yamlload.MAX_BYTES)
-        except OSError as err:
-            diagnostics.append(loader.read_error(file.rel, err))
-            continue
-        digest, trusted = content_digest(raw), stat[0] + RACY_NS < found.ns
+        slots[file.rel] = record if record is not None and record[0] == stat and record[1] else None
+        if slots[file.rel] is None:
+            jobs.append((file, name_problem is None, stat, record[2] if record is not None else None))
+    results = _run_jobs(project, context_state[1], jobs, found.ns)
+    for (file, _name_ok, stat, _digest), (how, value) in zip(jobs, results, strict=True):
         changed = True
-        if record is not None and record[2] == digest:
-            files[file.rel] = (stat, trusted, *record[2:])
-            continue
-        parsed: list[Diagnostic] = []
-        data = loader.parse(raw, file.rel, context.validators.get("entry"), texts, parsed)
-        fresh.append((file.rel, loader.entry_of(file, data, context, name_problem is None)))
-        files[file.rel] = (stat, trusted, digest, tuple(d.as_tuple() for d in parsed), (), None, None, None)
-
-    if context.catalog is not None:
-        _check_fresh(context.catalog, [(rel, e) for rel, e in fresh if e is not None], files, texts)
+        if how == "error":
+            diagnostics.append(Diagnostic(*value))
+        elif how == "same":
+            slots[file.rel] = (stat, value, *old[file.rel][2:])
+        else:
+            slots[file.rel] = value
+    files = {rel: r for rel, r in slots.items() if r is not None}
     changed = changed or set(old) != set(files)
     for record in files.values():
         diagnostics += (Diagnostic(*d) for d in record[3])
@@ -254,16 +253,74 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
                    found.ns)
 
 
-def _check_fresh(context: Catalog, built: list[tuple[str, Entry]], files: dict[str, FileRecord],
+Job = tuple[EntryFile, bool, StatKey, "bytes | None"]
+"""A file to read: its entry file, whether its name is an id, its stat, and the digest
+of the content last recorded for it (None without one)."""
+Result = tuple[str, Any]
+"""What reading a file gave: ("error", a diagnostic), ("same", whether its stat may now
+answer: the content is the one recorded), or ("fresh", its ``FileRecord``)."""
+
+PARALLEL_FROM = 2000
+"""From how many files to read a run shares the work among processes (one per core, at most 4)."""
+
+
+def _run_jobs(project: Project, context: Any, jobs: list[Job], ns: int) -> list[Result]:
+    """The result of each job, in order: in this process, or, for many files on a machine
+    with several cores, shared among worker processes (each gets a slice and reads the
+    list's context as recorded, so each finds what this process would)."""
+    workers = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _work(project, context, jobs, ns)
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(jobs) // workers)
+    slices = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    if len(slices) < 2:
+        return _work(project, context, jobs, ns)
+    with ProcessPoolExecutor(len(slices) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending = [pool.submit(_work, project, context, part, ns) for part in slices[1:]]
+        results = _work(project, context, slices[0], ns)  # this process takes the first slice
+        for future in pending:
+            results += future.result()
+    return results
+
+
+def _work(project: Project, context_data: Any, jobs: list[Job], ns: int) -> list[Result]:
+    """Read, parse, validate and check the files of ``jobs`` against the list's context
+    (``context_data``, as ``_context`` records it)."""
+    texts = loader.SourceTexts(project)
+    context = _context_of(project, context_data)
+    results: list[Result] = []
+    built: list[tuple[int, Entry]] = []
+    for file, name_ok, stat, recorded in jobs:
+        try:
+            raw = read_regular(file.path, yamlload.MAX_BYTES)
+        except OSError as err:
+            results.append(("error", loader.read_error(file.rel, err).as_tuple()))
+            continue
+        digest, trusted = content_digest(raw), stat[0] + RACY_NS < ns
+        if digest == recorded:
+            results.append(("same", trusted))
+            continue
+        parsed: list[Diagnostic] = []
+        data = loader.parse(raw, file.rel, context.validators.get("entry"), texts, parsed)
+        entry = loader.entry_of(file, data, context, name_ok)
+        if entry is not None:
+            built.append((len(results), entry))
+        results.append(("fresh", (stat, trusted, digest, tuple(d.as_tuple() for d in parsed), (), None, None, None)))
+    if context.catalog is not None and built:
+        _check_fresh(context.catalog, built, results, texts)
+    return results
+
+
+def _check_fresh(context: Catalog, built: list[tuple[int, Entry]], results: list[Result],
                  texts: loader.SourceTexts) -> None:
     """Apply each fresh entry's own rules (all at once: the spell check is quicker so),
-    find its facts and render its rows, into its record."""
-    if not built:
-        return
+    find its facts and render its rows, into its record (``results[i]``)."""
     own = entry_rules(context, [entry for _, entry in built], make_locator(texts))
-    for (rel, entry), problems in zip(built, own, strict=True):
-        stat, trusted, digest, found = files[rel][:4]
+    for (i, entry), problems in zip(built, own, strict=True):
+        stat, trusted, digest, found = results[i][1][:4]
         part = render.entry_part(context, entry)
         shape = (part.kind, part.year, part.appearances, tuple((r.section, row_mark(r)) for r in part.rows))
-        files[rel] = (stat, trusted, digest, found, tuple(d.as_tuple() for d in problems),
-                      tuple(facts_of(context, entry)), marshal.dumps(part.to_data()), shape)
+        results[i] = ("fresh", (stat, trusted, digest, found, tuple(d.as_tuple() for d in problems),
+                                tuple(facts_of(context, entry)), marshal.dumps(part.to_data()), shape))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, AnyStr
 from urllib.parse import unquote
@@ -115,7 +115,18 @@ def _near_miss(i: int, content: str) -> NearMiss | None:
     return NearMiss(i, "", "", "it does not have the marker's form")
 
 
-def _scan(lines: list[str], path: str) -> tuple[dict[tuple[str, str], list[int]], list[Diagnostic], list[NearMiss]]:
+def _lines(text: str) -> Iterator[str]:
+    """``split_lines``, one line at a time (a README of ten thousand works is 16 MB)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def _scan(lines: Iterable[str], path: str) -> tuple[dict[tuple[str, str], list[int]], list[Diagnostic],
+                                                     list[NearMiss]]:
     """Every marker by (kind, name) -> line indexes, skipping fenced code blocks, and
     the lines outside code blocks that look like markers but are not."""
     found: dict[tuple[str, str], list[int]] = {}
@@ -162,9 +173,15 @@ def find_regions(text: str, path: str = "README.md") -> tuple[list[Region], list
         return [], [Diagnostic(path, 0, 0, "E409", "README.md's line endings are CR only (as on classic Mac OS), "
                                "so it reads as one line and none of its markers can be found",
                                "save it with LF (or CRLF) line endings")]
-    text_lines = split_lines(text)
-    found, problems, near = _scan(text_lines, path)
-    starts = [0, *itertools.accumulate(len(line) for line in text_lines)]
+    lengths: list[int] = []
+
+    def measured() -> Iterator[str]:
+        for line in _lines(text):
+            lengths.append(len(line))
+            yield line
+
+    found, problems, near = _scan(measured(), path)
+    starts = [0, *itertools.accumulate(lengths)]
     regions: list[Region] = []
     for name in render.REGIONS:
         begins, ends = found.get(("begin", name), []), found.get(("end", name), [])
@@ -295,39 +312,70 @@ class Layout:
 
 
 def regenerate(text: str, listing: render.Listing, path: str = "README.md",
-               regions: list[Region] | None = None) -> tuple[str, Layout | None]:
+               regions: list[Region] | None = None, *, check: bool = False) -> tuple[str | None, Layout | None]:
     """The README with every region regenerated from ``listing``, and the layout of the
     new README's sections region (None when its line endings are not ``\\n``, which the
-    layout does not follow). Raises ``MarkerError`` when the markers are broken."""
+    layout does not follow). With ``check``, the new README is None when it would be
+    ``text`` itself, found without writing it out (a README of ten thousand works is 16
+    MB), and the layout is then ``text``'s. Raises ``MarkerError`` when the markers are broken."""
     regions = _regions(text, path) if regions is None else regions
     targets, after_toc = outline(text, regions, listing)
     pieces = render.sections_pieces(listing, targets)
-    bodies = {r.name: render.sections_body(pieces) if r.name == "sections" else
-              render.RENDERERS[r.name](listing, targets, after_toc) for r in regions}
-    new = splice(text, bodies, path, regions)
+    bodies = {r.name: render.RENDERERS[r.name](listing, targets, after_toc) for r in regions if r.name != "sections"}
     region = next((r for r in regions if r.name == "sections"), None)
+    others_hold = all(_body(text, r, bodies) == text[r.open_end:r.close_start] for r in regions if r.name in bodies)
+    if check and others_hold and (region is None or _holds(text, region, pieces)):
+        return None, _layout(text, region, region.begin if region else -1, 0, pieces, targets)
+    if region is not None:
+        bodies["sections"] = render.sections_body(pieces)
+    new = splice(text, bodies, path, regions)
     if region is None:
-        return new, Layout(-1, (), tuple(targets.items()))
-    if text.endswith("\r\n", 0, region.open_end):
-        return new, None
+        return new, _layout(new, None, -1, 0, pieces, targets)
     # where the region's body starts in the new text: its begin marker moved by what the regions before it grew
     before = [(_body(text, r, bodies), text[r.open_end:r.close_start]) for r in regions if r.begin < region.begin]
     shift = sum(len(new_body) - len(old_body) for new_body, old_body in before)
     line = region.begin + sum(new_body.count("\n") - old_body.count("\n") for new_body, old_body in before)
-    at = len(new[:region.open_end + shift].encode("utf-8", "surrogatepass")) + 1  # after the body's first "\n"
+    return new, _layout(new, region, line, shift, pieces, targets)
+
+
+def _holds(text: str, region: Region, pieces: list[tuple[str, str]]) -> bool:
+    """Whether the body of ``region`` in ``text`` is the one ``pieces`` make (as
+    ``render.sections_body`` joins them), compared in place."""
+    if text.endswith("\r\n", 0, region.open_end):
+        return text[region.open_end:region.close_start] == render.sections_body(pieces).replace("\n", "\r\n")
+    at = region.open_end
+    for i, (_, piece) in enumerate(pieces):
+        gap = "\n" if i == 0 else "\n\n"
+        if not (text.startswith(gap, at) and text.startswith(piece, at + len(gap))):
+            return False
+        at += len(gap) + len(piece)
+    return text.startswith("\n\n" if pieces else "\n\n\n", at) and at + (2 if pieces else 3) == region.close_start
+
+
+def _layout(text: str, region: Region | None, line: int, shift: int, pieces: list[tuple[str, str]],
+            targets: Mapping[str, str]) -> Layout | None:
+    """The layout of the sections region of ``text`` (whose body starts ``shift``
+    characters after ``region.open_end``), or None when its line endings are not ``\\n``."""
+    if region is None:
+        return Layout(-1, (), tuple(targets.items()))
+    if text.endswith("\r\n", 0, region.open_end + shift):
+        return None
+    at = len(text[:region.open_end + shift].encode("utf-8", "surrogatepass")) + 1  # after the body's first "\n"
     found = []
     for key, piece in pieces:
         size = len(piece.encode("utf-8", "surrogatepass"))
         found.append((key, at, at + size))
         at += size + 2
-    return new, Layout(line, tuple(found), tuple(targets.items()))
+    return Layout(line, tuple(found), tuple(targets.items()))
 
 
 def render_readme(text: str, listing: render.Listing, path: str = "README.md",
                   regions: list[Region] | None = None) -> str:
     """The README with every region regenerated from ``listing``.
     Raises ``MarkerError`` when the markers are broken."""
-    return regenerate(text, listing, path, regions)[0]
+    new = regenerate(text, listing, path, regions)[0]
+    assert new is not None
+    return new
 
 
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
@@ -520,8 +568,8 @@ def check_text(text: str, listing: render.Listing | None, path: str = "README.md
     problems += broken_hand_written_anchors(text, regions, headings, path)
     if listing is None:
         return ReadmeCheck(problems)
-    new, layout = regenerate(text, listing, path, regions)
-    if new == text:
+    new, layout = regenerate(text, listing, path, regions, check=True)
+    if new is None:
         return ReadmeCheck(problems, None, None, layout)
     old_lines, new_lines = split_lines(text), split_lines(new)
     first = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b),

@@ -275,8 +275,8 @@ def sections(listing: Listing, anchors: Mapping[str, str], _outline: Sequence[Ou
 
 
 def sections_body(pieces: Sequence[tuple[str, str]]) -> str:
-    """The body of the sections region from its pieces."""
-    return _block("\n\n".join(text for _, text in pieces).split("\n"))
+    """The body of the sections region from its pieces (as ``_block`` writes a body)."""
+    return "\n" + "\n\n".join(text for _, text in pieces) + "\n\n"
 
 
 def sections_pieces(listing: Listing, anchors: Mapping[str, str]) -> list[tuple[str, str]]:
