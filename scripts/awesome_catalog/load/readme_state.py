@@ -125,7 +125,7 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...], 
     new = b"".join([*out, raw[at:]])
     layout = regions.Layout(line, tuple(moved), anchors)
     if new == raw:  # rendered again alike: the same README, with the catalog's new marks
-        record(checked, raw, os.stat(project.readme), layout, problems)
+        record(checked, readme_digest(raw), os.stat(project.readme), layout, problems)
         return Outcome(problems, layout=layout)
     diff = regions.unified_diff(raw, new)
     return Outcome([*problems, regions.stale(project.rel(project.readme), line, "sections")], diff, new, layout)
@@ -165,8 +165,10 @@ def _careful(project: Project, checked: Checked) -> Outcome:
         raw = read_regular(project.readme)
     except OSError as err:
         return Outcome([regions.unreadable(path, err)], blocked="it cannot be read")
-    checked.readme = (stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, readme_digest(raw))
+    digest = readme_digest(raw)
+    checked.readme = (stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, digest)
     text, problems = regions.decode(raw, path)
+    del raw  # the text is all that is needed now, and a large README's bytes take room
     if text is None:
         return Outcome(problems, blocked="it cannot be read")
     found = regions.check_text(text, checked.listing(), path)
@@ -174,19 +176,20 @@ def _careful(project: Project, checked: Checked) -> Outcome:
         return Outcome(found.problems, blocked="fix its markers first")
     if found.new is None:
         if found.layout is not None and found.diff is None:
-            record(checked, raw, st, found.layout, found.problems)
+            record(checked, digest, st, found.layout, found.problems)
         return Outcome(found.problems, layout=found.layout)
     return Outcome(found.problems, found.diff, found.new.encode("utf-8"), found.layout)
 
 
-def record(checked: Checked, raw: bytes, st: os.stat_result, layout: regions.Layout,
+def record(checked: Checked, digest: bytes, st: os.stat_result, layout: regions.Layout,
            problems: list[Diagnostic]) -> None:
-    """Keep the layout of a README that is exactly as generated from ``checked`` (its
-    bytes ``raw``, its stat ``st`` taken before they were read), with its problems."""
+    """Keep the layout of a README that is exactly as generated from ``checked`` (the
+    ``readme_digest`` of its bytes, its stat ``st`` taken before they were read), with
+    its problems."""
     now = marks(checked)
     trusted = st.st_mtime_ns + RACY_NS < checked.scan_ns
-    checked.readme = (stat_key(st), trusted, readme_digest(raw))
-    checked.state[STATE_KEY] = (checked.context_key, stat_key(st), trusted, readme_digest(raw),
+    checked.readme = (stat_key(st), trusted, digest)
+    checked.state[STATE_KEY] = (checked.context_key, stat_key(st), trusted, digest,
                                 tuple(d.as_tuple() for d in problems), layout.line,
                                 tuple((key, start, end, now.get(key, 0)) for key, start, end in layout.pieces),
                                 layout.anchors)
@@ -201,7 +204,7 @@ def written(checked: Checked, outcome: Outcome, st: os.stat_result) -> None:
     checked.dirty = True
     checked.readme = None
     if outcome.new is not None and outcome.layout is not None and all(d.code == "E406" for d in outcome.problems):
-        record(checked, outcome.new, st, outcome.layout, [])
+        record(checked, readme_digest(outcome.new), st, outcome.layout, [])
 
 
 def check_broken(project: Project, checked: Checked) -> tuple[list[Diagnostic], None]:

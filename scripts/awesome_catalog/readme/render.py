@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -211,11 +211,14 @@ def entry_part(catalog: Catalog, entry: Entry) -> EntryPart:
 @dataclass(frozen=True)
 class Listing:
     """Everything the generated regions show: the taxonomy, every row, the counts.
-    Built from a whole catalog, or from entry parts kept in the cache."""
+    Built from a whole catalog, or from entry parts kept in the cache; then the parts
+    may leave out their rows, and ``rows_of`` gives a section's rows when asked (so
+    that the rows of one section at a time are in memory)."""
 
     taxonomy: Taxonomy
     parts: tuple[EntryPart, ...]
     settings: Settings = field(default_factory=Settings)
+    rows_of: Callable[[str], list[Row]] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, catalog: Catalog) -> Listing:
@@ -284,17 +287,27 @@ def sections_pieces(listing: Listing, anchors: Mapping[str, str]) -> list[tuple[
     note, exceptions, figures) when there is one, each section's block by its id, and the
     tail (``TAIL_KEY``) when there is one. A section's block depends only on the section,
     the list's settings, the contents' anchor and the rows in it (see ``section_block``)."""
-    by_section: dict[str, list[Row]] = {}
-    for part in listing.parts:
-        for row in part.rows:
-            by_section.setdefault(row.section, []).append(row)
+    return list(each_piece(listing, anchors))
+
+
+def each_piece(listing: Listing, anchors: Mapping[str, str]) -> Iterator[tuple[str, str]]:
+    """``sections_pieces``, one at a time."""
+    rows_of = listing.rows_of
+    if rows_of is None:
+        by_section: dict[str, list[Row]] = {}
+        for part in listing.parts:
+            for row in part.rows:
+                by_section.setdefault(row.section, []).append(row)
+        rows_of = lambda section: by_section.get(section, [])  # noqa: E731
     head = sections_head(listing)
-    pieces = [(HEAD_KEY, head)] if head else []
+    if head:
+        yield HEAD_KEY, head
     for section, heading in zip(listing.taxonomy.walk(), headings(listing, "sections"), strict=True):
-        pieces.append((section.id, section_block(listing.settings, section, heading, by_section.get(section.id, []),
-                                                 anchors)))
+        rows = rows_of(section.id) if section.holds_items else []
+        yield section.id, section_block(listing.settings, section, heading, rows, anchors)
     exceptions = lint_exceptions(listing.settings)
-    return [*pieces, (TAIL_KEY, exceptions[2])] if exceptions else pieces
+    if exceptions:
+        yield TAIL_KEY, exceptions[2]
 
 
 def sections_head(listing: Listing) -> str:
