@@ -31,7 +31,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from awesome_catalog.cli import main
 from awesome_catalog.core.project import Project
-from awesome_catalog.load import incremental, readme_state
+from awesome_catalog.load import incremental, inputs
 from conftest import REPO, make_project
 
 WORDS = st.sampled_from(["Heads", "Circuits", "Probes", "Lens", "Features", "Copying", "Patching", "Toy"])
@@ -45,7 +45,7 @@ def run(root: Path, *args: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def coarse_stat_key(st: os.stat_result) -> incremental.StatKey:
+def coarse_stat_key(st: os.stat_result) -> inputs.StatKey:
     """The stat of a coarse file system: the second of the last modification, and the size."""
     return (st.st_mtime_ns // 1_000_000_000 * 1_000_000_000, 0, st.st_size, 0)
 
@@ -60,11 +60,11 @@ class EditSequences(RuleBasedStateMachine):
         super().__init__()
         import tempfile
 
-        self.real_stat_key, self.real_parallel_from = incremental.stat_key, incremental.PARALLEL_FROM
+        self.real_stat_key, self.real_parallel_from = inputs.stat_key, incremental.PARALLEL_FROM
         if self.parallel:
             incremental.PARALLEL_FROM = 1  # every run with files to read shares them among processes
         if self.coarse:
-            incremental.stat_key = readme_state.stat_key = coarse_stat_key  # type: ignore[assignment]
+            inputs.stat_key = coarse_stat_key  # type: ignore[assignment]
 
         self.tmp = Path(tempfile.mkdtemp(prefix="incremental-"))
         self.project: Project = make_project(self.tmp / "list")
@@ -75,7 +75,7 @@ class EditSequences(RuleBasedStateMachine):
         self.added = 0
 
     def teardown(self) -> None:
-        incremental.stat_key = readme_state.stat_key = self.real_stat_key  # type: ignore[assignment]
+        inputs.stat_key = self.real_stat_key  # type: ignore[assignment]
         incremental.PARALLEL_FROM = self.real_parallel_from
         if self.before is not None:
             os.environ["AWESOME_CATALOG_CACHE_DIR"] = self.before

@@ -47,7 +47,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from awesome_catalog.core.diagnostics import in_order
     from awesome_catalog.load import readme_state
     from awesome_catalog.load.cache import Store
-    from awesome_catalog.load.incremental import check_catalog, scan
+    from awesome_catalog.load.incremental import check_catalog
+    from awesome_catalog.load.inputs import scan
     from awesome_catalog.load.pipeline import remember, result_of
     from awesome_catalog.readme import regions
 

@@ -10,11 +10,8 @@ answer:
 - everything hangs on the *context*: the tool's own code (in the cache's header), the
   schemas, the taxonomy, the vocabulary and the list's settings, compared by content on
   every run; when any of them changes, every file is read again;
-- a file's part hangs on its content. Its stat (modification time, change time, size,
-  inode) stands for the content only when the file was already older than the run that
-  recorded it by ``RACY_NS``; a file modified while or just before that run was
-  recorded ("racily clean", as git says) is compared by content, since an edit within
-  the same tick of the clock may keep its size and its time.
+- a file's part hangs on its content, for which its stat stands only as
+  ``load.inputs`` says (racily clean files are compared by content).
 
 ``load.pipeline.load_and_check`` is the careful path that reads everything; the tests
 prove that this one gives the same diagnostics after any sequence of edits.
@@ -26,24 +23,18 @@ import hashlib
 import marshal
 import multiprocessing
 import os
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from awesome_catalog.core.diagnostics import Diagnostic, Severity, apply_levels
 from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
-from awesome_catalog.core.project import MAX_SCHEMA_BYTES, SCHEMA_NAMES, EntryFile, Project, read_regular
-from awesome_catalog.core.project import Listing as ProjectListing
-from awesome_catalog.load import loader, yamlload
+from awesome_catalog.core.project import EntryFile, Project, read_regular
+from awesome_catalog.load import inputs, loader, yamlload
 from awesome_catalog.load.crossfile import EntryFacts, cross_rules, facts_of
+from awesome_catalog.load.inputs import RACY_NS, Scan, StatKey, content_digest
 from awesome_catalog.load.rules import context_rules, entry_rules, make_locator
 from awesome_catalog.readme import render
 
-RACY_NS = 2_000_000_000
-"""How much older than the run that recorded it a file must be for its stat to stand
-for its content: 2 s, the coarsest modification-time tick of common file systems."""
-
-StatKey = tuple[int, int, int, int]
 FileRecord = tuple[StatKey, bool, bytes, tuple[Any, ...], tuple[Any, ...], Any, bytes | None, Any]
 """(stat, whether the stat may answer, content digest, the file's problems, the entry's
 own problems, its facts, its marshalled ``EntryPart``, its ``Shape``; the last three
@@ -59,14 +50,6 @@ def row_mark(row: render.Row) -> int:
     changed elsewhere."""
     data = marshal.dumps((row.section, row.key, row.tool, row.cells, row.entry, row.parent))
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
-
-
-def stat_key(st: os.stat_result) -> StatKey:
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-
-
-def content_digest(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 @dataclass
@@ -100,26 +83,6 @@ class Checked:
         assert self.context is not None
         parts = tuple(render.EntryPart.from_data(marshal.loads(self.parts[f.path])) for f in self.facts)
         return render.Listing(self.context.taxonomy, parts, self.context.settings)
-
-
-def context_key(project: Project) -> str:
-    """A digest of everything each file's result depends on besides the file itself:
-    the schemas (every JSON file of ``schema/``, since one may refer to another), the
-    taxonomy, the vocabulary and the list's settings, by content."""
-    digest = hashlib.sha256()
-    try:
-        with os.scandir(project.schema_dir) as found:
-            names = {e.name for e in found if e.name.endswith(".json")}
-    except OSError:
-        names = set()
-    paths = [project.schema_dir / n for n in sorted(names | {f"{n}.schema.json" for n in SCHEMA_NAMES})]
-    for path in [*paths, project.taxonomy_file, project.vocabulary_file, project.list_file]:
-        digest.update(f"{path}\0{os.path.realpath(path)}\0".encode("utf-8", "surrogateescape"))
-        try:
-            digest.update(content_digest(read_regular(path, MAX_SCHEMA_BYTES)))
-        except OSError as err:
-            digest.update(f"{type(err).__name__}:{err.errno}".encode())
-    return digest.hexdigest()
 
 
 def _context(project: Project, texts: loader.SourceTexts, stored: Any, key: str) -> tuple[loader.ListContext, Any]:
@@ -159,49 +122,11 @@ class _LazyValidators(dict):  # type: ignore[type-arg]
         return super().get(name, default)
 
 
-@dataclass(frozen=True)
-class Scan:
-    """The inputs as a run finds them before reading any: the context's key, the entry
-    files (``project.scan``) with each one's stat (None, and its problems, when it cannot
-    be read), and the README's stat. ``key`` digests all of it but the README; ``racy``
-    names the entry files modified less than ``RACY_NS`` before, whose stat cannot
-    answer for their content."""
-
-    ns: int
-    context_key: str
-    listing: ProjectListing
-    stats: tuple[tuple[os.stat_result | None, tuple[Diagnostic, ...]], ...]
-    key: str
-    racy: tuple[str, ...]
-    readme: StatKey | None
-
-
-def scan(project: Project) -> Scan:
-    """Find the inputs and their stats (see ``Scan``)."""
-    ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
-    key = context_key(project)
-    listing = project.scan()
-    digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0".encode("utf-8", "surrogateescape"))
-    stats, racy = [], []
-    for file in listing.files:
-        found: list[Diagnostic] = []
-        st = loader.file_stat(project, file.path, file.rel, found)
-        stats.append((st, tuple(found)))
-        if st is not None and st.st_mtime_ns + RACY_NS >= ns:
-            racy.append(file.rel)
-        digest.update(f"{file.rel}\0{stat_key(st) if st else found!r}\n".encode("utf-8", "surrogateescape"))
-    try:
-        readme: StatKey | None = stat_key(os.stat(project.readme))
-    except OSError:
-        readme = None
-    return Scan(ns, key, listing, tuple(stats), digest.hexdigest(), tuple(racy), readme)
-
-
 def check_catalog(project: Project, state: Any = None, found: Scan | None = None) -> Checked:
     """Load, validate and check the whole catalog, reading only the files that changed
     since the run that left ``state`` (what ``Store.load`` gives; every file without one).
     ``found`` is the run's ``scan``, when already made."""
-    found = found or scan(project)
+    found = found or inputs.scan(project)
     state = state if isinstance(state, dict) else {}
     texts = loader.SourceTexts(project)
     context, context_state = _context(project, texts, state.get("context"), found.context_key)
@@ -218,7 +143,7 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
         if st is None:
             diagnostics += problems
             continue
-        stat, record = stat_key(st), old.get(file.rel)
+        stat, record = inputs.stat_key(st), old.get(file.rel)
         slots[file.rel] = record if record is not None and record[0] == stat and record[1] else None
         if slots[file.rel] is None:
             jobs.append((file, name_problem is None, stat, record[2] if record is not None else None))

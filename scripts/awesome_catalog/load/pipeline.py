@@ -19,7 +19,8 @@ from awesome_catalog.load.cache import Store
 
 if TYPE_CHECKING:
     from awesome_catalog.core.model import Catalog
-    from awesome_catalog.load.incremental import Checked, Scan
+    from awesome_catalog.load.incremental import Checked
+    from awesome_catalog.load.inputs import Scan
 
 
 @dataclass(frozen=True)
@@ -114,14 +115,16 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
     from awesome_catalog.readme import regions, render
 
     if use_cache:
-        from awesome_catalog.load import readme_state
-        from awesome_catalog.load.incremental import check_catalog, scan
+        from awesome_catalog.load.inputs import scan
 
         store = Store(project.root)
         found = scan(project)
         answer = _answer(project, store, found)
         if answer is not None:
             return limit(answer, project, named)
+        from awesome_catalog.load import readme_state
+        from awesome_catalog.load.incremental import check_catalog
+
         checked = check_catalog(project, store.load(), found)
         if checked.ok:
             outcome = readme_state.check(project, checked)
@@ -154,7 +157,7 @@ def _answer(project: Project, store: Store, found: Scan) -> CheckResult | None:
     same stats, and for files whose stat cannot answer (``Scan.racy``, and the README
     unless its stat was settled), the same content."""
     from awesome_catalog.core.project import read_regular
-    from awesome_catalog.load.incremental import content_digest
+    from awesome_catalog.load.inputs import content_digest
 
     summary = store.load("run")
     if not isinstance(summary, tuple) or len(summary) != 4 or summary[0] != found.key:

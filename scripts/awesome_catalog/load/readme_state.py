@@ -30,7 +30,9 @@ from typing import Any
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.project import Project, read_regular
-from awesome_catalog.load.incremental import RACY_NS, Checked, stat_key
+from awesome_catalog.load import inputs
+from awesome_catalog.load.incremental import Checked
+from awesome_catalog.load.inputs import RACY_NS
 from awesome_catalog.readme import regions, render
 
 STATE_KEY = "readme"
@@ -88,7 +90,7 @@ def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) ->
     were not needed) if it is the README the layout describes, else None."""
     try:
         st = os.stat(project.readme)
-        if stat_key(st) == recorded[1] and recorded[2]:
+        if inputs.stat_key(st) == recorded[1] and recorded[2]:
             checked.readme = (recorded[1], True, recorded[3])
             return b""
         raw = read_regular(project.readme)
@@ -97,9 +99,9 @@ def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) ->
     if readme_digest(raw) != recorded[3]:
         return None
     trusted = st.st_mtime_ns + RACY_NS < checked.scan_ns
-    checked.state[STATE_KEY] = (recorded[0], stat_key(st), trusted, *recorded[3:])
+    checked.state[STATE_KEY] = (recorded[0], inputs.stat_key(st), trusted, *recorded[3:])
     checked.dirty = True
-    checked.readme = (stat_key(st), trusted, recorded[3])
+    checked.readme = (inputs.stat_key(st), trusted, recorded[3])
     return raw
 
 
@@ -166,7 +168,7 @@ def _careful(project: Project, checked: Checked) -> Outcome:
     except OSError as err:
         return Outcome([regions.unreadable(path, err)], blocked="it cannot be read")
     digest = readme_digest(raw)
-    checked.readme = (stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, digest)
+    checked.readme = (inputs.stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, digest)
     text, problems = regions.decode(raw, path)
     del raw  # the text is all that is needed now, and a large README's bytes take room
     if text is None:
@@ -188,8 +190,8 @@ def record(checked: Checked, digest: bytes, st: os.stat_result, layout: regions.
     its problems."""
     now = marks(checked)
     trusted = st.st_mtime_ns + RACY_NS < checked.scan_ns
-    checked.readme = (stat_key(st), trusted, digest)
-    checked.state[STATE_KEY] = (checked.context_key, stat_key(st), trusted, digest,
+    checked.readme = (inputs.stat_key(st), trusted, digest)
+    checked.state[STATE_KEY] = (checked.context_key, inputs.stat_key(st), trusted, digest,
                                 tuple(d.as_tuple() for d in problems), layout.line,
                                 tuple((key, start, end, now.get(key, 0)) for key, start, end in layout.pieces),
                                 layout.anchors)
@@ -222,7 +224,7 @@ def check_broken(project: Project, checked: Checked) -> tuple[list[Diagnostic], 
         raw = read_regular(project.readme)
     except OSError as err:
         return [regions.unreadable(path, err)], None
-    checked.readme = (stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, readme_digest(raw))
+    checked.readme = (inputs.stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, readme_digest(raw))
     text, problems = regions.decode(raw, path)
     if text is None:
         return problems, None

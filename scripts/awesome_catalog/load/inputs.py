@@ -1,0 +1,96 @@
+"""The inputs of a run as found before reading any: their stats, and when a stat may stand for a content.
+
+A run takes the stat of every input first (``scan``). A file's stat (modification time,
+change time, size, inode) stands for its content only when the file was already older
+than the run that recorded it by ``RACY_NS``: a file modified while or just before that
+run was recorded ("racily clean", as git says) is compared by content, since an edit
+within the same tick of the clock may keep its size and its time. The context of every
+file (schemas, taxonomy, vocabulary, settings) is always compared by content
+(``context_key``). This module is light to import: a run whose inputs did not change
+needs nothing else before it answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+
+from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.core.project import MAX_SCHEMA_BYTES, SCHEMA_NAMES, Project, read_regular
+from awesome_catalog.core.project import Listing as ProjectListing
+from awesome_catalog.load import loader
+
+RACY_NS = 2_000_000_000
+"""How much older than the run that recorded it a file must be for its stat to stand
+for its content: 2 s, the coarsest modification-time tick of common file systems."""
+
+StatKey = tuple[int, int, int, int]
+"""What a file's stat says of it: modification time, change time, size, inode."""
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def content_digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def context_key(project: Project) -> str:
+    """A digest of everything each file's result depends on besides the file itself:
+    the schemas (every JSON file of ``schema/``, since one may refer to another), the
+    taxonomy, the vocabulary and the list's settings, by content."""
+    digest = hashlib.sha256()
+    try:
+        with os.scandir(project.schema_dir) as found:
+            names = {e.name for e in found if e.name.endswith(".json")}
+    except OSError:
+        names = set()
+    paths = [project.schema_dir / n for n in sorted(names | {f"{n}.schema.json" for n in SCHEMA_NAMES})]
+    for path in [*paths, project.taxonomy_file, project.vocabulary_file, project.list_file]:
+        digest.update(f"{path}\0{os.path.realpath(path)}\0".encode("utf-8", "surrogateescape"))
+        try:
+            digest.update(content_digest(read_regular(path, MAX_SCHEMA_BYTES)))
+        except OSError as err:
+            digest.update(f"{type(err).__name__}:{err.errno}".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The inputs as a run finds them before reading any: the context's key, the entry
+    files (``project.scan``) with each one's stat (None, and its problems, when it cannot
+    be read), and the README's stat. ``key`` digests all of it but the README; ``racy``
+    names the entry files modified less than ``RACY_NS`` before, whose stat cannot
+    answer for their content."""
+
+    ns: int
+    context_key: str
+    listing: ProjectListing
+    stats: tuple[tuple[os.stat_result | None, tuple[Diagnostic, ...]], ...]
+    key: str
+    racy: tuple[str, ...]
+    readme: StatKey | None
+
+
+def scan(project: Project) -> Scan:
+    """Find the inputs and their stats (see ``Scan``)."""
+    ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
+    key = context_key(project)
+    listing = project.scan()
+    digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0".encode("utf-8", "surrogateescape"))
+    stats, racy = [], []
+    for file in listing.files:
+        found: list[Diagnostic] = []
+        st = loader.file_stat(project, file.path, file.rel, found)
+        stats.append((st, tuple(found)))
+        if st is not None and st.st_mtime_ns + RACY_NS >= ns:
+            racy.append(file.rel)
+        digest.update(f"{file.rel}\0{stat_key(st) if st else found!r}\n".encode("utf-8", "surrogateescape"))
+    try:
+        readme: StatKey | None = stat_key(os.stat(project.readme))
+    except OSError:
+        readme = None
+    return Scan(ns, key, listing, tuple(stats), digest.hexdigest(), tuple(racy), readme)
