@@ -112,8 +112,6 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
     With ``use_cache``, only the files changed since the last run are read again
     (``load.incremental``); without, everything is (the careful path, ``load_and_check``).
     Both give the same result, in the same order."""
-    from awesome_catalog.readme import regions, render
-
     if use_cache:
         from awesome_catalog.load.inputs import scan
 
@@ -136,6 +134,8 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
         result = result_of(checked, readme_problems, diff)
         remember(store, found, checked, result)
         return limit(result, project, named)
+    from awesome_catalog.readme import regions, render
+
     catalog, diagnostics = _load_and_check(project)
     ok = catalog is not None and not any(d.severity is Severity.ERROR for d in diagnostics)
     entries = len(catalog.entries) if catalog and ok else 0
