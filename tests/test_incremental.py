@@ -60,11 +60,13 @@ class EditSequences(RuleBasedStateMachine):
         super().__init__()
         import tempfile
 
-        self.real_stat_key, self.real_parallel_from = inputs.stat_key, incremental.PARALLEL_FROM
+        self.real = inputs.stat_key, incremental.PARALLEL_FROM, incremental.SAVE_FROM
+        if self.coarse:
+            incremental.SAVE_FROM = 1  # every run keeps what it read, so the next one trusts it or not
         if self.parallel:
             incremental.PARALLEL_FROM = 1  # every run with files to read shares them among processes
         if self.coarse:
-            inputs.stat_key = coarse_stat_key  # type: ignore[assignment]
+            inputs.stat_key = coarse_stat_key
 
         self.tmp = Path(tempfile.mkdtemp(prefix="incremental-"))
         self.project: Project = make_project(self.tmp / "list")
@@ -75,8 +77,7 @@ class EditSequences(RuleBasedStateMachine):
         self.added = 0
 
     def teardown(self) -> None:
-        inputs.stat_key = self.real_stat_key  # type: ignore[assignment]
-        incremental.PARALLEL_FROM = self.real_parallel_from
+        inputs.stat_key, incremental.PARALLEL_FROM, incremental.SAVE_FROM = self.real
         if self.before is not None:
             os.environ["AWESOME_CATALOG_CACHE_DIR"] = self.before
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     checked = check_catalog(project, store.load(), found)
     if not checked.ok:
         return _refuse(in_order(checked.diagnostics), "fix the catalog first")
-    outcome = readme_state.check(project, checked)
+    outcome = readme_state.check(project, checked, want_new=True)
     if checked.dirty:
         store.save(checked.state)
     if outcome.blocked:

@@ -58,7 +58,7 @@ class Checked:
     the list's context (None when unusable), and each entry that joined the catalog by
     its facts, in the catalog's order (by id), with its README rows (``parts``) and its
     ``Shape`` by path. ``state`` is what the cache should keep, and ``dirty`` whether it
-    differs from what it keeps."""
+    is worth writing (see ``SAVE_FROM``)."""
 
     diagnostics: list[Diagnostic]
     context: Catalog | None
@@ -131,7 +131,7 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
     texts = loader.SourceTexts(project)
     context, context_state = _context(project, texts, state.get("context"), found.context_key)
     old: dict[str, FileRecord] = state.get("files", {}) if state.get("context") == context_state else {}
-    changed = state.get("context") != context_state
+    dirty = state.get("context") != context_state
 
     diagnostics = [*context.diagnostics, *found.listing.problems]
     slots: dict[str, FileRecord | None] = {}  # in the listing's order; None: to read
@@ -149,7 +149,6 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
             jobs.append((file, name_problem is None, stat, record[2] if record is not None else None))
     results = _run_jobs(project, context_state[1], jobs, found.ns)
     for (file, _name_ok, stat, _digest), (how, value) in zip(jobs, results, strict=True):
-        changed = True
         if how == "error":
             diagnostics.append(Diagnostic(*value))
         elif how == "same":
@@ -157,7 +156,9 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
         else:
             slots[file.rel] = value
     files = {rel: r for rel, r in slots.items() if r is not None}
-    changed = changed or set(old) != set(files)
+    # a few files read again next time cost less than rewriting the cache now (a run
+    # whose inputs did not change answers from the result kept apart all the same)
+    dirty = dirty or len(jobs) + len(set(old) - set(files)) >= SAVE_FROM
     for record in files.values():
         diagnostics += (Diagnostic(*d) for d in record[3])
     complete = not any(d.severity is Severity.ERROR for d in diagnostics)
@@ -174,7 +175,7 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
     parts = {rel: r[6] for rel, r in files.items() if r[6] is not None}
     shapes = {rel: r[7] for rel, r in files.items() if r[6] is not None}
     new_state = {**state, "context": context_state, "files": files}
-    return Checked(diagnostics, context.catalog, facts, parts, shapes, new_state, changed, found.context_key,
+    return Checked(diagnostics, context.catalog, facts, parts, shapes, new_state, dirty, found.context_key,
                    found.ns)
 
 
@@ -185,6 +186,8 @@ Result = tuple[str, Any]
 """What reading a file gave: ("error", a diagnostic), ("same", whether its stat may now
 answer: the content is the one recorded), or ("fresh", its ``FileRecord``)."""
 
+SAVE_FROM = 64
+"""How many files a run must have read again, or seen go, to rewrite the cache."""
 PARALLEL_FROM = 2000
 """From how many files to read a run shares the work among processes (one per core, at most 4)."""
 

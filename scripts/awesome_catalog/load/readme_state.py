@@ -73,15 +73,16 @@ def head(checked: Checked) -> str:
     return render.sections_head(render.Listing(checked.context.taxonomy, parts, checked.context.settings))
 
 
-def check(project: Project, checked: Checked) -> Outcome:
-    """The README's problems, its diff when stale, and what ``generate`` would write:
-    from the recorded layout when it still describes the README, else the careful way
-    (and then the layout is recorded for the next run). Only for a catalog without errors."""
+def check(project: Project, checked: Checked, *, want_new: bool = False) -> Outcome:
+    """The README's problems, its diff when stale, and (``want_new``) what ``generate``
+    would write: from the recorded layout when it still describes the README, else the
+    careful way (and then the layout is recorded for the next run). Only for a catalog
+    without errors."""
     recorded = checked.state.get(STATE_KEY)
     if isinstance(recorded, tuple) and recorded[0] == checked.context_key:
         raw = _unchanged(project, recorded, checked)
         if raw is not None:
-            return _from_layout(project, checked, recorded, raw)
+            return _from_layout(project, checked, recorded, raw, want_new)
     return _careful(project, checked)
 
 
@@ -105,7 +106,8 @@ def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) ->
     return raw
 
 
-def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...], raw: bytes) -> Outcome:
+def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...], raw: bytes,
+                 want_new: bool) -> Outcome:
     """The check of a README the recorded layout describes: the pieces whose marks
     changed are rendered again and compared with the bytes they replace."""
     _, _, _, _, stored, line, pieces, anchors = recorded
@@ -116,21 +118,40 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...], 
         return Outcome(problems, layout=regions.Layout(line, tuple(p[:3] for p in pieces), anchors))
     raw = raw or read_regular(project.readme)
     fresh = _render(checked, touched, dict(anchors))
-    out, moved, at, shift = [], [], 0, 0
+    moved, shift, spans = [], 0, []
     for key, start, end, _mark in pieces:
-        if key in fresh:
-            out += [raw[at:start], fresh[key]]
-            at = end
         size = len(fresh[key]) if key in fresh else end - start
         moved.append((key, start + shift, start + shift + size))
         shift += size - (end - start)
-    new = b"".join([*out, raw[at:]])
+        if key in fresh:
+            spans.append((start, end, fresh[key]))
     layout = regions.Layout(line, tuple(moved), anchors)
-    if new == raw:  # rendered again alike: the same README, with the catalog's new marks
+    if all(raw[start:end] == piece for start, end, piece in spans):  # rendered again alike: the catalog's new marks
         record(checked, readme_digest(raw), os.stat(project.readme), layout, problems)
         return Outcome(problems, layout=layout)
-    diff = regions.unified_diff(raw, new)
+    # the diff is made of a window around the pieces replaced (the rest is the same)
+    low, high = spans[0][0], spans[-1][1]
+    for _ in range(_CONTEXT):
+        low = raw.rfind(b"\n", 0, max(low - 1, 0)) + 1 if low > 0 else 0
+        found = raw.find(b"\n", high)
+        high = len(raw) if found < 0 else found + 1
+    window = _spliced(raw, spans, low, high)
+    diff = regions.unified_diff(raw[low:high], window, first_line=raw.count(b"\n", 0, low))
+    new = _spliced(raw, spans, 0, len(raw)) if want_new else None
     return Outcome([*problems, regions.stale(project.rel(project.readme), line, "sections")], diff, new, layout)
+
+
+_CONTEXT = 5
+"""Lines kept around the pieces replaced when making the diff: more than its context."""
+
+
+def _spliced(raw: bytes, spans: list[tuple[int, int, bytes]], low: int, high: int) -> bytes:
+    """``raw[low:high]`` with each span ``raw[start:end]`` (all inside it) replaced."""
+    out, at = [], low
+    for start, end, piece in spans:
+        out += [raw[at:start], piece]
+        at = end
+    return b"".join([*out, raw[at:high]])
 
 
 def _render(checked: Checked, keys: list[str], anchors: dict[str, str]) -> dict[str, bytes]:

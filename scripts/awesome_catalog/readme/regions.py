@@ -401,13 +401,15 @@ def _common_tail(a: AnyStr, b: AnyStr) -> int:
     return at
 
 
-def unified_diff(old: AnyStr, new: AnyStr, context: int = 3) -> str:
+def unified_diff(old: AnyStr, new: AnyStr, context: int = 3, first_line: int = 0) -> str:
     """What ``generate`` would change, as a unified diff of ``a/README.md`` and ``b/README.md``.
 
     Only the stretch between the first and the last difference, with ``context`` lines
     around it, is split into lines and compared (a README of ten thousand works is a
     hundred thousand lines, of which a change touches a few); hunk headers still give
-    line numbers in the whole files. Of UTF-8 bytes, only that stretch is decoded."""
+    line numbers in the whole files. Of UTF-8 bytes, only that stretch is decoded.
+    ``old`` and ``new`` may be windows of the files, equal in their first ``first_line``
+    lines and everything after: the line numbers still count from the files' start."""
     newline: Any = "\n" if isinstance(old, str) else b"\n"
     head = _common_head(old, new)
     tail = min(_common_tail(old, new), len(old) - head, len(new) - head)
@@ -422,7 +424,7 @@ def unified_diff(old: AnyStr, new: AnyStr, context: int = 3) -> str:
             break
         new_end += found + 1 - old_end
         old_end = found + 1
-    skip = old.count(newline, 0, start)
+    skip = old.count(newline, 0, start) + first_line
     before, after = old[start:old_end], new[start:new_end]
     if isinstance(before, bytes) and isinstance(after, bytes):  # cut at line ends, so at characters
         before_text, after_text = before.decode("utf-8"), after.decode("utf-8")
