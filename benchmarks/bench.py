@@ -4,12 +4,16 @@
 
 For each size it writes a synthetic list (``synth.py``), then times whole processes,
 median of ``--runs``, each with its peak memory: ``check`` cold (no cache), ``check``
-again with nothing changed, ``check`` after one entry changed (the pre-commit case),
-``generate`` and ``generate --check``, the floor (``floor.py``: parse the same files
-with libyaml and nothing else) and check-jsonschema on the same entry files with the
-list's schema. It prints a Markdown table of seconds, peak memory and ratios to the
-floor and to check-jsonschema, the growth from one size to the next, the targets of
-the performance issue, and saves it under ``--out`` with the machine's description.
+again with nothing changed, ``check`` after one entry changed without ``generate``
+(the stale README reported) and after ``generate`` (the pre-commit case), ``check``
+with one entry broken (compared once with ``check --no-cache``), ``generate`` after
+one entry changed and with nothing to do, ``generate --check``, the floor
+(``floor.py``: parse the same files with libyaml and nothing else) and
+check-jsonschema on the same entry files with the list's schema. It prints a Markdown
+table of seconds, peak memory and ratios to the floor and to check-jsonschema, the
+result cache's size on disk beside the catalog's, the growth from one size to the
+next, the targets of the performance issues, and saves it under ``--out`` with the
+machine's description.
 
 The ``init`` case times ``awesome-catalog init --from`` on a synthetic Markdown list of
 ``--init-items`` bullet items (``synth.markdown_list``), as a ratio to parsing the same
@@ -21,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import difflib
+import functools
 import io
 import itertools
 import os
@@ -49,6 +55,8 @@ COLD = "check, cold"
 WARM = "check, nothing changed"
 TOUCHED = "check, one file changed"
 STALE = "check, one file changed, README not regenerated"
+BROKEN = "check, one file broken"
+GENERATE_EDIT = "generate, one file changed"
 GENERATE = "generate (README up to date)"
 GENERATE_CHECK = "generate --check"
 JSONSCHEMA = "check-jsonschema"
@@ -85,6 +93,32 @@ Command = list[str]
 Before = Callable[[int], None]
 
 
+@dataclass(frozen=True)
+class Run:
+    """One timed run of a case: seconds in all, the largest peak memory in MB, and the
+    exit code and output (stdout and stderr together) of its last command."""
+
+    seconds: float
+    peak_mb: float
+    code: int
+    output: str
+
+
+After = Callable[[int, Run], None]
+
+
+@dataclass
+class SizeRun:
+    """Everything measured at one size: each case's results, the result cache on disk
+    after the runs and the catalog (bytes of every file under ``catalog/``), and whether
+    ``check`` with one broken file reported what a cold check does (None: not compared)."""
+
+    results: list[Result]
+    cache_bytes: int = 0
+    catalog_bytes: int = 0
+    same_as_cold: bool | None = None
+
+
 # Runs one command and writes "exit-code max-rss-kB seconds" to the file named first.
 # A small process of its own: a child's maximum resident set size starts at its
 # parent's size (Linux keeps it across fork and exec), so the benchmark's own
@@ -106,10 +140,9 @@ with open(report, "w") as out:
 """
 
 
-def run_once(commands: Sequence[Command], cwd: Path, env: dict[str, str],
-             allow_failure: bool = False) -> tuple[float, float, int]:
-    """Run commands one after the other: (seconds in all, largest peak memory in MB, last exit code)."""
-    seconds, peak, code = 0.0, 0.0, "0"
+def run_once(commands: Sequence[Command], cwd: Path, env: dict[str, str], allow_failure: bool = False) -> Run:
+    """Run commands one after the other; a non-zero exit is an error unless ``allow_failure``."""
+    seconds, peak, code, text = 0.0, 0.0, "0", ""
     with tempfile.TemporaryDirectory() as tmp:
         report, output = Path(tmp) / "report", Path(tmp) / "output"
         for command in commands:
@@ -119,20 +152,24 @@ def run_once(commands: Sequence[Command], cwd: Path, env: dict[str, str],
             code, rss_kb, taken = report.read_text().split()
             seconds += float(taken)
             peak = max(peak, int(rss_kb) / 1024)  # kilobytes on Linux
+            text = output.read_text(errors="replace")
             if int(code) != 0 and not allow_failure:
-                tail = output.read_text(errors="replace").splitlines()[-15:]
+                tail = text.splitlines()[-15:]
                 shown = " ".join(command[:6]) + (" ..." if len(command) > 6 else "")
                 raise BenchError(f"`{shown}` exited {code}:\n" + "\n".join(tail))
-    return seconds, peak, int(code)
+    return Run(seconds, peak, int(code), text)
 
 
 @dataclass(frozen=True)
 class Case:
-    """What to time: ``commands`` in a row; ``before(i)`` runs untimed before run ``i``."""
+    """What to time: ``commands`` in a row; ``before(i)`` runs untimed before run ``i``,
+    ``after(i, run)`` untimed after it (to look at what it reported, or to undo what
+    ``before`` did, so that the next case starts where it claims to)."""
 
     name: str
     commands: list[Command]
     before: Before | None = None
+    after: After | None = None
     allow_failure: bool = False
 
 
@@ -144,11 +181,13 @@ def measure(cases: Sequence[Case], cwd: Path, env: dict[str, str], runs: int) ->
         for case, result in zip(cases, results, strict=True):
             if case.before:
                 case.before(i)
-            seconds, peak, code = run_once(case.commands, cwd, env, case.allow_failure)
-            result.seconds.append(seconds)
-            result.peaks_mb.append(peak)
-            result.note = f"exit {code}" if code else ""
-            print(f"  {case.name}: run {i + 1}/{runs}: {seconds:.3f} s, {peak:.0f} MB", file=sys.stderr)
+            run = run_once(case.commands, cwd, env, case.allow_failure)
+            result.seconds.append(run.seconds)
+            result.peaks_mb.append(run.peak_mb)
+            result.note = f"exit {run.code}" if run.code else ""
+            print(f"  {case.name}: run {i + 1}/{runs}: {run.seconds:.3f} s, {run.peak_mb:.0f} MB", file=sys.stderr)
+            if case.after:
+                case.after(i, run)
     return results
 
 
@@ -172,9 +211,14 @@ def _jsonschema_program() -> str | None:
     return shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or shutil.which("check-jsonschema")
 
 
-def bench_size(n: int, args: argparse.Namespace, workdir: Path, env: dict[str, str],
-               clear_cache: Callable[[], None]) -> list[Result]:
-    """Synthesise a list of ``n`` works and time every case on it."""
+def folder_bytes(folder: Path) -> int:
+    """The bytes of every file under ``folder`` (their apparent sizes); 0 when there is none."""
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def bench_size(n: int, args: argparse.Namespace, workdir: Path, env: dict[str, str], cache: Path) -> SizeRun:
+    """Synthesise a list of ``n`` works and time every case on it; ``env`` names ``cache``,
+    a folder of this size's own, as the result cache."""
     root = workdir / f"list-{n}"
     print(f"synthesising {n:,} works ...", file=sys.stderr)
     synth.write_list(root, n, args.seed, args.source)
@@ -183,21 +227,52 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path, env: dict[str, s
     check = [[*TOOL, "check"]]
     changed = root / entries[len(entries) // 2]
     forgotten = root / entries[len(entries) // 3]
+    edited = root / entries[2 * len(entries) // 3]
+    # the files broken in turns: a different one each run, none that another case edits
+    spare = [root / e for e in entries if root / e not in (changed, forgotten, edited)]
+    breakages = list(synth.BREAKAGES)
+    size = SizeRun([])
+    intact: dict[Path, str] = {}
+
+    def revise(path: Path, i: int) -> None:
+        path.write_text(synth.revise_summary(path.read_text(encoding="utf-8"), i + 1), encoding="utf-8")
 
     def change_one(i: int) -> None:
-        changed.write_text(synth.revise_summary(changed.read_text(encoding="utf-8"), i + 1), encoding="utf-8")
+        revise(changed, i)
         run_once([[*TOOL, "generate"]], root, env)  # as a contributor does before committing
 
-    def change_one_forget_generate(i: int) -> None:
-        forgotten.write_text(synth.revise_summary(forgotten.read_text(encoding="utf-8"), i + 1), encoding="utf-8")
+    def broken(i: int) -> Path:
+        return spare[(len(spare) // 4 + i) % len(spare)]
+
+    def break_one(i: int) -> None:  # a schema error and a YAML error in turns
+        text = intact[broken(i)] = broken(i).read_text(encoding="utf-8")
+        broken(i).write_text(synth.break_entry(text, breakages[i % len(breakages)]), encoding="utf-8")
+
+    def compare_and_mend(i: int, run: Run) -> None:
+        if run.code != 1:
+            raise BenchError(f"check with one broken file exited {run.code}, not 1:\n{run.output[-2000:]}")
+        if i == 0:  # once a size: what the cache answered, against the careful path on the same tree
+            cold = run_once([[*TOOL, "check", "--no-cache"]], root, env, allow_failure=True)
+            size.same_as_cold = (cold.code, cold.output) == (run.code, run.output)
+            if not size.same_as_cold:
+                diff = difflib.unified_diff(cold.output.splitlines(), run.output.splitlines(),
+                                            "check --no-cache", "check", lineterm="")
+                print(f"  {BROKEN}: not what a cold check reports:", *itertools.islice(diff, 40), sep="\n",
+                      file=sys.stderr)
+        # mended and checked (exit 0), as the contributor does next: the cache holds the
+        # whole clean catalog again, so the next case's edit is the only one it meets
+        broken(i).write_text(intact.pop(broken(i)), encoding="utf-8")
+        run_once(check, root, env)
 
     cases = [
         Case(FLOOR, [[sys.executable, str(HERE / "floor.py")]]),
-        Case(COLD, check, before=lambda _: clear_cache()),
+        Case(COLD, check, before=lambda _: shutil.rmtree(cache, ignore_errors=True)),
         Case(WARM, check),  # the cold run just before left the cache holding this very state
-        # the contributor forgot `generate`: check does the whole work and reports the stale README (exit 1)
-        Case(STALE, check, before=change_one_forget_generate, allow_failure=True),
-        Case(TOUCHED, check, before=change_one),  # after `generate`, which leaves what it verified
+        # the contributor forgot `generate`: check reports the stale README with its diff (exit 1)
+        Case(STALE, check, before=lambda i: revise(forgotten, i), allow_failure=True),
+        Case(TOUCHED, check, before=change_one),  # after `generate`, which also brings the README up to date
+        Case(BROKEN, check, before=break_one, after=compare_and_mend, allow_failure=True),
+        Case(GENERATE_EDIT, [[*TOOL, "generate"]], before=lambda i: revise(edited, i)),
         Case(GENERATE, [[*TOOL, "generate"]]),
         Case(GENERATE_CHECK, [[*TOOL, "generate", "--check"]]),
     ]
@@ -209,7 +284,9 @@ def bench_size(n: int, args: argparse.Namespace, workdir: Path, env: dict[str, s
     else:
         cases.append(Case(JSONSCHEMA, jsonschema_batches(root, entries)))
     results = measure(cases, root, env, args.runs)
-    return [*results, skipped] if skipped else results
+    size.results = [*results, skipped] if skipped else results
+    size.cache_bytes, size.catalog_bytes = folder_bytes(cache), folder_bytes(root / "catalog")
+    return size
 
 
 def bench_init(n: int, args: argparse.Namespace, workdir: Path, env: dict[str, str]) -> list[Result]:
@@ -318,8 +395,16 @@ def _ratio(value: float) -> str:
     return f"{value:.2f}x" if value < 10 else f"{value:.0f}x"
 
 
-def size_table(n: int, results: Sequence[Result]) -> list[str]:
-    """The Markdown table of one size."""
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 100_000 else f"{count / 1e3:.0f} kB"
+
+
+_YES_NO = {True: "yes", False: "no", None: "not compared"}
+
+
+def size_table(n: int, size: SizeRun) -> list[str]:
+    """The Markdown table of one size, and what was found besides the times."""
+    results = size.results
     by_case = {r.case: r for r in results}
     floor, cjs = by_case.get(FLOOR), by_case.get(JSONSCHEMA)
     lines = [f"### {n:,} works", "", "| case | seconds (median) | peak MB | / floor | / check-jsonschema |",
@@ -331,10 +416,16 @@ def size_table(n: int, results: Sequence[Result]) -> list[str]:
         to_floor = _ratio(r.median / floor.median) if floor and floor.seconds else ""
         to_cjs = _ratio(r.median / cjs.median) if cjs and cjs.seconds else ""
         lines.append(f"| {r.case} | {_seconds(r.median)} | {r.peak_mb:.0f} | {to_floor} | {to_cjs} |")
+    if BROKEN in by_case:
+        lines += ["", f"- {BROKEN}: the same diagnostics as a cold check (`check --no-cache` on the same tree): "
+                      f"{_YES_NO[size.same_as_cold]}"]
+    if size.catalog_bytes:
+        lines.append(f"- result cache on disk after the runs: {_megabytes(size.cache_bytes)}; the catalog: "
+                     f"{_megabytes(size.catalog_bytes)} ({_ratio(size.cache_bytes / size.catalog_bytes)})")
     return lines
 
 
-def growth_table(by_size: dict[int, list[Result]]) -> list[str]:
+def growth_table(by_size: dict[int, SizeRun]) -> list[str]:
     """Seconds of each case at every size, and the growth from one size to the next."""
     sizes = sorted(by_size)
     if len(sizes) < 2:
@@ -343,8 +434,9 @@ def growth_table(by_size: dict[int, list[Result]]) -> list[str]:
     head = ["case", *(f"{n:,}" for n in sizes), *(f"{b:,} / {a:,}" for a, b in steps)]
     lines = ["### Growth (median seconds)", "", "| " + " | ".join(head) + " |",
              "| --- |" + " ---: |" * (len(head) - 1)]
-    for case in [r.case for r in by_size[sizes[0]]]:
-        seconds = {n: next((r.median for r in by_size[n] if r.case == case and r.seconds), None) for n in sizes}
+    for case in [r.case for r in by_size[sizes[0]].results]:
+        seconds = {n: next((r.median for r in by_size[n].results if r.case == case and r.seconds), None)
+                   for n in sizes}
         cells = [_seconds(s) if s is not None else "-" for s in seconds.values()]
         for a, b in steps:
             sa, sb = seconds[a], seconds[b]
@@ -353,35 +445,49 @@ def growth_table(by_size: dict[int, list[Result]]) -> list[str]:
     return lines
 
 
-def targets(by_size: dict[int, list[Result]]) -> list[str]:
-    """The targets of the performance issue, each met or not, at 10,000 works."""
-    at = {r.case: r for r in by_size.get(TARGET_SIZE, []) if r.seconds}
+def targets(by_size: dict[int, SizeRun]) -> list[str]:
+    """The targets of the performance issues, each met or not, at 10,000 works (and the
+    growth from there to 100,000)."""
+    size = by_size.get(TARGET_SIZE)
+    at = {r.case: r for r in (size.results if size else []) if r.seconds}
+    big = {r.case: r for r in (by_size[10 * TARGET_SIZE].results if 10 * TARGET_SIZE in by_size else [])
+           if r.seconds}
     rows: list[tuple[str, str, bool | None]] = []
 
     def ratio(case: str, base: str) -> float | None:
         return at[case].median / at[base].median if case in at and base in at else None
 
-    for case, limit in ((COLD, 2.0), (WARM, 0.15), (TOUCHED, 0.25)):
+    for case, limit in ((COLD, 2.0), (WARM, 0.15), (TOUCHED, 0.25), (STALE, 0.25), (BROKEN, 0.25),
+                        (GENERATE_EDIT, 0.3)):
         value = ratio(case, FLOOR)
         rows.append((f"{case} within {limit}x the floor", _ratio(value) if value else "not measured",
                      None if value is None else value <= limit))
+    same = size.same_as_cold if size and BROKEN in at else None
+    rows.append((f"{BROKEN}: the same diagnostics as a cold check", _YES_NO[same], same))
     value = ratio(JSONSCHEMA, COLD)
     rows.append(("check, cold at least 10x faster than check-jsonschema",
                  f"{_ratio(value)} faster" if value else "not measured", None if value is None else value >= 10))
     ours = [r for r in at.values() if r.case not in (FLOOR, JSONSCHEMA)]
-    peak = max((r.peak_mb for r in ours), default=None)
-    rows.append(("peak memory under 150 MB", f"{peak:.0f} MB" if peak else "not measured",
-                 None if peak is None else peak < 150))
-    big = {r.case: r for r in by_size.get(10 * TARGET_SIZE, []) if r.seconds}
-    grow = big[COLD].median / at[COLD].median if COLD in big and COLD in at else None
-    rows.append(("check, cold: 100,000 works cost at most 11x 10,000", _ratio(grow) if grow else "not measured",
-                 None if grow is None else grow <= 11))
+    for name, peak in (("peak memory under 150 MB", max((r.peak_mb for r in ours), default=None)),
+                       (f"{COLD}: peak memory under 150 MB", at[COLD].peak_mb if COLD in at else None)):
+        rows.append((name, f"{peak:.0f} MB" if peak else "not measured", None if peak is None else peak < 150))
+    if size and size.catalog_bytes:
+        rows.append(("cache on disk at most 2x the catalog", f"{_megabytes(size.cache_bytes)} for "
+                     f"{_megabytes(size.catalog_bytes)} ({_ratio(size.cache_bytes / size.catalog_bytes)})",
+                     size.cache_bytes <= 2 * size.catalog_bytes))
+    else:
+        rows.append(("cache on disk at most 2x the catalog", "not measured", None))
+    for case, limit, strict in ((COLD, 11, False), (STALE, 3, True), (BROKEN, 3, True), (GENERATE_EDIT, 3, True)):
+        grow = big[case].median / at[case].median if case in big and case in at else None
+        rows.append((f"{case}: 100,000 works cost {'less than' if strict else 'at most'} {limit}x 10,000",
+                     _ratio(grow) if grow else "not measured",
+                     None if grow is None else grow < limit if strict else grow <= limit))
     verdict = {True: "met", False: "**not met**", None: "-"}
     return [f"### Targets at {TARGET_SIZE:,} works", "", "| target | measured | |", "| --- | ---: | --- |",
             *(f"| {name} | {shown} | {verdict[ok]} |" for name, shown, ok in rows)]
 
 
-def report(machine_rows: Sequence[tuple[str, str]], runs: int, by_size: dict[int, list[Result]],
+def report(machine_rows: Sequence[tuple[str, str]], runs: int, by_size: dict[int, SizeRun],
            start: Sequence[Result], imports: Sequence[tuple[str, str]], profile: str | None,
            init: tuple[int, list[Result]] | None = None) -> str:
     """The whole Markdown report of one benchmark run."""
@@ -389,8 +495,11 @@ def report(machine_rows: Sequence[tuple[str, str]], runs: int, by_size: dict[int
              *(f"- {key}: {value}" for key, value in machine_rows), "",
              f"Whole-process wall time, median of {runs} runs; peak memory is the largest maximum resident set "
              "size of a run. Cold means no result cache; the operating system's file cache is warm in every case. "
-             "Before each run of the one-file-changed case one entry's summary is rewritten and `generate` is run "
-             "(untimed), as a contributor does before committing.", ""]
+             "Before each run of a one-file case one entry file is edited, untimed: its summary rewritten (and, for "
+             f"`{TOUCHED}`, `generate` run, as a contributor does before committing), or, for `{BROKEN}`, its "
+             "`url:` line removed or its title opening a `[` never closed, in turns, a different entry each run; "
+             "that entry is mended and checked again after the run, untimed, so the next case starts from a "
+             "clean list and a cache that holds it.", ""]
     for n in sorted(by_size):
         lines += [*size_table(n, by_size[n]), ""]
     growth = growth_table(by_size)
@@ -454,27 +563,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; print the report and save it under ``--out``."""
     args = parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="awesome-catalog-bench-"))
-    cache = workdir / "cache"
-    from awesome_catalog.load import cache as cache_module
+    from awesome_catalog.load.cache import CACHE_ENV
 
-    env = {**os.environ, cache_module.CACHE_ENV: str(cache), "XDG_CACHE_HOME": str(cache)}
-
-    def clear_cache() -> None:
-        shutil.rmtree(cache, ignore_errors=True)
-
+    # nothing goes to the user's own caches; each size has a result cache of its own, measured after its runs
+    env = {**os.environ, CACHE_ENV: str(workdir / "cache"), "XDG_CACHE_HOME": str(workdir / "xdg-cache")}
     try:
-        by_size: dict[int, list[Result]] = {}
+        by_size: dict[int, SizeRun] = {}
         profile = None
         start: list[Result] = []
         imports: list[tuple[str, str]] = []
         init = None
         if "check" in args.cases:
             for n in args.sizes:
-                by_size[n] = bench_size(n, args, workdir, env, clear_cache)
+                cache = workdir / f"cache-{n}"
+                size_env = {**env, CACHE_ENV: str(cache)}
+                by_size[n] = bench_size(n, args, workdir, size_env, cache)
                 if n == TARGET_SIZE and not args.no_profile:
-                    profile = profile_cold_check(workdir / f"list-{n}", env, clear_cache)
+                    profile = profile_cold_check(workdir / f"list-{n}", size_env,
+                                                 functools.partial(shutil.rmtree, cache, ignore_errors=True))
                 if not args.keep:
                     shutil.rmtree(workdir / f"list-{n}", ignore_errors=True)
+                    shutil.rmtree(cache, ignore_errors=True)
         if "init" in args.cases:
             print(f"init --from on {args.init_items:,} bullet items ...", file=sys.stderr)
             init = (args.init_items, bench_init(args.init_items, args, workdir, env))

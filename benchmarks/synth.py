@@ -235,6 +235,22 @@ def revise_summary(text: str, revision: int) -> str:
     return text[:start] + "".join(f"      {line}\n" for line in _wrap(new)) + text[end:]
 
 
+BREAKAGES = {"schema": (r"(?m)^url: .*\n", ""), "yaml": (r"(?m)^title: ", "title: [")}
+"""The mistakes ``break_entry`` makes, by name: (pattern, replacement) of the first match."""
+
+
+def break_entry(text: str, kind: str) -> str:
+    """An entry file's text with one mistake a contributor makes: ``schema``, its ``url:``
+    line removed (a required key missing); ``yaml``, its title opening a flow sequence
+    that is never closed (a syntax error)."""
+    if kind not in BREAKAGES:
+        raise ValueError(f"unknown breakage {kind!r}: one of {', '.join(BREAKAGES)}")
+    broken, count = re.subn(*BREAKAGES[kind], text, count=1)
+    if not count:
+        raise ValueError(f"no place for a {kind} error in this entry")
+    return broken
+
+
 def _wrap(text: str) -> list[str]:
     """Lines of a folded scalar: broken at spaces only, so folding gives the text back."""
     return textwrap.wrap(text, 96, break_on_hyphens=False, break_long_words=False)
