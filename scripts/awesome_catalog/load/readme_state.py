@@ -129,20 +129,37 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...], 
     if all(raw[start:end] == piece for start, end, piece in spans):  # rendered again alike: the catalog's new marks
         record(checked, readme_digest(raw), os.stat(project.readme), layout, problems)
         return Outcome(problems, layout=layout)
-    # the diff is made of a window around the pieces replaced (the rest is the same)
-    low, high = spans[0][0], spans[-1][1]
-    for _ in range(_CONTEXT):
-        low = raw.rfind(b"\n", 0, max(low - 1, 0)) + 1 if low > 0 else 0
-        found = raw.find(b"\n", high)
-        high = len(raw) if found < 0 else found + 1
-    window = _spliced(raw, spans, low, high)
-    diff = regions.unified_diff(raw[low:high], window, first_line=raw.count(b"\n", 0, low))
+    diff = _diff(raw, spans)
     new = _spliced(raw, spans, 0, len(raw)) if want_new else None
     return Outcome([*problems, regions.stale(project.rel(project.readme), line, "sections")], diff, new, layout)
 
 
+def _diff(raw: bytes, spans: list[tuple[int, int, bytes]]) -> str:
+    """The diff of ``raw`` and ``raw`` with ``spans`` replaced, as ``regions.unified_diff``
+    gives it, made window by window: spans closer than a hunk's context apart share a
+    window, and the rest of the README, the same, is never decoded."""
+    windows: list[list[tuple[int, int, bytes]]] = []
+    for span in spans:
+        if windows and raw.count(b"\n", windows[-1][-1][1], span[0]) <= 2 * _CONTEXT:
+            windows[-1].append(span)
+        else:
+            windows.append([span])
+    out: list[str] = []
+    for group in windows:
+        low, high = group[0][0], group[-1][1]
+        for _ in range(_CONTEXT):
+            low = raw.rfind(b"\n", 0, max(low - 1, 0)) + 1 if low > 0 else 0
+            found = raw.find(b"\n", high)
+            high = len(raw) if found < 0 else found + 1
+        part = regions.unified_diff(raw[low:high], _spliced(raw, group, low, high), first_line=raw.count(b"\n", 0, low))
+        out.append(part if not out else part.split("\n", 2)[2])  # one header for the whole diff
+    return "".join(out)
+
+
 _CONTEXT = 5
-"""Lines kept around the pieces replaced when making the diff: more than its context."""
+"""Lines kept around the pieces replaced when making the diff: more than its context of 3,
+so that two spans in one window are exactly where the diff of the whole files would
+join their hunks."""
 
 
 def _spliced(raw: bytes, spans: list[tuple[int, int, bytes]], low: int, high: int) -> bytes:
