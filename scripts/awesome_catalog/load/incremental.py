@@ -29,7 +29,7 @@ from typing import Any
 from awesome_catalog.core.diagnostics import Diagnostic, Severity, apply_levels
 from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
 from awesome_catalog.core.project import EntryFile, Project, read_regular
-from awesome_catalog.load import inputs, loader, yamlload
+from awesome_catalog.load import inputs, loader
 from awesome_catalog.load.crossfile import EntryFacts, cross_rules, facts_of
 from awesome_catalog.load.inputs import RACY_NS, Scan, StatKey, content_digest
 from awesome_catalog.load.rules import context_rules, entry_rules, make_locator
@@ -222,7 +222,7 @@ def _work(project: Project, context_data: Any, jobs: list[Job], ns: int) -> list
     built: list[tuple[int, Entry]] = []
     for file, name_ok, stat, recorded in jobs:
         try:
-            raw = read_regular(file.path, yamlload.MAX_BYTES)
+            raw = read_regular(file.path, inputs.MAX_BYTES)
         except OSError as err:
             results.append(("error", loader.read_error(file.rel, err).as_tuple()))
             continue

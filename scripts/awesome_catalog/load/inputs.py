@@ -14,13 +14,60 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from dataclasses import dataclass
 
 from awesome_catalog.core.diagnostics import Diagnostic
-from awesome_catalog.core.project import MAX_SCHEMA_BYTES, SCHEMA_NAMES, Project, read_regular
+from awesome_catalog.core.project import (
+    MAX_SCHEMA_BYTES,
+    SCHEMA_NAMES,
+    Project,
+    describe_os_error,
+    kind_of,
+    read_regular,
+)
 from awesome_catalog.core.project import Listing as ProjectListing
-from awesome_catalog.load import loader
+
+MAX_BYTES = 1024 * 1024
+"""The largest catalog file that is read (1 MiB): an entry is a few kilobytes."""
+
+
+def too_large(path: str, size: int) -> Diagnostic:
+    """E108 for a file of ``size`` bytes."""
+    return Diagnostic(path, 1, 1, "E108", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
+                      "a catalog entry is a few kilobytes: check that the right file was added")
+
+
+def file_stat(project: Project, path: str, rel: str, diagnostics: list[Diagnostic],
+              missing_hint: str | None = None) -> os.stat_result | None:
+    """The stat of a catalog file, after refusing links that lead outside the catalog
+    (E111), what is not a regular file (E118: never opened, so a FIFO cannot hang the
+    run nor a device fill the memory), links that loop and files too large to read."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            if project.outside_catalog(path):
+                diagnostics.append(Diagnostic(rel, 0, 0, "E111", "symbolic link leads outside catalog/",
+                                              "replace the link by a real file"))
+                return None
+            st = os.stat(path)
+    except FileNotFoundError:
+        diagnostics.append(Diagnostic(rel, 0, 0, "E112", "file is missing or is a broken link", missing_hint))
+        return None
+    except OSError as err:
+        diagnostics.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {describe_os_error(err)}"))
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        diagnostics.append(Diagnostic(rel, 0, 0, "E118", f"{kind_of(st.st_mode)}, not a regular file: it is not read",
+                                      "replace it by a regular file, or remove it"))
+        return None
+    if st.st_size > MAX_BYTES:  # refuse before reading it into memory
+        diagnostics.append(too_large(rel, st.st_size))
+        return None
+    return st
+
+
 
 RACY_NS = 2_000_000_000
 """How much older than the run that recorded it a file must be for its stat to stand
@@ -84,7 +131,7 @@ def scan(project: Project) -> Scan:
     stats, racy = [], []
     for file in listing.files:
         found: list[Diagnostic] = []
-        st = loader.file_stat(project, file.path, file.rel, found)
+        st = file_stat(project, file.path, file.rel, found)
         stats.append((st, tuple(found)))
         if st is not None and st.st_mtime_ns + RACY_NS >= ns:
             racy.append(file.rel)

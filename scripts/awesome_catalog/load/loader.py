@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,10 +24,9 @@ from awesome_catalog.core.project import (
     NotRegularFile,
     Project,
     describe_os_error,
-    kind_of,
     read_regular,
 )
-from awesome_catalog.load import yamlload
+from awesome_catalog.load import inputs, yamlload
 
 if TYPE_CHECKING:
     from awesome_catalog.load.validate import Validator
@@ -46,7 +44,7 @@ class SourceTexts:
     def get(self, rel: str) -> str | None:
         if rel not in self._texts:
             try:
-                raw = read_regular(self.project.root / rel, yamlload.MAX_BYTES)
+                raw = read_regular(self.project.root / rel, inputs.MAX_BYTES)
                 self._texts[rel] = raw.decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 return None
@@ -106,35 +104,6 @@ def load_schemas(project: Project, names: Sequence[str] = SCHEMA_NAMES, *,
                 problems.append(Diagnostic(rel, line, col, "E112", f"schema cannot be read: {why}"))
     validators, invalid = validate.build_validators(files, wanted, checked=checked)
     return validators, problems + invalid
-
-
-def file_stat(project: Project, path: str, rel: str, diagnostics: list[Diagnostic],
-              missing_hint: str | None = None) -> os.stat_result | None:
-    """The stat of a catalog file, after refusing links that lead outside the catalog
-    (E111), what is not a regular file (E118: never opened, so a FIFO cannot hang the
-    run nor a device fill the memory), links that loop and files too large to read."""
-    try:
-        st = os.lstat(path)
-        if stat.S_ISLNK(st.st_mode):
-            if project.outside_catalog(path):
-                diagnostics.append(Diagnostic(rel, 0, 0, "E111", "symbolic link leads outside catalog/",
-                                              "replace the link by a real file"))
-                return None
-            st = os.stat(path)
-    except FileNotFoundError:
-        diagnostics.append(Diagnostic(rel, 0, 0, "E112", "file is missing or is a broken link", missing_hint))
-        return None
-    except OSError as err:
-        diagnostics.append(Diagnostic(rel, 0, 0, "E112", f"file cannot be read: {describe_os_error(err)}"))
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        diagnostics.append(Diagnostic(rel, 0, 0, "E118", f"{kind_of(st.st_mode)}, not a regular file: it is not read",
-                                      "replace it by a regular file, or remove it"))
-        return None
-    if st.st_size > yamlload.MAX_BYTES:  # refuse before reading it into memory
-        diagnostics.append(yamlload.too_large(rel, st.st_size))
-        return None
-    return st
 
 
 def check_name(rel: str, name: str) -> Diagnostic | None:
@@ -202,11 +171,11 @@ def load_file(project: Project, path: str, rel: str, validator: Validator | None
               diagnostics: list[Diagnostic], missing_hint: str | None = None) -> Any:
     """The data of one file, or None when it cannot be read, parsed or validated (its
     problems go to ``diagnostics``)."""
-    st = file_stat(project, path, rel, diagnostics, missing_hint)
+    st = inputs.file_stat(project, path, rel, diagnostics, missing_hint)
     if st is None:
         return None
     try:
-        raw = read_regular(path, yamlload.MAX_BYTES)  # a file swapped meanwhile is still not read unbounded
+        raw = read_regular(path, inputs.MAX_BYTES)  # a file swapped meanwhile is still not read unbounded
     except OSError as err:
         diagnostics.append(read_error(rel, err))
         return None

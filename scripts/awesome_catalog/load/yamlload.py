@@ -36,6 +36,7 @@ from yaml.resolver import Resolver
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.identity import BIDI_CONTROLS, CONTROL_CHARACTERS, LINE_CONTROL_CHARACTERS
+from awesome_catalog.load.inputs import MAX_BYTES, too_large
 
 try:
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -52,7 +53,6 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
             Parser.__init__(self)
             Composer.__init__(self)
 
-MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 # Files from this size on are scanned for depth first, for a clear E109. Smaller ones
 # cannot nest deeper than their size: libyaml's own limit (1,000 levels) or the careful
@@ -531,11 +531,6 @@ def _unreadable(path: str, text: str, err: yaml.reader.ReaderError) -> Diagnosti
     return Diagnostic(path, line, column, "E102", f"YAML cannot read the character {describe_char(char)}",
                       "remove it, or write it as an escape inside double quotes")
 
-
-def too_large(path: str, size: int) -> Diagnostic:
-    """E108 for a file of ``size`` bytes."""
-    return Diagnostic(path, 1, 1, "E108", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                      "a catalog entry is a few kilobytes: check that the right file was added")
 
 
 def _fail(text: str | None, diagnostic: Diagnostic) -> Loaded:
