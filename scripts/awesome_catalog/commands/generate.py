@@ -49,17 +49,17 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from awesome_catalog.load.cache import Store
     from awesome_catalog.load.incremental import check_catalog
     from awesome_catalog.load.inputs import scan
-    from awesome_catalog.load.pipeline import remember, result_of
+    from awesome_catalog.load.pipeline import keep, remember, result_of
     from awesome_catalog.readme import regions
 
     store = Store(project.root)
     found = scan(project)
     checked = check_catalog(project, store.load(), found)
+    checked.layout = store.load("readme")
     if not checked.ok:
         return _refuse(in_order(checked.diagnostics), "fix the catalog first")
     outcome = readme_state.check(project, checked, want_new=True)
-    if checked.dirty:
-        store.save(checked.state)
+    keep(store, checked)
     if outcome.blocked:
         return _refuse([d for d in outcome.problems if d.code != "E407"], outcome.blocked)
     name = project.rel(project.readme)
@@ -89,7 +89,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     except OSError:
         pass
     else:
-        store.save(checked.state)
+        keep(store, checked)
         if checked.readme is not None:  # the next check of these very inputs answers at once
             remember(store, dataclasses.replace(found, readme=checked.readme[0]), checked, result_of(checked, [], None))
     print(f"{name} updated")

@@ -9,7 +9,7 @@ never land in the current directory), the run goes on without a cache.
 
 The file is ``marshal`` data (plain values only, loaded at C speed, never code) behind a
 header that names the format, the tool's version, a digest of the tool's own source and
-the Python version, and a digest of the payload. A file from another version, another
+the Python version, and the payload's length and CRC-32. A file from another version, another
 interpreter or a changed tool, one cut short or corrupted, is ignored and rebuilt, never
 trusted; it is written whole to a temporary file and renamed, so two runs at once each
 leave a complete cache (the last one wins) and never a mixed one. What the payload holds
@@ -22,7 +22,9 @@ import functools
 import hashlib
 import marshal
 import os
+import struct
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +68,8 @@ def tool_digest() -> str:
 
 class Store:
     """The cache files of the list at ``root``, by part (``state``: what each file held;
-    ``run``: the last run's result): ``load`` gives a part's payload (None when there is
-    none, or none to trust), ``save`` replaces it."""
+    ``readme``: the README's layout; ``run``: the last run's result): ``load`` gives a
+    part's payload (None when there is none, or none to trust), ``save`` replaces it."""
 
     def __init__(self, root: Path, enabled: bool = True) -> None:
         folder = cache_dir()
@@ -92,10 +94,11 @@ class Store:
         except OSError:
             return None
         header = self.header()
-        if not raw.startswith(header) or len(raw) < len(header) + 32:
+        if not raw.startswith(header) or len(raw) < len(header) + 12:
             return None
-        check, payload = raw[len(header):len(header) + 32], raw[len(header) + 32:]
-        if hashlib.blake2b(payload, digest_size=32).digest() != check:
+        size, check = struct.unpack("<QI", raw[len(header):len(header) + 12])
+        payload = raw[len(header) + 12:]
+        if len(payload) != size or zlib.crc32(payload) != check:
             return None  # cut short, or corrupted
         try:
             return marshal.loads(payload)
@@ -110,7 +113,7 @@ class Store:
         try:
             payload = marshal.dumps(value)
             self.stem.parent.mkdir(parents=True, exist_ok=True)
-            check = hashlib.blake2b(payload, digest_size=32).digest()
+            check = struct.pack("<QI", len(payload), zlib.crc32(payload))
             writing.replace(self.path(part), self.header() + check + payload, sync=False)
         except (OSError, ValueError):
             pass

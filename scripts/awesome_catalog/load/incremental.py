@@ -72,6 +72,9 @@ class Checked:
     readme: tuple[StatKey, bool, bytes] | None = None
     """The README as the run saw it: its stat, whether that stat may answer for its
     content, and its content's digest (set by ``readme_state``)."""
+    layout: Any = None
+    """The README's layout as ``readme_state`` records it (the cache keeps it apart)."""
+    layout_dirty: bool = False
 
     @property
     def ok(self) -> bool:

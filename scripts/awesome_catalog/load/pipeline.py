@@ -124,13 +124,13 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
         from awesome_catalog.load.incremental import check_catalog
 
         checked = check_catalog(project, store.load(), found)
+        checked.layout = store.load("readme")
         if checked.ok:
             outcome = readme_state.check(project, checked)
             readme_problems, diff = outcome.problems, outcome.diff
         else:
             readme_problems, diff = readme_state.check_broken(project, checked)
-        if checked.dirty:
-            store.save(checked.state)
+        keep(store, checked)
         result = result_of(checked, readme_problems, diff)
         remember(store, found, checked, result)
         return limit(result, project, named)
@@ -176,6 +176,14 @@ def _answer(project: Project, store: Store, found: Scan) -> CheckResult | None:
         return None
     diagnostics, diff, entries, appearances = result
     return CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances)
+
+
+def keep(store: Store, checked: Checked) -> None:
+    """Write the parts of the cache that the run changed and that are worth writing."""
+    if checked.dirty:
+        store.save(checked.state)
+    if checked.layout_dirty:
+        store.save(checked.layout, "readme")
 
 
 def remember(store: Store, found: Scan, checked: Checked, result: CheckResult) -> None:

@@ -35,8 +35,6 @@ from awesome_catalog.load.incremental import Checked
 from awesome_catalog.load.inputs import RACY_NS
 from awesome_catalog.readme import regions, render
 
-STATE_KEY = "readme"
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -78,7 +76,7 @@ def check(project: Project, checked: Checked, *, want_new: bool = False) -> Outc
     would write: from the recorded layout when it still describes the README, else the
     careful way (and then the layout is recorded for the next run). Only for a catalog
     without errors."""
-    recorded = checked.state.get(STATE_KEY)
+    recorded = checked.layout
     if isinstance(recorded, tuple) and recorded[0] == checked.context_key:
         raw = _unchanged(project, recorded, checked)
         if raw is not None:
@@ -100,8 +98,8 @@ def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) ->
     if readme_digest(raw) != recorded[3]:
         return None
     trusted = st.st_mtime_ns + RACY_NS < checked.scan_ns
-    checked.state[STATE_KEY] = (recorded[0], inputs.stat_key(st), trusted, *recorded[3:])
-    checked.dirty = True
+    checked.layout = (recorded[0], inputs.stat_key(st), trusted, *recorded[3:])
+    checked.layout_dirty = True
     checked.readme = (inputs.stat_key(st), trusted, recorded[3])
     return raw
 
@@ -197,8 +195,8 @@ def _render(checked: Checked, keys: list[str], anchors: dict[str, str]) -> dict[
 
 def _careful(project: Project, checked: Checked) -> Outcome:
     """The whole README checked against the whole listing; its layout recorded when it is up to date."""
-    checked.state.pop(STATE_KEY, None)
-    checked.dirty = True
+    checked.layout = None
+    checked.layout_dirty = True
     path = project.rel(project.readme)
     try:
         st = os.stat(project.readme)
@@ -229,19 +227,19 @@ def record(checked: Checked, digest: bytes, st: os.stat_result, layout: regions.
     now = marks(checked)
     trusted = st.st_mtime_ns + RACY_NS < checked.scan_ns
     checked.readme = (inputs.stat_key(st), trusted, digest)
-    checked.state[STATE_KEY] = (checked.context_key, inputs.stat_key(st), trusted, digest,
+    checked.layout = (checked.context_key, inputs.stat_key(st), trusted, digest,
                                 tuple(d.as_tuple() for d in problems), layout.line,
                                 tuple((key, start, end, now.get(key, 0)) for key, start, end in layout.pieces),
                                 layout.anchors)
-    checked.dirty = True
+    checked.layout_dirty = True
 
 
 def written(checked: Checked, outcome: Outcome, st: os.stat_result) -> None:
     """After ``generate`` wrote ``outcome.new`` (the README then had the stat ``st``):
     keep its layout, when the README has no problem of its own (problems found in its
     hand-written text would now be on other lines)."""
-    checked.state.pop(STATE_KEY, None)
-    checked.dirty = True
+    checked.layout = None
+    checked.layout_dirty = True
     checked.readme = None
     if outcome.new is not None and outcome.layout is not None and all(d.code == "E406" for d in outcome.problems):
         record(checked, readme_digest(outcome.new), st, outcome.layout, [])
@@ -252,7 +250,7 @@ def check_broken(project: Project, checked: Checked) -> tuple[list[Diagnostic], 
     hand-written links against the headings it will have (its regions are not
     compared); those of the recorded layout while the README and the context are the
     same, since they are exactly those."""
-    recorded = checked.state.get(STATE_KEY)
+    recorded = checked.layout
     if (checked.context is not None and isinstance(recorded, tuple) and recorded[0] == checked.context_key
             and _unchanged(project, recorded, checked) is not None):
         return [Diagnostic(*d) for d in recorded[4]], None
