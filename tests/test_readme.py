@@ -299,3 +299,20 @@ def test_the_layout_names_each_piece_of_the_sections_region(mini: Project) -> No
         for key, start, end in layout.pieces:
             assert data[start:end] == pieces[key].encode("utf-8")
         assert new.splitlines()[layout.line] == readme.marker("begin", "sections")
+
+
+_PIECES = st.sampled_from([
+    "", "\n", "\r\n", "text ", "# Title", "```", "~~~", "````md", "`code`", "<!--", "-->", " ", "    ",
+    readme.marker("begin", "sections"), readme.marker("end", "sections"), readme.marker("begin", "toc"),
+    readme.marker("end", "toc"), "awesome-catalog:begin:toc", "AWESOME catalog : END", "aweſome-catalog:begin",
+    "> ", "- ", "é", "—", "İ", "\ufeff", "\u2028",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(_PIECES, max_size=40))
+def test_markers_found_on_the_lines_that_can_hold_them_are_those_of_every_line(pieces: list[str]) -> None:
+    """``find_regions`` looks only at the lines that can hold a marker, a fence or the
+    tool's name; it finds what scanning every line finds."""
+    text = "".join(pieces)
+    assert readme.find_regions(text) == readme.find_regions(text, every=True)

@@ -115,25 +115,67 @@ def _near_miss(i: int, content: str) -> NearMiss | None:
     return NearMiss(i, "", "", "it does not have the marker's form")
 
 
-def _lines(text: str) -> Iterator[str]:
-    """``split_lines``, one line at a time (a README of ten thousand works is 16 MB)."""
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end + 1
-        yield text[start:end]
-        start = end
+_NOTABLE = ("<!--", "`", "~", "\u017f")
+"""A line ``_scan`` acts on holds one of these or the tool's name in any case (``awesome``):
+a marker holds ``<!--``, a fence a backtick or a tilde, a near miss the tool's name (the
+long s, ``ſ``, is an ``s`` to ``re.IGNORECASE``); on every other line it does nothing."""
 
 
-def _scan(lines: Iterable[str], path: str) -> tuple[dict[tuple[str, str], list[int]], list[Diagnostic],
-                                                     list[NearMiss]]:
+def _notable(text: str) -> list[int]:
+    """Where ``text`` holds a string of ``_NOTABLE`` or ``awesome`` in any case: each
+    found by a plain search (a regular expression would step through 16 MB one
+    character at a time); the name in the text's UTF-8 bytes, whose ASCII letters
+    ``bytes.lower`` folds without moving anything (``re.IGNORECASE`` folds no other
+    character to a letter of ``awesome`` but the long s, searched apart)."""
+    found = []
+    for needle in _NOTABLE:
+        at = text.find(needle)
+        while at >= 0:
+            found.append(at)
+            at = text.find(needle, at + 1)
+    data = text.encode("utf-8", "surrogatepass")
+    folded = data.lower()  # ASCII letters only: every byte stays where it is
+    at, char, byte = folded.find(b"awesome"), 0, 0
+    while at >= 0:
+        char += len(data[byte:at].decode("utf-8", "surrogatepass"))  # the byte offset as a character offset
+        byte = at
+        found.append(char)
+        at = folded.find(b"awesome", at + 1)
+    return sorted(found)
+
+
+def _lines(text: str, every: bool = False) -> Iterator[tuple[int, int, str]]:
+    """(index, start, line with its ending) of each line of ``text`` that ``_scan`` acts
+    on (``every``: of each line; the tests prove both give the same regions); only
+    ``\\n`` ends a line. A README of ten thousand works is 16 MB: only these few are cut out."""
+    if every:
+        start = 0
+        for i, line in enumerate(split_lines(text)):
+            yield i, start, line
+            start += len(line)
+        return
+    index, counted, at = 0, 0, 0
+    for hit in _notable(text):
+        if hit < at:
+            continue  # on a line already given
+        start = text.rfind("\n", 0, hit) + 1
+        end = text.find("\n", hit)
+        at = len(text) if end < 0 else end + 1
+        index += text.count("\n", counted, start)
+        counted = start
+        yield index, start, text[start:at]
+
+
+def _scan(lines: Iterable[tuple[int, int, str]], path: str) -> tuple[dict[tuple[str, str], list[int]],
+                                                                  list[Diagnostic], list[NearMiss]]:
     """Every marker by (kind, name) -> line indexes, skipping fenced code blocks, and
-    the lines outside code blocks that look like markers but are not."""
+    the lines outside code blocks that look like markers but are not; ``lines`` as
+    ``_lines`` gives them."""
     found: dict[tuple[str, str], list[int]] = {}
     problems: list[Diagnostic] = []
     near: list[NearMiss] = []
     fence: str | None = None
-    for i, line in enumerate(lines):
+    for i, _, line in lines:
         content = line.rstrip("\r\n")
         if i == 0:
             content = content.removeprefix(BOM)
@@ -167,21 +209,21 @@ def _scan(lines: Iterable[str], path: str) -> tuple[dict[tuple[str, str], list[i
     return found, problems, near
 
 
-def find_regions(text: str, path: str = "README.md") -> tuple[list[Region], list[Diagnostic]]:
-    """The regions of a README in file order, and every problem with its markers."""
+def find_regions(text: str, path: str = "README.md", *, every: bool = False) -> tuple[list[Region], list[Diagnostic]]:
+    """The regions of a README in file order, and every problem with its markers
+    (``every``: scanning every line, not only those that can hold a marker; the same)."""
     if "\r" in text and "\n" not in text:
         return [], [Diagnostic(path, 0, 0, "E409", "README.md's line endings are CR only (as on classic Mac OS), "
                                "so it reads as one line and none of its markers can be found",
                                "save it with LF (or CRLF) line endings")]
-    lengths: list[int] = []
+    starts: dict[int, int] = {}  # where each line _scan acted on starts, and the line after it
 
-    def measured() -> Iterator[str]:
-        for line in _lines(text):
-            lengths.append(len(line))
-            yield line
+    def noted() -> Iterator[tuple[int, int, str]]:
+        for i, start, line in _lines(text, every):
+            starts[i], starts[i + 1] = start, start + len(line)
+            yield i, start, line
 
-    found, problems, near = _scan(measured(), path)
-    starts = [0, *itertools.accumulate(lengths)]
+    found, problems, near = _scan(noted(), path)
     regions: list[Region] = []
     for name in render.REGIONS:
         begins, ends = found.get(("begin", name), []), found.get(("end", name), [])
