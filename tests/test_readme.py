@@ -304,7 +304,7 @@ def test_the_layout_names_each_piece_of_the_sections_region(mini: Project) -> No
 _PIECES = st.sampled_from([
     "", "\n", "\r\n", "text ", "# Title", "```", "~~~", "````md", "`code`", "<!--", "-->", " ", "    ",
     readme.marker("begin", "sections"), readme.marker("end", "sections"), readme.marker("begin", "toc"),
-    readme.marker("end", "toc"), "awesome-catalog:begin:toc", "AWESOME catalog : END", "aweſome-catalog:begin",
+    readme.marker("end", "toc"), "awesome-catalog:begin:toc", "AWESOME catalog : END", "awe\u017fome-catalog:begin",
     "> ", "- ", "é", "—", "İ", "\ufeff", "\u2028",
 ])
 

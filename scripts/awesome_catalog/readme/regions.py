@@ -118,7 +118,10 @@ def _near_miss(i: int, content: str) -> NearMiss | None:
 _NOTABLE = ("<!--", "`", "~", "\u017f")
 """A line ``_scan`` acts on holds one of these or the tool's name in any case (``awesome``):
 a marker holds ``<!--``, a fence a backtick or a tilde, a near miss the tool's name (the
-long s, ``ſ``, is an ``s`` to ``re.IGNORECASE``); on every other line it does nothing."""
+long s, U+017F, is an ``s`` to ``re.IGNORECASE``); on every other line it does nothing."""
+
+
+_CHUNK = 1 << 20
 
 
 def _notable(text: str) -> list[int]:
@@ -133,14 +136,16 @@ def _notable(text: str) -> list[int]:
         while at >= 0:
             found.append(at)
             at = text.find(needle, at + 1)
-    data = text.encode("utf-8", "surrogatepass")
-    folded = data.lower()  # ASCII letters only: every byte stays where it is
-    at, char, byte = folded.find(b"awesome"), 0, 0
-    while at >= 0:
-        char += len(data[byte:at].decode("utf-8", "surrogatepass"))  # the byte offset as a character offset
-        byte = at
-        found.append(char)
-        at = folded.find(b"awesome", at + 1)
+    name = b"awesome"
+    for base in range(0, len(text), _CHUNK):  # a chunk at a time: the bytes of 16 MB take room
+        data = text[base:base + _CHUNK + len(name) - 1].encode("utf-8", "surrogatepass")
+        folded = data.lower()
+        at = folded.find(name)
+        while at >= 0:
+            offset = len(data[:at].decode("utf-8", "surrogatepass"))  # the byte offset as a character offset
+            if offset < _CHUNK:  # else the next chunk finds it
+                found.append(base + offset)
+            at = folded.find(name, at + 1)
     return sorted(found)
 
 
