@@ -75,6 +75,10 @@ class Checked:
     layout: Any = None
     """The README's layout as ``readme_state`` records it (the cache keeps it apart)."""
     layout_dirty: bool = False
+    _members: dict[str, list[str]] | None = field(default=None, repr=False)
+    _waiting: dict[str, list[render.Row]] = field(default_factory=dict, repr=False)
+    _read: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _served: set[str] = field(default_factory=set, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -82,10 +86,38 @@ class Checked:
         return self.context is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
     def listing(self) -> render.Listing:
-        """Everything the generated regions show (only when ``ok``)."""
+        """Everything the generated regions show (only when ``ok``): each part's counts,
+        and its rows read from the cache a section at a time."""
         assert self.context is not None
-        parts = tuple(render.EntryPart.from_data(marshal.loads(self.parts[f.path])) for f in self.facts)
-        return render.Listing(self.context.taxonomy, parts, self.context.settings)
+        parts = tuple(render.EntryPart(kind, year, n, ()) for kind, year, n, _ in
+                      (self.shapes[f.path] for f in self.facts))
+        return render.Listing(self.context.taxonomy, parts, self.context.settings, self.rows_of)
+
+    def rows_of(self, section: str) -> list[render.Row]:
+        """The rows of one section, from the parts of the entries that appear in it. On
+        a first pass through the sections (``render.each_piece``), the rows of an entry
+        for sections still to come are kept for them, so that each part is read once."""
+        if self._members is None:
+            self._members = {}
+            for rel, shape in self.shapes.items():
+                for name in dict.fromkeys(s for s, _ in shape[3]):
+                    self._members.setdefault(name, []).append(rel)
+        if section in self._served:  # asked again: read what it needs once more
+            return [render.Row(*row) for rel in self._members.get(section, ())
+                    for row in marshal.loads(self.parts[rel])[3] if row[0] == section]
+        self._served.add(section)
+        rows = self._waiting.pop(section, [])
+        read = self._read.pop(section, set())
+        for rel in self._members.get(section, ()):
+            if rel in read:
+                continue
+            for row in marshal.loads(self.parts[rel])[3]:
+                if row[0] == section:
+                    rows.append(render.Row(*row))
+                elif row[0] not in self._served:  # kept for its section, to come
+                    self._waiting.setdefault(row[0], []).append(render.Row(*row))
+                    self._read.setdefault(row[0], set()).add(rel)
+        return rows
 
 
 def _context(project: Project, texts: loader.SourceTexts, stored: Any, key: str) -> tuple[loader.ListContext, Any]:

@@ -23,7 +23,6 @@ The tests prove that this gives what the careful path gives, after any sequence 
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -174,13 +173,7 @@ def _render(checked: Checked, keys: list[str], anchors: dict[str, str]) -> dict[
     entries with a row in those sections are unpacked."""
     assert checked.context is not None
     settings, taxonomy = checked.context.settings, checked.context.taxonomy
-    wanted = set(keys)
-    rows: dict[str, list[render.Row]] = {key: [] for key in keys}
-    for rel, shape in checked.shapes.items():
-        if not wanted.isdisjoint(section for section, _ in shape[3]):
-            for row in render.EntryPart.from_data(marshal.loads(checked.parts[rel])).rows:
-                if row.section in wanted:
-                    rows[row.section].append(row)
+    rows = {key: checked.rows_of(key) for key in keys if key != render.HEAD_KEY}
     headings = dict(zip((s.id for s in taxonomy.walk()), render.headings(checked.context, "sections"), strict=True))
     sections = taxonomy.by_id()
     found: dict[str, bytes] = {}
