@@ -18,6 +18,7 @@ and when each part may answer is ``load.incremental``'s business.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import marshal
@@ -25,6 +26,7 @@ import os
 import struct
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,11 @@ from awesome_catalog.core import writing
 CACHE_ENV = "AWESOME_CATALOG_CACHE_DIR"
 _FORMAT = 4  # 4: one file per list, with each entry's facts and rows, and the README's layout
 _MAGIC = b"awesome-catalog cache\n"
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 def cache_dir() -> Path | None:
@@ -117,3 +124,22 @@ class Store:
             writing.replace(self.path(part), self.header() + check + payload, sync=False)
         except (OSError, ValueError):
             pass
+
+    def save_aside(self, value: Any, part: str = "state") -> Callable[[], None]:
+        """``save``, by a forked copy of this process where there is ``fork`` (a large
+        state takes a tenth of a second to write, which the run need not wait for until
+        it ends); returns what to call before the run ends, which waits for it."""
+        if not self.enabled or not hasattr(os, "fork"):
+            self.save(value, part)
+            return lambda: None
+        try:
+            pid = os.fork()
+        except OSError:
+            self.save(value, part)
+            return lambda: None
+        if pid == 0:  # the copy: write, and leave at once (no buffer flushed, no handler run)
+            try:
+                self.save(value, part)
+            finally:
+                os._exit(0)
+        return lambda: _reap(pid)

@@ -125,14 +125,20 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
 
         checked = check_catalog(project, store.load(), found)
         checked.layout = store.load("readme")
-        if checked.ok:
-            outcome = readme_state.check(project, checked)
-            readme_problems, diff = outcome.problems, outcome.diff
-        else:
-            readme_problems, diff = readme_state.check_broken(project, checked)
-        keep(store, checked)
-        result = result_of(checked, readme_problems, diff)
-        remember(store, found, checked, result)
+        saved = store.save_aside(checked.state) if checked.dirty else None  # written while the README is checked
+        try:
+            if checked.ok:
+                outcome = readme_state.check(project, checked)
+                readme_problems, diff = outcome.problems, outcome.diff
+            else:
+                readme_problems, diff = readme_state.check_broken(project, checked)
+            checked.dirty = False
+            keep(store, checked)
+            result = result_of(checked, readme_problems, diff)
+            remember(store, found, checked, result)
+        finally:
+            if saved is not None:
+                saved()
         return limit(result, project, named)
     from awesome_catalog.readme import regions, render
 
