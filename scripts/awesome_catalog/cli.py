@@ -16,21 +16,26 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from awesome_catalog import __version__
-from awesome_catalog.commands import add, check, export, generate, import_, init, links, new, site
-from awesome_catalog.core.diagnostics import EXIT_USAGE
-from awesome_catalog.core.project import Project
 
-COMMANDS = (init, check, generate, new, import_, export, site, links, add)
-"""The sub-commands, in the order ``--help`` lists them."""
 TRACEBACK_ENV = "AWESOME_CATALOG_TRACEBACK"
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        from awesome_catalog.core.diagnostics import EXIT_USAGE
+
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def commands() -> tuple[ModuleType, ...]:
+    """The sub-commands, in the order ``--help`` lists them."""
+    from awesome_catalog.commands import add, check, export, generate, import_, init, links, new, site
+
+    return (init, check, generate, new, import_, export, site, links, add)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,13 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--traceback", action="store_true",
                         help=f"show the traceback of an internal error (also: {TRACEBACK_ENV}=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in COMMANDS:
+    for command in commands():
         command.add_parser(sub).set_defaults(run=command.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of exiting."""
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:  # at once: no command is imported
+        print(f"awesome-catalog {__version__}")
+        return 0
+    from awesome_catalog.core.diagnostics import EXIT_USAGE
+    from awesome_catalog.core.project import Project
+
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
