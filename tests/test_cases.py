@@ -127,6 +127,10 @@ def test_case_through_main(case: tuple[dict[str, Any], Project], capsys: pytest.
     assert snapshot(project.root) == before, "check must not write anything"
     for d in doc["diagnostics"]:
         assert d["message"] and d["path"], d
+    # the incremental path, from an empty cache and then from what it kept, reports the same
+    for _ in range(2):
+        assert main(["--root", str(project.root), "check", "--format", "json", *spec.get("args", [])]) == code
+        assert capsys.readouterr().out == out, f"{spec['description']}: the cached check differs"
 
 
 def test_every_code_has_a_case() -> None:

@@ -22,7 +22,6 @@ The tests prove that this gives what the careful path gives, after any sequence 
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +30,7 @@ from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.project import Project, read_regular
 from awesome_catalog.load import inputs
 from awesome_catalog.load.incremental import Checked
-from awesome_catalog.load.inputs import RACY_NS
+from awesome_catalog.load.inputs import RACY_NS, content_digest
 from awesome_catalog.readme import regions, render
 
 
@@ -47,10 +46,6 @@ class Outcome:
     layout: regions.Layout | None = None
     blocked: str | None = None
     """Why ``generate`` cannot write the README (it cannot be read, its markers are broken)."""
-
-
-def readme_digest(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def marks(checked: Checked) -> dict[str, Any]:
@@ -77,36 +72,39 @@ def check(project: Project, checked: Checked, *, want_new: bool = False) -> Outc
     without errors."""
     recorded = checked.layout
     if isinstance(recorded, tuple) and recorded[0] == checked.context_key:
-        raw = _unchanged(project, recorded, checked)
-        if raw is not None:
-            return _from_layout(project, checked, recorded, raw, want_new)
+        seen = _unchanged(project, recorded, checked)
+        if seen is not None:
+            return _from_layout(project, checked, recorded, seen, want_new)
     return _careful(project, checked)
 
 
-def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) -> bytes | None:
+def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) -> tuple[bytes, os.stat_result] | None:
     """The README's bytes (``b""`` when its stat says it is the recorded one and they
-    were not needed) if it is the README the layout describes, else None."""
+    were not needed) and its stat, taken before, if it is the README the layout
+    describes; else None."""
     try:
         st = os.stat(project.readme)
         if inputs.stat_key(st) == recorded[1] and recorded[2]:
             checked.readme = (recorded[1], True, recorded[3])
-            return b""
+            return b"", st
         raw = read_regular(project.readme)
     except OSError:
         return None
-    if readme_digest(raw) != recorded[3]:
+    if content_digest(raw) != recorded[3]:
         return None
     trusted = st.st_mtime_ns + RACY_NS < checked.scan_ns
     checked.layout = (recorded[0], inputs.stat_key(st), trusted, *recorded[3:])
     checked.layout_dirty = True
     checked.readme = (inputs.stat_key(st), trusted, recorded[3])
-    return raw
+    return raw, st
 
 
-def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...], raw: bytes,
-                 want_new: bool) -> Outcome:
-    """The check of a README the recorded layout describes: the pieces whose marks
-    changed are rendered again and compared with the bytes they replace."""
+def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
+                 seen: tuple[bytes, os.stat_result], want_new: bool) -> Outcome:
+    """The check of a README the recorded layout describes (``seen``: its bytes, or
+    ``b""`` when not read yet, and its stat): the pieces whose marks changed are
+    rendered again and compared with the bytes they replace."""
+    raw, st = seen
     _, _, _, _, stored, line, pieces, anchors = recorded
     problems = [Diagnostic(*d) for d in stored]
     now = marks(checked)
@@ -124,7 +122,7 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...], 
             spans.append((start, end, fresh[key]))
     layout = regions.Layout(line, tuple(moved), anchors)
     if all(raw[start:end] == piece for start, end, piece in spans):  # rendered again alike: the catalog's new marks
-        record(checked, readme_digest(raw), os.stat(project.readme), layout, problems)
+        record(checked, content_digest(raw), st, layout, problems)
         return Outcome(problems, layout=layout)
     diff = _diff(raw, spans)
     new = _spliced(raw, spans, 0, len(raw)) if want_new else None
@@ -190,40 +188,44 @@ def _careful(project: Project, checked: Checked) -> Outcome:
     """The whole README checked against the whole listing; its layout recorded when it is up to date."""
     checked.layout = None
     checked.layout_dirty = True
+    text, problems, st = _read(project, checked)
+    if text is None or st is None:
+        return Outcome(problems, blocked="it cannot be read")
+    found = regions.check_text(text, checked.listing(), project.rel(project.readme))
+    if not found.markers_ok:
+        return Outcome(found.problems, blocked="fix its markers first")
+    if found.new is None:
+        if found.layout is not None and found.diff is None and checked.readme is not None:
+            record(checked, checked.readme[2], st, found.layout, found.problems)
+        return Outcome(found.problems, layout=found.layout)
+    return Outcome(found.problems, found.diff, found.new.encode("utf-8"), found.layout)
+
+
+def _read(project: Project, checked: Checked) -> tuple[str | None, list[Diagnostic], os.stat_result | None]:
+    """The README's text (None when it cannot be read or is not UTF-8, with why) and
+    its stat, taken before; what the run saw of it goes to ``checked.readme``."""
     path = project.rel(project.readme)
     try:
         st = os.stat(project.readme)
         raw = read_regular(project.readme)
     except OSError as err:
-        return Outcome([regions.unreadable(path, err)], blocked="it cannot be read")
-    digest = readme_digest(raw)
-    checked.readme = (inputs.stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, digest)
+        return None, [regions.unreadable(path, err)], None
+    checked.readme = (inputs.stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, content_digest(raw))
     text, problems = regions.decode(raw, path)
-    del raw  # the text is all that is needed now, and a large README's bytes take room
-    if text is None:
-        return Outcome(problems, blocked="it cannot be read")
-    found = regions.check_text(text, checked.listing(), path)
-    if not found.markers_ok:
-        return Outcome(found.problems, blocked="fix its markers first")
-    if found.new is None:
-        if found.layout is not None and found.diff is None:
-            record(checked, digest, st, found.layout, found.problems)
-        return Outcome(found.problems, layout=found.layout)
-    return Outcome(found.problems, found.diff, found.new.encode("utf-8"), found.layout)
+    return text, problems, st  # the bytes are dropped here: a large README's take room
 
 
 def record(checked: Checked, digest: bytes, st: os.stat_result, layout: regions.Layout,
            problems: list[Diagnostic]) -> None:
     """Keep the layout of a README that is exactly as generated from ``checked`` (the
-    ``readme_digest`` of its bytes, its stat ``st`` taken before they were read), with
+    ``content_digest`` of its bytes, its stat ``st`` taken before they were read), with
     its problems."""
     now = marks(checked)
     trusted = st.st_mtime_ns + RACY_NS < checked.scan_ns
     checked.readme = (inputs.stat_key(st), trusted, digest)
     checked.layout = (checked.context_key, inputs.stat_key(st), trusted, digest,
-                                tuple(d.as_tuple() for d in problems), layout.line,
-                                tuple((key, start, end, now.get(key, 0)) for key, start, end in layout.pieces),
-                                layout.anchors)
+                      tuple(d.as_tuple() for d in problems), layout.line,
+                      tuple((key, start, end, now.get(key, 0)) for key, start, end in layout.pieces), layout.anchors)
     checked.layout_dirty = True
 
 
@@ -235,7 +237,7 @@ def written(checked: Checked, outcome: Outcome, st: os.stat_result) -> None:
     checked.layout_dirty = True
     checked.readme = None
     if outcome.new is not None and outcome.layout is not None and all(d.code == "E406" for d in outcome.problems):
-        record(checked, readme_digest(outcome.new), st, outcome.layout, [])
+        record(checked, content_digest(outcome.new), st, outcome.layout, [])
 
 
 def check_broken(project: Project, checked: Checked) -> tuple[list[Diagnostic], None]:
@@ -247,14 +249,7 @@ def check_broken(project: Project, checked: Checked) -> tuple[list[Diagnostic], 
     if (checked.context is not None and isinstance(recorded, tuple) and recorded[0] == checked.context_key
             and _unchanged(project, recorded, checked) is not None):
         return [Diagnostic(*d) for d in recorded[4]], None
-    path = project.rel(project.readme)
-    try:
-        st = os.stat(project.readme)
-        raw = read_regular(project.readme)
-    except OSError as err:
-        return [regions.unreadable(path, err)], None
-    checked.readme = (inputs.stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, readme_digest(raw))
-    text, problems = regions.decode(raw, path)
+    text, problems, _ = _read(project, checked)
     if text is None:
         return problems, None
-    return regions.check_text(text, None, path, checked.context).problems, None
+    return regions.check_text(text, None, project.rel(project.readme), checked.context).problems, None
