@@ -146,7 +146,6 @@ def _appearances(catalog: Catalog, sections: Mapping[str, Section], where: Locat
                  entry: Entry) -> Iterator[Diagnostic]:
     """Sections and terms exist, and each appearance fills its section's columns (whether
     a parent names an entry is ``crossfile``'s to say)."""
-    leaf_ids = sorted(s.id for s in sections.values() if s.holds_items)
     per_appearance = catalog.settings.tag_set_ids("appearance")
     for kind, given in entry.tags.items():
         yield from _unknown_terms(catalog, where, entry, (kind,), kind, given)
@@ -155,6 +154,7 @@ def _appearances(catalog: Catalog, sections: Mapping[str, Section], where: Locat
         base: tuple[str | int, ...] = ("sections", i)
         section = sections.get(app.section)
         if section is None:
+            leaf_ids = sorted(s.id for s in sections.values() if s.holds_items)
             close = difflib.get_close_matches(app.section, leaf_ids, n=1)
             yield at(where, entry.path, (*base, "section"), "E301",
                       f"section `{app.section}` is not in the taxonomy",
