@@ -47,15 +47,13 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from awesome_catalog.core.diagnostics import in_order
     from awesome_catalog.load import readme_state
     from awesome_catalog.load.cache import Store
-    from awesome_catalog.load.incremental import check_catalog
     from awesome_catalog.load.inputs import scan
-    from awesome_catalog.load.pipeline import keep, remember, result_of
+    from awesome_catalog.load.pipeline import keep, load_checked, remember, result_of
     from awesome_catalog.readme import regions
 
     store = Store(project.root)
     found = scan(project)
-    checked = check_catalog(project, store.load(), found)
-    checked.layout = store.load("readme")
+    checked = load_checked(project, store, found)
     if not checked.ok:
         return _refuse(in_order(checked.diagnostics), "fix the catalog first")
     outcome = readme_state.check(project, checked, want_new=True)

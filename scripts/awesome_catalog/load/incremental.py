@@ -182,7 +182,7 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
         slots[file.rel] = record if record is not None and record[0] == stat and record[1] else None
         if slots[file.rel] is None:
             jobs.append((file, name_problem is None, stat, record[2] if record is not None else None))
-    results = _run_jobs(project, context_state[1], jobs, found.ns)
+    results = _run_jobs(project, context, context_state[1], jobs, found.ns)
     for (file, _name_ok, stat, _digest), (how, value) in zip(jobs, results, strict=True):
         if how == "error":
             diagnostics.append(Diagnostic(*value))
@@ -227,32 +227,33 @@ PARALLEL_FROM = 2000
 """From how many files to read a run shares the work among processes (one per core, at most 4)."""
 
 
-def _run_jobs(project: Project, context: Any, jobs: list[Job], ns: int) -> list[Result]:
+def _run_jobs(project: Project, context: loader.ListContext, recorded: Any, jobs: list[Job], ns: int) -> list[Result]:
     """The result of each job, in order: in this process, or, for many files on a machine
-    with several cores, shared among worker processes (each gets a slice and reads the
-    list's context as recorded, so each finds what this process would)."""
+    with several cores, shared among worker processes (each rebuilds the list's context
+    from what is ``recorded`` of it, so each finds what this process would)."""
     workers = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    size = -(-len(jobs) // workers)
+    if len(jobs) < PARALLEL_FROM or size >= len(jobs) or "fork" not in multiprocessing.get_all_start_methods():
         return _work(project, context, jobs, ns)
     from concurrent.futures import ProcessPoolExecutor
 
-    size = -(-len(jobs) // workers)
     slices = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    if len(slices) < 2:
-        return _work(project, context, jobs, ns)
     with ProcessPoolExecutor(len(slices) - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-        pending = [pool.submit(_work, project, context, part, ns) for part in slices[1:]]
+        pending = [pool.submit(_work_elsewhere, project, recorded, part, ns) for part in slices[1:]]
         results = _work(project, context, slices[0], ns)  # this process takes the first slice
         for future in pending:
             results += future.result()
     return results
 
 
-def _work(project: Project, context_data: Any, jobs: list[Job], ns: int) -> list[Result]:
-    """Read, parse, validate and check the files of ``jobs`` against the list's context
-    (``context_data``, as ``_context`` records it)."""
+def _work_elsewhere(project: Project, recorded: Any, jobs: list[Job], ns: int) -> list[Result]:
+    """``_work`` in a worker process, with the list's context rebuilt from what is recorded of it."""
+    return _work(project, _context_of(project, recorded), jobs, ns)
+
+
+def _work(project: Project, context: loader.ListContext, jobs: list[Job], ns: int) -> list[Result]:
+    """Read, parse, validate and check the files of ``jobs`` against the list's context."""
     texts = loader.SourceTexts(project)
-    context = _context_of(project, context_data)
     results: list[Result] = []
     built: list[tuple[int, Entry]] = []
     for file, name_ok, stat, recorded in jobs:

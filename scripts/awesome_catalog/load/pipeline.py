@@ -121,18 +121,16 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
         if answer is not None:
             return limit(answer, project, named)
         from awesome_catalog.load import readme_state
-        from awesome_catalog.load.incremental import check_catalog
 
-        checked = check_catalog(project, store.load(), found)
-        checked.layout = store.load("readme")
+        checked = load_checked(project, store, found)
         saved = store.save_aside(checked.state) if checked.dirty else None  # written while the README is checked
+        checked.dirty = False
         try:
             if checked.ok:
                 outcome = readme_state.check(project, checked)
                 readme_problems, diff = outcome.problems, outcome.diff
             else:
                 readme_problems, diff = readme_state.check_broken(project, checked)
-            checked.dirty = False
             keep(store, checked)
             result = result_of(checked, readme_problems, diff)
             remember(store, found, checked, result)
@@ -184,12 +182,24 @@ def _answer(project: Project, store: Store, found: Scan) -> CheckResult | None:
     return CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances)
 
 
+def load_checked(project: Project, store: Store, found: Scan) -> Checked:
+    """The catalog checked incrementally from what ``store`` keeps, the run's inputs
+    being ``found``, with the README's recorded layout."""
+    from awesome_catalog.load.incremental import check_catalog
+
+    checked = check_catalog(project, store.load(), found)
+    checked.layout = store.load("readme")
+    return checked
+
+
 def keep(store: Store, checked: Checked) -> None:
-    """Write the parts of the cache that the run changed and that are worth writing."""
+    """Write the parts of the cache that the run changed and that are worth writing
+    (each once: they are then as kept)."""
     if checked.dirty:
         store.save(checked.state)
     if checked.layout_dirty:
         store.save(checked.layout, "readme")
+    checked.dirty = checked.layout_dirty = False
 
 
 def remember(store: Store, found: Scan, checked: Checked, result: CheckResult) -> None:
