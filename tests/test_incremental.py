@@ -115,6 +115,21 @@ class EditSequences(RuleBasedStateMachine):
         path.write_text(text.replace("summary: ", f"summary: {word} ", 1), encoding="utf-8")
 
     @rule(data=st.data())
+    def copy(self, data: st.DataObject) -> None:
+        """An entry copied under another name: one work twice (same title, links, summaries)."""
+        path = data.draw(st.sampled_from(self.entries()))
+        self.added += 1
+        shutil.copyfile(path, path.with_name(f"copy-{self.added}.yaml"))
+
+    @rule(data=st.data(), known=st.booleans())
+    def set_parent(self, data: st.DataObject, known: bool) -> None:
+        """An appearance that stands under a parent: an entry of the catalog, or no entry."""
+        path = data.draw(st.sampled_from(self.entries()))
+        parent = data.draw(st.sampled_from(self.entries())).stem if known else "no-such-entry"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("  - section: ", f"  - parent: {parent}\n    section: ", 1), encoding="utf-8")
+
+    @rule(data=st.data())
     def touch(self, data: st.DataObject) -> None:
         os.utime(data.draw(st.sampled_from(self.entries())))
 

@@ -27,14 +27,15 @@ def _usual_mode(path: Path) -> int:
 
 
 @contextlib.contextmanager
-def _staged(path: Path, data: bytes, sync: bool = True) -> Iterator[str]:
-    """A complete (and, with ``sync``, synced) temporary copy of ``data`` beside ``path``;
-    removed afterwards."""
+def _staged(path: Path, data: bytes | Sequence[bytes], sync: bool = True) -> Iterator[str]:
+    """A complete (and, with ``sync``, synced) temporary copy of ``data`` (or of its
+    pieces, one after the other) beside ``path``; removed afterwards."""
     folder = path.parent if str(path.parent) else Path(".")
     fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                stream.write(piece)
             stream.flush()
             if sync:
                 os.fsync(stream.fileno())
@@ -45,8 +46,9 @@ def _staged(path: Path, data: bytes, sync: bool = True) -> Iterator[str]:
             os.unlink(temp)
 
 
-def replace(path: Path, data: bytes, *, sync: bool = True) -> None:
-    """Write ``data`` to ``path``, replacing it in one step; keeps an existing file's mode.
+def replace(path: Path, data: bytes | Sequence[bytes], *, sync: bool = True) -> None:
+    """Write ``data`` (or its pieces, in order) to ``path``, replacing it in one step;
+    keeps an existing file's mode.
     ``sync=False`` skips flushing to the disk, for files that may be lost (caches)."""
     with _staged(path, data, sync) as temp:
         os.replace(temp, path)

@@ -34,7 +34,7 @@ from awesome_catalog import __version__
 from awesome_catalog.core import writing
 
 CACHE_ENV = "AWESOME_CATALOG_CACHE_DIR"
-_FORMAT = 4  # 4: one file per list, with each entry's facts and rows, and the README's layout
+_FORMAT = 5  # 5: each file's index and packed part, the sums over them, the README's layout
 _MAGIC = b"awesome-catalog cache\n"
 
 
@@ -104,7 +104,7 @@ class Store:
         if not raw.startswith(header) or len(raw) < len(header) + 12:
             return None
         size, check = struct.unpack("<QI", raw[len(header):len(header) + 12])
-        payload = raw[len(header) + 12:]
+        payload = memoryview(raw)[len(header) + 12:]  # not copied
         if len(payload) != size or zlib.crc32(payload) != check:
             return None  # cut short, or corrupted
         try:
@@ -121,25 +121,26 @@ class Store:
             payload = marshal.dumps(value)
             self.stem.parent.mkdir(parents=True, exist_ok=True)
             check = struct.pack("<QI", len(payload), zlib.crc32(payload))
-            writing.replace(self.path(part), self.header() + check + payload, sync=False)
+            writing.replace(self.path(part), (self.header() + check, payload), sync=False)
         except (OSError, ValueError):
             pass
 
-    def save_aside(self, value: Any, part: str = "state") -> Callable[[], None]:
-        """``save``, by a forked copy of this process where there is ``fork`` (a large
-        state takes a tenth of a second to write, which the run need not wait for until
-        it ends); returns what to call before the run ends, which waits for it."""
+    def save_aside(self, make: Callable[[], Any], part: str = "state") -> Callable[[], None]:
+        """``save`` of what ``make`` gives, by a forked copy of this process where there is
+        ``fork`` (a large state takes a tenth of a second to make and write, which the run
+        need not wait for until it ends); returns what to call before the run ends, which
+        waits for it."""
         if not self.enabled or not hasattr(os, "fork"):
-            self.save(value, part)
+            self.save(make(), part)
             return lambda: None
         try:
             pid = os.fork()
         except OSError:
-            self.save(value, part)
+            self.save(make(), part)
             return lambda: None
         if pid == 0:  # the copy: write, and leave at once (no buffer flushed, no handler run)
             try:
-                self.save(value, part)
+                self.save(make(), part)
             finally:
                 os._exit(0)
         return lambda: _reap(pid)

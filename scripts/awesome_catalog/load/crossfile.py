@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence, Set
 from typing import Any, NamedTuple
 
 from awesome_catalog.core.diagnostics import Diagnostic
@@ -92,14 +92,34 @@ def facts_of(context: Catalog, entry: Entry) -> EntryFacts:
         tuple(parents), tuple(a.section for a in entry.appearances))
 
 
+def clash_keys(facts: EntryFacts) -> Iterator[bytes]:
+    """The keys of one entry that the rules across files compare with other entries'
+    (its id, identity keys, summaries and links), once for each time it holds them,
+    each as bytes that name its kind. A rule reports only entries that hold a key held
+    more than once, or that name a parent."""
+    yield b"id:" + facts.id.encode("utf-8", "surrogatepass")
+    for kind, value, _ in facts.keys:
+        yield f"{kind}:".encode() + (value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass"))
+    for key, _ in facts.summaries:
+        yield b"summary:" + key
+    for _, key, _ in facts.links:
+        yield b"link:" + key
+
+
 def cross_rules(context: Catalog, facts: Sequence[EntryFacts], where: Locate, taxonomy_path: str,
-                *, complete: bool = True) -> list[Diagnostic]:
-    """Every problem between entries, from their facts in the catalog's order. When
-    entries were left out for errors (not ``complete``), sections they would fill are
-    not reported as unused."""
-    found = [*_identity(facts, where), *_summaries(facts, where), *_links(facts, where), *_parents(facts, where)]
+                *, complete: bool = True, ids: Set[str] | None = None,
+                used: Set[str] | None = None) -> list[Diagnostic]:
+    """Every problem between entries, from their facts in the catalog's order: of every
+    entry, or, given ``ids`` (every entry's id) and ``used`` (every section an appearance
+    names), of only the entries a rule may report (see ``clash_keys``), which gives the
+    same. When entries were left out for errors (not ``complete``), sections they would
+    fill are not reported as unused."""
+    ids = {e.id for e in facts} if ids is None else ids
+    found = [*_identity(facts, where), *_summaries(facts, where), *_links(facts, where),
+             *_parents(facts, ids, where)]
     if complete:
-        found += _unused_sections(context, facts, where, taxonomy_path)
+        used = {section for entry in facts for section in entry.sections} if used is None else used
+        found += _unused_sections(context, used, where, taxonomy_path)
     return found
 
 
@@ -177,9 +197,8 @@ def _links(facts: Sequence[EntryFacts], where: Locate) -> list[Diagnostic]:
     return found
 
 
-def _parents(facts: Sequence[EntryFacts], where: Locate) -> list[Diagnostic]:
-    """E310 for an appearance whose parent is no entry of the catalog."""
-    ids = {e.id for e in facts}
+def _parents(facts: Sequence[EntryFacts], ids: Set[str], where: Locate) -> list[Diagnostic]:
+    """E310 for an appearance whose parent is no entry of the catalog (``ids``)."""
     found: list[Diagnostic] = []
     for entry in facts:
         for parent, parts in entry.parents:
@@ -190,9 +209,8 @@ def _parents(facts: Sequence[EntryFacts], where: Locate) -> list[Diagnostic]:
     return found
 
 
-def _unused_sections(context: Catalog, facts: Sequence[EntryFacts], where: Locate, path: str) -> list[Diagnostic]:
-    """W301 for a section that holds items and has none."""
-    used = {section for entry in facts for section in entry.sections}
+def _unused_sections(context: Catalog, used: Set[str], where: Locate, path: str) -> list[Diagnostic]:
+    """W301 for a section that holds items and has none (none in ``used``)."""
     return [at(where, path, (*parts, "id"), "W301", f"no work appears in section `{section.id}`",
                "add works to it or remove it from the taxonomy")
             for section, parts in section_paths(context.taxonomy.sections)

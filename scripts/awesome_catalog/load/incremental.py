@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import multiprocessing
 import os
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,18 +30,22 @@ from awesome_catalog.core.diagnostics import Diagnostic, Severity, apply_levels
 from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
 from awesome_catalog.core.project import EntryFile, Project, read_regular
 from awesome_catalog.load import inputs, loader
-from awesome_catalog.load.crossfile import EntryFacts, cross_rules, facts_of
+from awesome_catalog.load.crossfile import EntryFacts, clash_keys, cross_rules, facts_of
 from awesome_catalog.load.inputs import RACY_NS, Scan, StatKey, content_digest
 from awesome_catalog.load.rules import context_rules, entry_rules, make_locator
 from awesome_catalog.readme import render
 
-FileRecord = tuple[StatKey, bool, bytes, tuple[Any, ...], tuple[Any, ...], Any, bytes | None, Any]
+FileRecord = tuple[StatKey, bool, bytes, tuple[Any, ...], tuple[Any, ...], Any, Any, Any]
 """(stat, whether the stat may answer, content digest, the file's problems, the entry's
-own problems, its facts, its marshalled ``EntryPart``, its ``Shape``; the last three
-None unless the entry joined the catalog)."""
+own problems, its facts, its README rows as data, its ``Shape``; the last three None
+unless the entry joined the catalog). The first three are the file's *index*; the
+rest but the rows, its *part*."""
 Shape = tuple[str, "int | None", int, tuple[tuple[str, int], ...]]
 """What the README's sections region needs of an entry without its rows: its kind, year
 and number of appearances (the figures), and for each row its section and ``row_mark``."""
+Part = tuple[tuple[Any, ...], tuple[Any, ...], Any, Any]
+"""What a file gives the catalog, but its rows (kept by section): its problems, its
+entry's own problems, facts and ``Shape``."""
 
 
 def row_mark(row: render.Row) -> int:
@@ -52,20 +56,155 @@ def row_mark(row: render.Row) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
+class Kept:
+    """What the cache keeps of every file, and the sums over all of them that a run
+    needs whole, each kept up to date as files come and go (``change``), so that a run
+    unpacks only the parts of the files that changed and of those a rule must look at:
+
+    - ``files``: each file's index; ``parts``: its part, packed (``marshal``);
+    - ``problems``: the problems of each file that has any;
+    - ``keys``: for each key a rule across files compares (``crossfile.clash_keys``),
+      the file that holds it, or the files (a tuple, once per time) when held twice
+      or more, and those keys are the ``clashes``; ``parents``: the files with a
+      parent; ``ids``: each entry's id; ``used``: the number of appearances in each
+      section;
+    - ``figures``: each entry's kind, year and number of appearances; ``marks``: each
+      section's mark (``row_mark``); ``rows``: each section's rows with their files,
+      packed and compressed (text shrinks fivefold, and only the sections an edit
+      touches are unpacked).
+    """
+
+    def __init__(self, state: dict[str, Any] | None = None) -> None:
+        state = state or {}
+        self.files: dict[str, tuple[StatKey, bool, bytes]] = state.get("files", {})
+        self.parts: dict[str, bytes] = state.get("parts", {})
+        self.problems: dict[str, tuple[Any, Any]] = state.get("problems", {})
+        self.keys: dict[bytes, str | tuple[str, ...]] = state.get("keys", {})
+        self.clashes: set[bytes] = state.get("clashes", set())
+        self.parents: set[str] = state.get("parents", set())
+        self.ids: dict[str, str] = state.get("ids", {})
+        self.used: dict[str, int] = state.get("used", {})
+        self.figures: dict[str, tuple[str, int | None, int]] = state.get("figures", {})
+        self.marks: dict[str, int] = state.get("marks", {})
+        self.rows: dict[str, bytes] = state.get("rows", {})
+        self._unpacked: dict[str, Part] = {}
+        self._unpacked_only: set[str] = set()  # files whose part is still to pack
+        self._changed: set[str] = set()  # files whose rows changed since ``rows`` was packed
+        self._new_rows: dict[str, list[tuple[str, Any]]] = {}
+
+    def state(self) -> dict[str, Any]:
+        """What the cache should keep (plain data; the rows of the sections that changed packed again)."""
+        for rel in self._unpacked_only:
+            self.parts[rel] = marshal.dumps(self._unpacked[rel])
+        for section in self._new_rows:
+            rows = tuple(self.section_rows(section))
+            self.rows[section] = zlib.compress(marshal.dumps(rows), 1) if rows else b""
+        self.rows = {section: packed for section, packed in self.rows.items() if packed}
+        self._unpacked_only, self._changed, self._new_rows = set(), set(), {}
+        return {"files": self.files, "parts": self.parts, "problems": self.problems, "keys": self.keys,
+                "clashes": self.clashes, "parents": self.parents, "ids": self.ids, "used": self.used,
+                "figures": self.figures, "marks": self.marks, "rows": self.rows}
+
+    def part(self, rel: str) -> Part:
+        """The part of one file, unpacked once (a part found in this run is not packed yet)."""
+        if rel not in self._unpacked:
+            self._unpacked[rel] = marshal.loads(self.parts[rel])
+        return self._unpacked[rel]
+
+    def change(self, fresh: dict[str, FileRecord], gone: set[str]) -> None:
+        """Replace the files of ``fresh`` by their new records, and forget those of ``gone``."""
+        for rel in [*gone, *fresh]:
+            if rel in self.files:
+                self._drop(rel, self.part(rel))
+        for rel, record in fresh.items():
+            self._add(rel, record)
+
+    def _drop(self, rel: str, part: Part) -> None:
+        _problems, _own, facts, shape = part
+        del self.files[rel]
+        self.parts.pop(rel, None)
+        self._unpacked.pop(rel, None)
+        self._unpacked_only.discard(rel)
+        self.problems.pop(rel, None)
+        if facts is None:
+            return
+        entry = EntryFacts.from_data(facts)
+        for key in clash_keys(entry):
+            held = self.keys.pop(key)
+            if isinstance(held, tuple):
+                holders = list(held)
+                holders.remove(rel)
+                self.keys[key] = holders[0] if len(holders) == 1 else tuple(holders)
+                if len(holders) < 2:
+                    self.clashes.discard(key)
+        self.parents.discard(rel)
+        del self.ids[rel], self.figures[rel]
+        for section in entry.sections:
+            self.used[section] -= 1
+            if not self.used[section]:
+                del self.used[section]
+        for section, mark in shape[3]:
+            self.marks[section] = self.marks.get(section, 0) ^ mark
+            self._new_rows.setdefault(section, [])  # its rows are to be packed again
+        self._changed.add(rel)
+
+    def _add(self, rel: str, record: FileRecord) -> None:
+        _, _, _, problems, own, facts, rows, shape = record
+        part = (problems, own, facts, shape)
+        self.files[rel] = record[:3]
+        self._unpacked[rel] = part
+        self._unpacked_only.add(rel)
+        if problems or own:
+            self.problems[rel] = (problems, own)
+        if facts is None:
+            return
+        entry = EntryFacts.from_data(facts)
+        for key in clash_keys(entry):
+            held = self.keys.get(key)
+            if held is None:
+                self.keys[key] = rel
+            else:
+                self.keys[key] = (*held, rel) if isinstance(held, tuple) else (held, rel)
+                self.clashes.add(key)
+        if entry.parents:
+            self.parents.add(rel)
+        self.ids[rel], self.figures[rel] = entry.id, shape[:3]
+        for section in entry.sections:
+            self.used[section] = self.used.get(section, 0) + 1
+        for section, mark in shape[3]:
+            self.marks[section] = self.marks.get(section, 0) ^ mark
+        self._changed.add(rel)
+        for row in rows:
+            self._new_rows.setdefault(row[0], []).append((rel, row))
+
+    def section_rows(self, section: str) -> list[tuple[str, Any]]:
+        """The rows of one section as data, each with its file."""
+        packed = self.rows.get(section)
+        kept = marshal.loads(zlib.decompress(packed)) if packed else ()
+        if section not in self._new_rows:
+            return list(kept)
+        return [*(item for item in kept if item[0] not in self._changed), *self._new_rows[section]]
+
+    def involved(self) -> list[EntryFacts]:
+        """The facts of every entry a rule across files may report or name (each holder of
+        a key held twice, each entry with a parent), in the catalog's order."""
+        rels = {rel for key in self.clashes for rel in self.keys[key]} | self.parents  # a clash's holders: a tuple
+        found = [EntryFacts.from_data(self.part(rel)[2]) for rel in sorted(rels)]
+        return sorted(found, key=lambda f: f.id)
+
+
 @dataclass
 class Checked:
     """The catalog as checked: every diagnostic of the catalog (not yet of the README),
-    the list's context (None when unusable), and each entry that joined the catalog by
-    its facts, in the catalog's order (by id), with its README rows (``parts``) and its
-    ``Shape`` by path. ``state`` is what the cache should keep, and ``dirty`` whether it
-    is worth writing (see ``SAVE_FROM``)."""
+    the list's context (None when unusable), and what the cache keeps of each file
+    (``kept``: each entry that joined the catalog by its figures, each section by its
+    mark and rows). ``dirty`` says whether the cache is worth writing again (see
+    ``SAVE_FROM``)."""
 
     diagnostics: list[Diagnostic]
     context: Catalog | None
-    facts: list[EntryFacts] = field(default_factory=list)
-    parts: dict[str, bytes] = field(default_factory=dict)
-    shapes: dict[str, Shape] = field(default_factory=dict)
-    state: dict[str, Any] = field(default_factory=dict)
+    kept: Kept = field(default_factory=Kept)
+    context_state: Any = None
     dirty: bool = False
     context_key: str = ""
     scan_ns: int = 0
@@ -75,49 +214,26 @@ class Checked:
     layout: Any = None
     """The README's layout as ``readme_state`` records it (the cache keeps it apart)."""
     layout_dirty: bool = False
-    _members: dict[str, list[str]] | None = field(default=None, repr=False)
-    _waiting: dict[str, list[render.Row]] = field(default_factory=dict, repr=False)
-    _read: dict[str, set[str]] = field(default_factory=dict, repr=False)
-    _served: set[str] = field(default_factory=set, repr=False)
 
     @property
     def ok(self) -> bool:
         """Whether the catalog has no errors (warnings allowed)."""
         return self.context is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
+    def state(self) -> dict[str, Any]:
+        """What the cache should keep."""
+        return {"context": self.context_state, **self.kept.state()}
+
     def listing(self) -> render.Listing:
-        """Everything the generated regions show (only when ``ok``): each part's counts,
+        """Everything the generated regions show (only when ``ok``): each entry's figures,
         and its rows read from the cache a section at a time."""
         assert self.context is not None
-        parts = tuple(render.EntryPart(kind, year, n, ()) for kind, year, n, _ in
-                      (self.shapes[f.path] for f in self.facts))
+        parts = tuple(render.EntryPart(kind, year, n, ()) for kind, year, n in self.kept.figures.values())
         return render.Listing(self.context.taxonomy, parts, self.context.settings, self.rows_of)
 
     def rows_of(self, section: str) -> list[render.Row]:
-        """The rows of one section, from the parts of the entries that appear in it. On
-        a first pass through the sections (``render.each_piece``), the rows of an entry
-        for sections still to come are kept for them, so that each part is read once."""
-        if self._members is None:
-            self._members = {}
-            for rel, shape in self.shapes.items():
-                for name in dict.fromkeys(s for s, _ in shape[3]):
-                    self._members.setdefault(name, []).append(rel)
-        if section in self._served:  # asked again: read what it needs once more
-            return [render.Row(*row) for rel in self._members.get(section, ())
-                    for row in marshal.loads(self.parts[rel])[3] if row[0] == section]
-        self._served.add(section)
-        rows = self._waiting.pop(section, [])
-        read = self._read.pop(section, set())
-        for rel in self._members.get(section, ()):
-            if rel in read:
-                continue
-            for row in marshal.loads(self.parts[rel])[3]:
-                if row[0] == section:
-                    rows.append(render.Row(*row))
-                elif row[0] not in self._served:  # kept for its section, to come
-                    self._waiting.setdefault(row[0], []).append(render.Row(*row))
-                    self._read.setdefault(row[0], set()).add(rel)
-        return rows
+        """The rows of one section."""
+        return [render.Row(*row) for _, row in self.kept.section_rows(section)]
 
 
 def _context(project: Project, texts: loader.SourceTexts, stored: Any, key: str) -> tuple[loader.ListContext, Any]:
@@ -144,7 +260,7 @@ def _context_of(project: Project, payload: Any) -> loader.ListContext:
 
 class _LazyValidators(dict):  # type: ignore[type-arg]
     """The schemas' validators, each built on first use (a run where no file changed
-    needs none); the metaschema check is skipped when ``checked``."""
+    needs none); the metaschema and ``$ref`` checks are skipped when ``checked``."""
 
     def __init__(self, project: Project, checked: bool) -> None:
         super().__init__()
@@ -165,12 +281,12 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
     state = state if isinstance(state, dict) else {}
     texts = loader.SourceTexts(project)
     context, context_state = _context(project, texts, state.get("context"), found.context_key)
-    old: dict[str, FileRecord] = state.get("files", {}) if state.get("context") == context_state else {}
-    dirty = state.get("context") != context_state
+    same = state.get("context") == context_state
+    kept = Kept(state if same else None)
 
     diagnostics = [*context.diagnostics, *found.listing.problems]
-    slots: dict[str, FileRecord | None] = {}  # in the listing's order; None: to read
     jobs: list[Job] = []
+    listed: list[str] = []
     for file, (st, problems) in zip(found.listing.files, found.stats, strict=True):
         name_problem = loader.check_name(file.rel, file.name)
         if name_problem:
@@ -178,40 +294,40 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
         if st is None:
             diagnostics += problems
             continue
-        stat, record = inputs.stat_key(st), old.get(file.rel)
-        slots[file.rel] = record if record is not None and record[0] == stat and record[1] else None
-        if slots[file.rel] is None:
-            jobs.append((file, name_problem is None, stat, record[2] if record is not None else None))
+        listed.append(file.rel)
+        stat, known = inputs.stat_key(st), kept.files.get(file.rel)
+        if known is None or known[0] != stat or not known[1]:
+            jobs.append((file, name_problem is None, stat, known[2] if known is not None else None))
     results = _run_jobs(project, context, context_state[1], jobs, found.ns)
-    for (file, _name_ok, stat, _digest), (how, value) in zip(jobs, results, strict=True):
+    fresh: dict[str, FileRecord] = {}
+    gone = set(kept.files).difference(listed)
+    for (file, _name_ok, stat, digest), (how, value) in zip(jobs, results, strict=True):
         if how == "error":
             diagnostics.append(Diagnostic(*value))
+            gone.add(file.rel)
         elif how == "same":
-            slots[file.rel] = (stat, value, *old[file.rel][2:])
+            kept.files[file.rel] = (stat, value, digest)  # type: ignore[assignment]
         else:
-            slots[file.rel] = value
-    files = {rel: r for rel, r in slots.items() if r is not None}
+            fresh[file.rel] = value
+    kept.change(fresh, gone & set(kept.files))
     # a few files read again next time cost less than rewriting the cache now (a run
     # whose inputs did not change answers from the result kept apart all the same)
-    dirty = dirty or len(jobs) + len(set(old) - set(files)) >= SAVE_FROM
-    for record in files.values():
-        diagnostics += (Diagnostic(*d) for d in record[3])
+    dirty = not same or len(jobs) + len(gone) >= SAVE_FROM
+    for rel in listed:
+        if rel in kept.problems:
+            diagnostics += (Diagnostic(*d) for d in kept.problems[rel][0])
     complete = not any(d.severity is Severity.ERROR for d in diagnostics)
-    facts = sorted((EntryFacts.from_data(r[5]) for r in files.values() if r[5] is not None), key=lambda f: f.id)
     if context.catalog is not None:
         where = make_locator(texts)
         diagnostics += context_rules(context.catalog, where, project.rel(project.taxonomy_file),
-                                     project.rel(project.vocabulary_file), frozenset(f.id for f in facts))
-        for record in files.values():
-            diagnostics += (Diagnostic(*d) for d in record[4])
-        diagnostics += cross_rules(context.catalog, facts, where, project.rel(project.taxonomy_file),
-                                   complete=complete)
+                                     project.rel(project.vocabulary_file), frozenset(kept.ids.values()))
+        for rel in listed:
+            if rel in kept.problems:
+                diagnostics += (Diagnostic(*d) for d in kept.problems[rel][1])
+        diagnostics += cross_rules(context.catalog, kept.involved(), where, project.rel(project.taxonomy_file),
+                                   complete=complete, ids=set(kept.ids.values()), used=set(kept.used))
         diagnostics = apply_levels(diagnostics, dict(context.catalog.settings.rules))
-    parts = {rel: r[6] for rel, r in files.items() if r[6] is not None}
-    shapes = {rel: r[7] for rel, r in files.items() if r[6] is not None}
-    new_state = {**state, "context": context_state, "files": files}
-    return Checked(diagnostics, context.catalog, facts, parts, shapes, new_state, dirty, found.context_key,
-                   found.ns)
+    return Checked(diagnostics, context.catalog, kept, context_state, dirty, found.context_key, found.ns)
 
 
 Job = tuple[EntryFile, bool, StatKey, "bytes | None"]
@@ -233,8 +349,9 @@ def _run_jobs(project: Project, context: loader.ListContext, recorded: Any, jobs
     from what is ``recorded`` of it, so each finds what this process would)."""
     workers = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     size = -(-len(jobs) // workers)
-    if len(jobs) < PARALLEL_FROM or size >= len(jobs) or "fork" not in multiprocessing.get_all_start_methods():
+    if len(jobs) < PARALLEL_FROM or size >= len(jobs) or not hasattr(os, "fork"):
         return _work(project, context, jobs, ns)
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     slices = [jobs[i:i + size] for i in range(0, len(jobs), size)]
@@ -287,4 +404,4 @@ def _check_fresh(context: Catalog, built: list[tuple[int, Entry]], results: list
         part = render.entry_part(context, entry)
         shape = (part.kind, part.year, part.appearances, tuple((r.section, row_mark(r)) for r in part.rows))
         results[i] = ("fresh", (stat, trusted, digest, found, tuple(d.as_tuple() for d in problems),
-                                tuple(facts_of(context, entry)), marshal.dumps(part.to_data()), shape))
+                                tuple(facts_of(context, entry)), part.to_data()[3], shape))

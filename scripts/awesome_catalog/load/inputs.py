@@ -13,6 +13,7 @@ needs nothing else before it answers.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import stat
 import time
@@ -127,15 +128,23 @@ def scan(project: Project) -> Scan:
     ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
     key = context_key(project)
     listing = project.scan()
-    digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0".encode("utf-8", "surrogateescape"))
-    stats, racy = [], []
+    stats: list[tuple[os.stat_result | None, tuple[Diagnostic, ...]]] = []
+    seen: list[tuple[str, StatKey | str]] = []
+    racy = []
     for file in listing.files:
+        try:
+            st: os.stat_result | None = os.lstat(file.path)
+        except OSError:
+            st = None
         found: list[Diagnostic] = []
-        st = file_stat(project, file.path, file.rel, found)
+        if st is None or not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:  # the usual file needs no more
+            st = file_stat(project, file.path, file.rel, found)
         stats.append((st, tuple(found)))
         if st is not None and st.st_mtime_ns + RACY_NS >= ns:
             racy.append(file.rel)
-        digest.update(f"{file.rel}\0{stat_key(st) if st else found!r}\n".encode("utf-8", "surrogateescape"))
+        seen.append((file.rel, stat_key(st) if st else repr(found)))
+    digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0".encode("utf-8", "surrogateescape"))
+    digest.update(marshal.dumps(seen))
     try:
         readme: StatKey | None = stat_key(os.stat(project.readme))
     except OSError:

@@ -123,7 +123,8 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
         from awesome_catalog.load import readme_state
 
         checked = load_checked(project, store, found)
-        saved = store.save_aside(checked.state) if checked.dirty else None  # written while the README is checked
+        # the state is made and written by a copy of this process while the README is checked
+        saved = store.save_aside(checked.state) if checked.dirty else None
         checked.dirty = False
         try:
             if checked.ok:
@@ -151,8 +152,8 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
 
 def result_of(checked: Checked, readme_problems: Sequence[Diagnostic], diff: str | None) -> CheckResult:
     """The result of a check from the catalog ``checked`` and its README's problems."""
-    entries = len(checked.facts) if checked.ok else 0
-    appearances = sum(len(f.sections) for f in checked.facts) if checked.ok else 0
+    figures = checked.kept.figures.values() if checked.ok else ()
+    entries, appearances = len(figures), sum(n for _, _, n in figures)
     return CheckResult(in_order([*checked.diagnostics, *readme_problems]), diff, entries, appearances)
 
 
@@ -196,7 +197,7 @@ def keep(store: Store, checked: Checked) -> None:
     """Write the parts of the cache that the run changed and that are worth writing
     (each once: they are then as kept)."""
     if checked.dirty:
-        store.save(checked.state)
+        store.save(checked.state())
     if checked.layout_dirty:
         store.save(checked.layout, "readme")
     checked.dirty = checked.layout_dirty = False
@@ -206,7 +207,7 @@ def remember(store: Store, found: Scan, checked: Checked, result: CheckResult) -
     """Keep ``result`` as the answer for the inputs ``found``, with the content digests
     of the files whose stat cannot answer; only when the README checked is the one
     ``found`` saw (its layout is recorded)."""
-    files = checked.state.get("files", {})
+    files = checked.kept.files
     known = checked.readme
     if known is None or known[0] != found.readme or any(rel not in files for rel in found.racy):
         return

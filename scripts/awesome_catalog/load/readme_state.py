@@ -50,19 +50,13 @@ class Outcome:
 
 def marks(checked: Checked) -> dict[str, Any]:
     """The mark of each piece of the sections region as the catalog now stands."""
-    found: dict[str, Any] = {render.HEAD_KEY: head(checked), render.TAIL_KEY: ""}
-    for shape in checked.shapes.values():
-        for section, mark in shape[3]:
-            found[section] = found.get(section, 0) ^ mark
-    return found
+    return {**checked.kept.marks, render.HEAD_KEY: head(checked), render.TAIL_KEY: ""}
 
 
 def head(checked: Checked) -> str:
-    """The head of the sections region (note, exceptions, figures), from the entries' shapes."""
+    """The head of the sections region (note, exceptions, figures), from the entries' figures."""
     assert checked.context is not None
-    parts = tuple(render.EntryPart(kind, year, appearances, ()) for kind, year, appearances, _ in
-                  checked.shapes.values())
-    return render.sections_head(render.Listing(checked.context.taxonomy, parts, checked.context.settings))
+    return render.sections_head(checked.listing())
 
 
 def check(project: Project, checked: Checked, *, want_new: bool = False) -> Outcome:
@@ -140,13 +134,16 @@ def _diff(raw: bytes, spans: list[tuple[int, int, bytes]]) -> str:
         else:
             windows.append([span])
     out: list[str] = []
+    counted, lines = 0, 0  # the lines before ``counted``, counted once over the whole README
     for group in windows:
         low, high = group[0][0], group[-1][1]
         for _ in range(_CONTEXT):
             low = raw.rfind(b"\n", 0, max(low - 1, 0)) + 1 if low > 0 else 0
             found = raw.find(b"\n", high)
             high = len(raw) if found < 0 else found + 1
-        part = regions.unified_diff(raw[low:high], _spliced(raw, group, low, high), first_line=raw.count(b"\n", 0, low))
+        lines += raw.count(b"\n", counted, low)
+        counted = low
+        part = regions.unified_diff(raw[low:high], _spliced(raw, group, low, high), first_line=lines)
         out.append(part if not out else part.split("\n", 2)[2])  # one header for the whole diff
     return "".join(out)
 

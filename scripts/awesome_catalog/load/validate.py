@@ -112,15 +112,14 @@ class Validator:
     2020-12 keyword gets exactly the rules editors and check-jsonschema apply. Either
     way, only a file that fails, or holds a float (which only the strict integer type
     can judge), is validated again by jsonschema, whose errors carry what the messages
-    need. ``registry`` holds the only schemas its ``$ref``s may reach (see
+    need. ``local`` holds the only schemas its ``$ref``s may reach, by URI (see
     ``build_validators``): neither library ever fetches anything.
     """
 
-    def __init__(self, schema: Any, registry: Registry[Any] | None = None,
-                 local: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, schema: Any, local: Mapping[str, Any] | None = None) -> None:
         self.schema = schema
         self.fast = not unsupported_keywords(schema)
-        self._registry = registry
+        self._registry = _Registry(local or {})
         self._local = dict(local or {})
         self._fast: Callable[[Any], Any] | None = None
         self._full: Any = None
@@ -148,7 +147,6 @@ class Validator:
     def errors(self, data: Any) -> Iterator[ValidationError]:
         if self._full is None:
             from jsonschema import Draft202012Validator, FormatChecker, validators
-            from referencing import Registry
 
             def integer(_checker: Any, instance: Any) -> bool:
                 return isinstance(instance, int) and not isinstance(instance, bool)
@@ -159,7 +157,7 @@ class Validator:
             )
             checker = FormatChecker(formats=())
             checker.checks("uri", raises=ValueError)(_check_url)
-            self._full = strict(self.schema, format_checker=checker, registry=self._registry or Registry())
+            self._full = strict(self.schema, format_checker=checker, registry=self._registry.get())
         errors: Iterator[ValidationError] = self._full.iter_errors(data)
         return errors
 
@@ -190,6 +188,24 @@ def _compiled(schema: Any, local: Mapping[str, Any]) -> Callable[[Any], Any]:
     # the check of the schema itself is the first function of the code, the others are its $refs'
     check = min((f for f in namespace.values() if isinstance(f, FunctionType)), key=lambda f: f.__code__.co_firstlineno)
     return functools.partial(check, custom_formats={"uri": _url_ok})
+
+
+class _Registry:
+    """The schemas a ``$ref`` may reach (URI -> the schema there), as a ``referencing``
+    registry, built on first use: a file that passes the compiled check never needs it."""
+
+    def __init__(self, local: Mapping[str, Any]) -> None:
+        self._local: Mapping[str, Any] = local
+        self._built: Registry[Any] | None = None
+
+    def get(self) -> Registry[Any]:
+        if self._built is None:
+            from referencing import Registry
+            from referencing.jsonschema import DRAFT202012
+
+            self._built = Registry().with_resources(
+                (uri, DRAFT202012.create_resource(node)) for uri, node in self._local.items())
+        return self._built
 
 
 class _LocalOnly(Mapping[str, Callable[[str], Any]]):
@@ -276,13 +292,9 @@ def build_validators(files: Sequence[SchemaFile], wanted: Mapping[str, str], *,
     they lead to) may reach only the files of ``files``, by file name or by ``$id``, and
     places inside them. Anything else (``http:``, ``file:``, a file outside the folder) is
     reported on the schema and that schema is not used; nothing is ever fetched.
-    ``checked``: these very files passed the metaschema in an earlier run (the cache
-    knows their content), so that check is not made again.
+    ``checked``: these very files passed the metaschema and every ``$ref`` resolved in
+    an earlier run (the cache knows their content), so neither check is made again.
     """
-    from referencing import Registry
-    from referencing.exceptions import Unresolvable
-    from referencing.jsonschema import DRAFT202012
-
     problems: list[Diagnostic] = []
     sound: dict[str, SchemaFile] = {}
     walked: dict[str, list[tuple[str, str, str, list[str | int]]]] = {}
@@ -300,7 +312,6 @@ def build_validators(files: Sequence[SchemaFile], wanted: Mapping[str, str], *,
     # every URI a sound file answers to: its name, its $id and the $ids inside it
     owner: dict[str, str] = {}
     local: dict[str, Any] = {}
-    registry: Registry[Any] = Registry()
     # a file name is also found next to each file's own $id, as a relative ref from that file gives it
     siblings = [(_target(u, other), other) for name in sound for kind, u, _, w in walked[name]
                 if kind == "id" and not w for other in sound]
@@ -310,24 +321,25 @@ def build_validators(files: Sequence[SchemaFile], wanted: Mapping[str, str], *,
     for name, uri, where in claims:
         file = sound[name]
         if uri not in owner:
-            node = _at(file.data, where)
-            owner[uri], local[uri] = name, node
-            registry = registry.with_resource(uri, DRAFT202012.create_resource(node))
+            owner[uri], local[uri] = name, _at(file.data, where)
 
-    bad: dict[str, list[Diagnostic]] = {}
-    reaches: dict[str, set[str]] = {}
-    for name, file in sound.items():
-        bad[name], reaches[name] = [], set()
-        for kind, ref, base, where in walked[name]:
-            if kind == "id":
-                continue
-            target = _target(base, ref)
-            try:
-                registry.resolver(base_uri=base).lookup(ref)
-            except (Unresolvable, ValueError):  # ValueError: not a URI at all, e.g. "http://[::1"
-                bad[name].append(_bad_ref(file, kind, ref, target, where, target in owner))
-                continue
-            reaches[name].add(owner.get(target, name))
+    bad: dict[str, list[Diagnostic]] = {name: [] for name in sound}
+    reaches: dict[str, set[str]] = {name: set() for name in sound}
+    if not checked:  # else every ref of these very files resolved in an earlier run
+        from referencing.exceptions import Unresolvable
+
+        registry = _Registry(local)
+        for name, file in sound.items():
+            for kind, ref, base, where in walked[name]:
+                if kind == "id":
+                    continue
+                target = _target(base, ref)
+                try:
+                    registry.get().resolver(base_uri=base).lookup(ref)
+                except (Unresolvable, ValueError):  # ValueError: not a URI at all, e.g. "http://[::1"
+                    bad[name].append(_bad_ref(file, kind, ref, target, where, target in owner))
+                    continue
+                reaches[name].add(owner.get(target, name))
 
     validators: dict[str, Validator] = {}
     reported: set[str] = set()
@@ -351,7 +363,7 @@ def build_validators(files: Sequence[SchemaFile], wanted: Mapping[str, str], *,
                                        "whose $refs lead outside schema/ or to nothing", "fix that schema"))
         if broken:
             continue
-        validator = Validator(file.data, registry, local)
+        validator = Validator(file.data, local)
         try:
             validator.compile()
         except Exception as err:  # a schema is data: whatever the compiler chokes on is a problem of it
