@@ -56,13 +56,13 @@ def run(args: argparse.Namespace, project: Project) -> int:
     checked = load_checked(project, store, found)
     if not checked.ok:
         return _refuse(in_order(checked.diagnostics), "fix the catalog first")
-    outcome = readme_state.check(project, checked, want_new=True)
+    outcome = readme_state.check(project, checked, want_new=not args.check)
     keep(store, checked)
     if outcome.blocked:
         return _refuse([d for d in outcome.problems if d.code != "E407"], outcome.blocked)
     name = project.rel(project.readme)
     if args.check:
-        if outcome.new is None:
+        if outcome.diff is None and outcome.new is None:
             print(f"{name} is up to date")
             return EXIT_OK
         sys.stdout.write(outcome.diff or "")

@@ -57,13 +57,14 @@ def read_regular(path: str | Path, limit: int | None = None) -> bytes:
         raise not_regular(path, mode)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise not_regular(path, mode)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise not_regular(path, st.st_mode)
         chunks: list[bytes] = []
         left = -1 if limit is None else limit + 1
+        size = max(st.st_size + 1, 1 << 16)  # the whole file in one read, as a rule
         while left != 0:
-            chunk = os.read(fd, 1 << 20 if left < 0 else min(left, 1 << 20))
+            chunk = os.read(fd, size if left < 0 else min(left, size))
             if not chunk:
                 break
             chunks.append(chunk)

@@ -33,6 +33,7 @@ from awesome_catalog.load import inputs, loader
 from awesome_catalog.load.crossfile import EntryFacts, clash_keys, cross_rules, facts_of
 from awesome_catalog.load.inputs import RACY_NS, Scan, StatKey, content_digest
 from awesome_catalog.load.rules import context_rules, entry_rules, make_locator
+from awesome_catalog.load.shards import Shards
 from awesome_catalog.readme import render
 
 FileRecord = tuple[StatKey, bool, bytes, tuple[Any, ...], tuple[Any, ...], Any, Any, Any]
@@ -61,13 +62,13 @@ class Kept:
     needs whole, each kept up to date as files come and go (``change``), so that a run
     unpacks only the parts of the files that changed and of those a rule must look at:
 
-    - ``files``: each file's index; ``parts``: its part, packed (``marshal``);
+    - ``files``: each file's index; ``parts``: its part, in ``Shards``;
     - ``problems``: the problems of each file that has any;
-    - ``keys``: for each key a rule across files compares (``crossfile.clash_keys``),
-      the file that holds it, or the files (a tuple, once per time) when held twice
-      or more, and those keys are the ``clashes``; ``parents``: the files with a
-      parent; ``ids``: each entry's id; ``used``: the number of appearances in each
-      section;
+    - ``keys`` (in ``Shards``): for each key a rule across files compares
+      (``crossfile.clash_keys``), the file that holds it, or the files (a tuple, once
+      per time) when held twice or more, and those keys are the ``clashes``;
+      ``parents``: the files with a parent; ``ids``: each entry's id; ``used``: the
+      number of appearances in each section;
     - ``figures``: each entry's kind, year and number of appearances; ``marks``: each
       section's mark (``row_mark``); ``rows``: each section's rows with their files,
       packed and compressed (text shrinks fivefold, and only the sections an edit
@@ -77,9 +78,9 @@ class Kept:
     def __init__(self, state: dict[str, Any] | None = None) -> None:
         state = state or {}
         self.files: dict[str, tuple[StatKey, bool, bytes]] = state.get("files", {})
-        self.parts: dict[str, bytes] = state.get("parts", {})
+        self.parts = Shards(state.get("parts"))  # file -> Part
         self.problems: dict[str, tuple[Any, Any]] = state.get("problems", {})
-        self.keys: dict[bytes, str | tuple[str, ...]] = state.get("keys", {})
+        self.keys = Shards(state.get("keys"))  # key -> its file, or a tuple of its files
         self.clashes: set[bytes] = state.get("clashes", set())
         self.parents: set[str] = state.get("parents", set())
         self.ids: dict[str, str] = state.get("ids", {})
@@ -87,29 +88,24 @@ class Kept:
         self.figures: dict[str, tuple[str, int | None, int]] = state.get("figures", {})
         self.marks: dict[str, int] = state.get("marks", {})
         self.rows: dict[str, bytes] = state.get("rows", {})
-        self._unpacked: dict[str, Part] = {}
-        self._unpacked_only: set[str] = set()  # files whose part is still to pack
         self._changed: set[str] = set()  # files whose rows changed since ``rows`` was packed
         self._new_rows: dict[str, list[tuple[str, Any]]] = {}
 
     def state(self) -> dict[str, Any]:
         """What the cache should keep (plain data; the rows of the sections that changed packed again)."""
-        for rel in self._unpacked_only:
-            self.parts[rel] = marshal.dumps(self._unpacked[rel])
         for section in self._new_rows:
             rows = tuple(self.section_rows(section))
             self.rows[section] = zlib.compress(marshal.dumps(rows), 1) if rows else b""
         self.rows = {section: packed for section, packed in self.rows.items() if packed}
-        self._unpacked_only, self._changed, self._new_rows = set(), set(), {}
-        return {"files": self.files, "parts": self.parts, "problems": self.problems, "keys": self.keys,
+        self._changed, self._new_rows = set(), {}
+        return {"files": self.files, "parts": self.parts.pack(), "problems": self.problems, "keys": self.keys.pack(),
                 "clashes": self.clashes, "parents": self.parents, "ids": self.ids, "used": self.used,
                 "figures": self.figures, "marks": self.marks, "rows": self.rows}
 
     def part(self, rel: str) -> Part:
-        """The part of one file, unpacked once (a part found in this run is not packed yet)."""
-        if rel not in self._unpacked:
-            self._unpacked[rel] = marshal.loads(self.parts[rel])
-        return self._unpacked[rel]
+        """The part of one file."""
+        part: Part = self.parts[rel]
+        return part
 
     def change(self, fresh: dict[str, FileRecord], gone: set[str]) -> None:
         """Replace the files of ``fresh`` by their new records, and forget those of ``gone``."""
@@ -123,8 +119,6 @@ class Kept:
         _problems, _own, facts, shape = part
         del self.files[rel]
         self.parts.pop(rel, None)
-        self._unpacked.pop(rel, None)
-        self._unpacked_only.discard(rel)
         self.problems.pop(rel, None)
         if facts is None:
             return
@@ -152,8 +146,7 @@ class Kept:
         _, _, _, problems, own, facts, rows, shape = record
         part = (problems, own, facts, shape)
         self.files[rel] = record[:3]
-        self._unpacked[rel] = part
-        self._unpacked_only.add(rel)
+        self.parts[rel] = part
         if problems or own:
             self.problems[rel] = (problems, own)
         if facts is None:
@@ -288,22 +281,20 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
     jobs: list[Job] = []
     listed: list[str] = []
     for file, (st, problems) in zip(found.listing.files, found.stats, strict=True):
-        name_problem = loader.check_name(file.rel, file.name)
-        if name_problem:
-            diagnostics.append(name_problem)
         if st is None:
-            diagnostics += problems
+            name_problem = loader.check_name(file.rel, file.name)
+            diagnostics += [name_problem, *problems] if name_problem else problems
             continue
         listed.append(file.rel)
         stat, known = inputs.stat_key(st), kept.files.get(file.rel)
         if known is None or known[0] != stat or not known[1]:
-            jobs.append((file, name_problem is None, stat, known[2] if known is not None else None))
+            jobs.append((file, stat, known[2] if known is not None else None))
     results = _run_jobs(project, context, context_state[1], jobs, found.ns)
     fresh: dict[str, FileRecord] = {}
     gone = set(kept.files).difference(listed)
-    for (file, _name_ok, stat, digest), (how, value) in zip(jobs, results, strict=True):
+    for (file, stat, digest), (how, value) in zip(jobs, results, strict=True):
         if how == "error":
-            diagnostics.append(Diagnostic(*value))
+            diagnostics += (Diagnostic(*d) for d in value)
             gone.add(file.rel)
         elif how == "same":
             kept.files[file.rel] = (stat, value, digest)  # type: ignore[assignment]
@@ -330,12 +321,13 @@ def check_catalog(project: Project, state: Any = None, found: Scan | None = None
     return Checked(diagnostics, context.catalog, kept, context_state, dirty, found.context_key, found.ns)
 
 
-Job = tuple[EntryFile, bool, StatKey, "bytes | None"]
-"""A file to read: its entry file, whether its name is an id, its stat, and the digest
-of the content last recorded for it (None without one)."""
+Job = tuple[EntryFile, StatKey, "bytes | None"]
+"""A file to read: its entry file, its stat, and the digest of the content last
+recorded for it (None without one)."""
 Result = tuple[str, Any]
-"""What reading a file gave: ("error", a diagnostic), ("same", whether its stat may now
-answer: the content is the one recorded), or ("fresh", its ``FileRecord``)."""
+"""What reading a file gave: ("error", its problems), ("same", whether its stat may now
+answer: the content is the one recorded), or ("fresh", its ``FileRecord``, whose
+problems start with its name's, if any)."""
 
 SAVE_FROM = 64
 """How many files a run must have read again, or seen go, to rewrite the cache."""
@@ -373,19 +365,21 @@ def _work(project: Project, context: loader.ListContext, jobs: list[Job], ns: in
     texts = loader.SourceTexts(project)
     results: list[Result] = []
     built: list[tuple[int, Entry]] = []
-    for file, name_ok, stat, recorded in jobs:
+    for file, stat, recorded in jobs:
+        name_problem = loader.check_name(file.rel, file.name)
+        named = [name_problem] if name_problem else []
         try:
             raw = read_regular(file.path, inputs.MAX_BYTES)
         except OSError as err:
-            results.append(("error", loader.read_error(file.rel, err).as_tuple()))
+            results.append(("error", tuple(d.as_tuple() for d in [*named, loader.read_error(file.rel, err)])))
             continue
         digest, trusted = content_digest(raw), stat[0] + RACY_NS < ns
         if digest == recorded:
             results.append(("same", trusted))
             continue
-        parsed: list[Diagnostic] = []
+        parsed: list[Diagnostic] = named
         data = loader.parse(raw, file.rel, context.validators.get("entry"), texts, parsed)
-        entry = loader.entry_of(file, data, context, name_ok)
+        entry = loader.entry_of(file, data, context, not named)
         if entry is not None:
             built.append((len(results), entry))
         results.append(("fresh", (stat, trusted, digest, tuple(d.as_tuple() for d in parsed), (), None, None, None)))

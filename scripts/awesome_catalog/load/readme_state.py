@@ -36,8 +36,8 @@ from awesome_catalog.readme import regions, render
 
 @dataclass(frozen=True)
 class Outcome:
-    """The README as checked: its problems; when it is stale, the diff and its bytes as
-    ``generate`` would write them; and the layout of the README as generated (the one
+    """The README as checked: its problems; when it is stale, the diff, or its bytes as
+    ``generate`` would write them (both from the careful path); and the layout of the README as generated (the one
     checked when it is up to date, else ``new``), when known."""
 
     problems: list[Diagnostic]
@@ -60,8 +60,8 @@ def head(checked: Checked) -> str:
 
 
 def check(project: Project, checked: Checked, *, want_new: bool = False) -> Outcome:
-    """The README's problems, its diff when stale, and (``want_new``) what ``generate``
-    would write: from the recorded layout when it still describes the README, else the
+    """The README's problems and, when it is stale, its diff, or (``want_new``) what
+    ``generate`` would write: from the recorded layout when it still describes the README, else the
     careful way (and then the layout is recorded for the next run). Only for a catalog
     without errors."""
     recorded = checked.layout
@@ -118,7 +118,7 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
     if all(raw[start:end] == piece for start, end, piece in spans):  # rendered again alike: the catalog's new marks
         record(checked, content_digest(raw), st, layout, problems)
         return Outcome(problems, layout=layout)
-    diff = _diff(raw, spans)
+    diff = None if want_new else _diff(raw, spans)
     new = _spliced(raw, spans, 0, len(raw)) if want_new else None
     return Outcome([*problems, regions.stale(project.rel(project.readme), line, "sections")], diff, new, layout)
 
@@ -135,6 +135,7 @@ def _diff(raw: bytes, spans: list[tuple[int, int, bytes]]) -> str:
             windows.append([span])
     out: list[str] = []
     counted, lines = 0, 0  # the lines before ``counted``, counted once over the whole README
+    more = 0  # how many more lines the windows so far have in the new README than in the old one
     for group in windows:
         low, high = group[0][0], group[-1][1]
         for _ in range(_CONTEXT):
@@ -143,8 +144,11 @@ def _diff(raw: bytes, spans: list[tuple[int, int, bytes]]) -> str:
             high = len(raw) if found < 0 else found + 1
         lines += raw.count(b"\n", counted, low)
         counted = low
-        part = regions.unified_diff(raw[low:high], _spliced(raw, group, low, high), first_line=lines)
-        out.append(part if not out else part.split("\n", 2)[2])  # one header for the whole diff
+        old, new = raw[low:high], _spliced(raw, group, low, high)
+        part = regions.unified_diff(old, new, first_line=lines, more_lines=more)
+        more += new.count(b"\n") - old.count(b"\n")
+        if part:  # a window whose pieces came out the same has nothing to show
+            out.append(part if not out else part.split("\n", 2)[2])  # one header for the whole diff
     return "".join(out)
 
 

@@ -429,34 +429,36 @@ _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 
 def _common_head(a: AnyStr, b: AnyStr) -> int:
-    """How many characters ``a`` and ``b`` share at their start (compared in blocks)."""
+    """How many characters ``a`` and ``b`` share at their start (compared in blocks, each
+    half the one before, so a few dozen comparisons find it)."""
     at, block, most = 0, 1 << 16, min(len(a), len(b))
-    while at + block <= most and a[at:at + block] == b[at:at + block]:
-        at += block
-    while at < most and a[at] == b[at]:
-        at += 1
+    while block:
+        while at + block <= most and a[at:at + block] == b[at:at + block]:
+            at += block
+        block //= 2
     return at
 
 
 def _common_tail(a: AnyStr, b: AnyStr) -> int:
-    """How many characters ``a`` and ``b`` share at their end (compared in blocks)."""
+    """How many characters ``a`` and ``b`` share at their end (compared as ``_common_head`` does)."""
     at, block, most = 0, 1 << 16, min(len(a), len(b))
-    while at + block <= most and a[len(a) - at - block:len(a) - at] == b[len(b) - at - block:len(b) - at]:
-        at += block
-    while at < most and a[len(a) - 1 - at] == b[len(b) - 1 - at]:
-        at += 1
+    while block:
+        while at + block <= most and a[len(a) - at - block:len(a) - at] == b[len(b) - at - block:len(b) - at]:
+            at += block
+        block //= 2
     return at
 
 
-def unified_diff(old: AnyStr, new: AnyStr, context: int = 3, first_line: int = 0) -> str:
+def unified_diff(old: AnyStr, new: AnyStr, context: int = 3, first_line: int = 0, more_lines: int = 0) -> str:
     """What ``generate`` would change, as a unified diff of ``a/README.md`` and ``b/README.md``.
 
     Only the stretch between the first and the last difference, with ``context`` lines
     around it, is split into lines and compared (a README of ten thousand works is a
     hundred thousand lines, of which a change touches a few); hunk headers still give
     line numbers in the whole files. Of UTF-8 bytes, only that stretch is decoded.
-    ``old`` and ``new`` may be windows of the files, equal in their first ``first_line``
-    lines and everything after: the line numbers still count from the files' start."""
+    ``old`` and ``new`` may be windows of the files, after ``first_line`` lines of the
+    old file and ``first_line + more_lines`` of the new one (a window after others that
+    changed the number of lines): the line numbers still count from the files' start."""
     newline: Any = "\n" if isinstance(old, str) else b"\n"
     head = _common_head(old, new)
     tail = min(_common_tail(old, new), len(old) - head, len(new) - head)
@@ -482,10 +484,10 @@ def unified_diff(old: AnyStr, new: AnyStr, context: int = 3, first_line: int = 0
 
     def shifted(line: str) -> str:
         match = _HUNK.match(line)
-        if match is None or not skip:
+        if match is None or not (skip or more_lines):
             return line
         old_start, old_len, new_start, new_len = match.groups()
-        return (f"@@ -{int(old_start) + skip}{old_len or ''} +{int(new_start) + skip}{new_len or ''} @@"
+        return (f"@@ -{int(old_start) + skip}{old_len or ''} +{int(new_start) + skip + more_lines}{new_len or ''} @@"
                 + line[match.end():])
 
     return visible("".join(shifted(line) if line.endswith("\n") else shifted(line) + "\n\\ No newline at end of file\n"

@@ -1,0 +1,63 @@
+"""A large mapping kept in the cache as packed shards, of which a run unpacks only those it touches.
+
+An edit changes a few files, whose few keys a run looks up among tens of thousands:
+unpacking all of them would cost more than the rest of the run. ``Shards`` splits the
+mapping by a checksum of the key into ``COUNT`` pieces, each packed with ``marshal``;
+a piece is unpacked on first use and packed again only when it changed.
+"""
+
+from __future__ import annotations
+
+import marshal
+import zlib
+from typing import Any
+
+COUNT = 64
+"""How many shards: each holds a sixty-fourth of the keys."""
+
+
+def _shard(key: str | bytes) -> int:
+    return zlib.crc32(key if isinstance(key, bytes) else key.encode("utf-8", "surrogatepass")) % COUNT
+
+
+class Shards:
+    """A mapping from text or bytes keys to plain values, read from and packed into
+    ``COUNT`` pieces (``packed``, what ``pack`` gives; empty for a new mapping)."""
+
+    def __init__(self, packed: Any = None) -> None:
+        valid = isinstance(packed, list) and len(packed) == COUNT and all(isinstance(p, bytes) for p in packed)
+        self._packed: list[bytes] = packed if valid else [b""] * COUNT
+        self._open: dict[int, dict[Any, Any]] = {}
+        self._changed: set[int] = set()
+
+    def _piece(self, key: str | bytes, change: bool = False) -> dict[Any, Any]:
+        at = _shard(key)
+        piece = self._open.get(at)
+        if piece is None:
+            packed = self._packed[at]
+            piece = self._open[at] = marshal.loads(packed) if packed else {}
+        if change:
+            self._changed.add(at)
+        return piece
+
+    def get(self, key: str | bytes, default: Any = None) -> Any:
+        return self._piece(key).get(key, default)
+
+    def __getitem__(self, key: str | bytes) -> Any:
+        return self._piece(key)[key]
+
+    def __contains__(self, key: str | bytes) -> bool:
+        return key in self._piece(key)
+
+    def __setitem__(self, key: str | bytes, value: Any) -> None:
+        self._piece(key, change=True)[key] = value
+
+    def pop(self, key: str | bytes, *default: Any) -> Any:
+        return self._piece(key, change=True).pop(key, *default)
+
+    def pack(self) -> list[bytes]:
+        """The shards packed, for the cache (those that did not change as they were read)."""
+        for at in self._changed:
+            self._packed[at] = marshal.dumps(self._open[at]) if self._open[at] else b""
+        self._changed = set()
+        return list(self._packed)
