@@ -316,3 +316,26 @@ def test_markers_found_on_the_lines_that_can_hold_them_are_those_of_every_line(p
     tool's name; it finds what scanning every line finds."""
     text = "".join(pieces)
     assert readme.find_regions(text) == readme.find_regions(text, every=True)
+
+
+_INSERTS = st.sampled_from([
+    "", "\n", "x", "·", "<!--", "```", "\n```\n", "\n   ~~~\n", "`code`", "awesome", "AWESOME-catalog", "\u017f",
+    "\r", "\r\n", "\ufeff", "[broken](#nowhere)", "[fine](#contents)", "## A heading\n", "\n\n",
+    readme.marker("begin", "sections"), readme.marker("end", "sections"), "\n" + readme.marker("end", "sections"),
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 2), _INSERTS), max_size=3))
+def test_the_check_of_bytes_answers_as_the_check_of_text(mini: Project, edits: list[tuple[int, int, str]]) -> None:
+    """``check_plain`` compares the sections region in bytes without decoding it; on
+    READMEs edited at random (inside the region or not), it answers exactly as
+    ``check_text`` does, or leaves the answer to it, and it answers an up-to-date README."""
+    listing = mini_catalog(mini)
+    text = readme.render_readme(mini.readme.read_text(encoding="utf-8"), listing)
+    assert readme.check_plain(text.encode("utf-8"), listing) == readme.check_text(text, listing)
+    for at, cut, insert in edits:
+        at %= len(text) + 1
+        text = text[:at] + insert + text[at + cut:]
+    found = readme.check_plain(text.encode("utf-8", "surrogatepass"), listing)
+    assert found is None or found == readme.check_text(text, listing)

@@ -27,7 +27,7 @@ def _usual_mode(path: Path) -> int:
 
 
 @contextlib.contextmanager
-def _staged(path: Path, data: bytes | Sequence[bytes], sync: bool = True) -> Iterator[str]:
+def _staged(path: Path, data: bytes | Sequence[bytes | memoryview], sync: bool = True) -> Iterator[str]:
     """A complete (and, with ``sync``, synced) temporary copy of ``data`` (or of its
     pieces, one after the other) beside ``path``; removed afterwards."""
     folder = path.parent if str(path.parent) else Path(".")
@@ -46,7 +46,7 @@ def _staged(path: Path, data: bytes | Sequence[bytes], sync: bool = True) -> Ite
             os.unlink(temp)
 
 
-def replace(path: Path, data: bytes | Sequence[bytes], *, sync: bool = True) -> None:
+def replace(path: Path, data: bytes | Sequence[bytes | memoryview], *, sync: bool = True) -> None:
     """Write ``data`` (or its pieces, in order) to ``path``, replacing it in one step;
     keeps an existing file's mode.
     ``sync=False`` skips flushing to the disk, for files that may be lost (caches)."""

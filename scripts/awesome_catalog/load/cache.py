@@ -7,9 +7,11 @@ one, and deleting it is always safe. With no such folder (no home directory, as 
 user without a passwd entry in a container; relative paths do not count, so a cache can
 never land in the current directory), the run goes on without a cache.
 
-The file is ``marshal`` data (plain values only, loaded at C speed, never code) behind a
-header that names the format, the tool's version, a digest of the tool's own source and
-the Python version, and the payload's length and CRC-32. A file from another version, another
+The file is ``marshal`` data (plain values only, loaded at C speed, never code), then
+blobs of bytes written as they are (packed pieces a run may not need: each is read as
+a view, never copied), behind a header that names the format, the tool's version, a
+digest of the tool's own source and the Python version, and the payload's length and
+CRC-32. A file from another version, another
 interpreter or a changed tool, one cut short or corrupted, is ignored and rebuilt, never
 trusted; it is written whole to a temporary file and renamed, so two runs at once each
 leave a complete cache (the last one wins) and never a mixed one. What the payload holds
@@ -26,7 +28,7 @@ import os
 import struct
 import sys
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +36,9 @@ from awesome_catalog import __version__
 from awesome_catalog.core import writing
 
 CACHE_ENV = "AWESOME_CATALOG_CACHE_DIR"
-_FORMAT = 5  # 5: each file's index and packed part, the sums over them, the README's layout
+_FORMAT = 6  # 6: a marshalled head, then blobs written as they are
 _MAGIC = b"awesome-catalog cache\n"
+_SIZES = struct.Struct("<QQI")  # the length of the marshalled head, of the whole payload, and its CRC-32
 
 
 def _reap(pid: int) -> None:
@@ -92,7 +95,13 @@ class Store:
         return _MAGIC + f"{_FORMAT}:{__version__}:{tool_digest()}\n".encode()
 
     def load(self, part: str = "state") -> Any:
-        """The payload of ``part`` last saved, or None."""
+        """The value of ``part`` last saved, or None."""
+        found = self.load_with_blobs(part)
+        return None if found is None else found[0]
+
+    def load_with_blobs(self, part: str = "state") -> tuple[Any, list[memoryview]] | None:
+        """The value of ``part`` last saved and its blobs (each a view of the file read,
+        never copied), or None."""
         if not self.enabled:
             return None
         try:
@@ -101,46 +110,59 @@ class Store:
         except OSError:
             return None
         header = self.header()
-        if not raw.startswith(header) or len(raw) < len(header) + 12:
+        if not raw.startswith(header) or len(raw) < len(header) + _SIZES.size:
             return None
-        size, check = struct.unpack("<QI", raw[len(header):len(header) + 12])
-        payload = memoryview(raw)[len(header) + 12:]  # not copied
-        if len(payload) != size or zlib.crc32(payload) != check:
+        head, size, check = _SIZES.unpack_from(raw, len(header))
+        payload = memoryview(raw)[len(header) + _SIZES.size:]  # not copied
+        if len(payload) != size or head > size or zlib.crc32(payload) != check:
             return None  # cut short, or corrupted
         try:
-            return marshal.loads(payload)
+            value, sizes = marshal.loads(payload[:head])
+            blobs, at = [], head
+            for length in sizes:
+                blobs.append(payload[at:at + length])
+                at += length
         except (EOFError, ValueError, TypeError):
             return None
+        return (value, blobs) if at == size else None
 
-    def save(self, value: Any, part: str = "state") -> None:
-        """Replace ``part`` with ``value`` (plain values only); a cache that cannot be
-        written only costs time."""
+    def save(self, value: Any, part: str = "state", blobs: Sequence[bytes | memoryview] = ()) -> None:
+        """Replace ``part`` with ``value`` (plain values only) and ``blobs``, written as
+        they are after it; a cache that cannot be written only costs time."""
         if not self.enabled:
             return
         try:
-            payload = marshal.dumps(value)
+            head = marshal.dumps((value, [len(blob) for blob in blobs]))
+            check = zlib.crc32(head)
+            for blob in blobs:
+                check = zlib.crc32(blob, check)
+            sizes = _SIZES.pack(len(head), len(head) + sum(len(blob) for blob in blobs), check)
             self.stem.parent.mkdir(parents=True, exist_ok=True)
-            check = struct.pack("<QI", len(payload), zlib.crc32(payload))
-            writing.replace(self.path(part), (self.header() + check, payload), sync=False)
+            writing.replace(self.path(part), (self.header() + sizes, head, *blobs), sync=False)
         except (OSError, ValueError):
             pass
 
-    def save_aside(self, make: Callable[[], Any], part: str = "state") -> Callable[[], None]:
-        """``save`` of what ``make`` gives, by a forked copy of this process where there is
-        ``fork`` (a large state takes a tenth of a second to make and write, which the run
-        need not wait for until it ends); returns what to call before the run ends, which
-        waits for it."""
+    def save_aside(self, make: Callable[[], tuple[Any, Sequence[bytes | memoryview]]],
+                   part: str = "state") -> Callable[[], None]:
+        """``save`` of the value and blobs ``make`` gives, by a forked copy of this
+        process where there is ``fork`` (a large state takes a tenth of a second to make
+        and write, which the run need not wait for until it ends); returns what to call
+        before the run ends, which waits for it."""
+        def write() -> None:
+            value, blobs = make()
+            self.save(value, part, blobs)
+
         if not self.enabled or not hasattr(os, "fork"):
-            self.save(make(), part)
+            write()
             return lambda: None
         try:
             pid = os.fork()
         except OSError:
-            self.save(make(), part)
+            write()
             return lambda: None
         if pid == 0:  # the copy: write, and leave at once (no buffer flushed, no handler run)
             try:
-                self.save(make(), part)
+                write()
             finally:
                 os._exit(0)
         return lambda: _reap(pid)

@@ -23,6 +23,7 @@ import hashlib
 import marshal
 import os
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,32 +76,37 @@ class Kept:
       touches are unpacked).
     """
 
-    def __init__(self, state: dict[str, Any] | None = None) -> None:
+    def __init__(self, state: dict[str, Any] | None = None, blobs: Sequence[bytes | memoryview] = ()) -> None:
         state = state or {}
         self.files: dict[str, tuple[StatKey, bool, bytes]] = state.get("files", {})
-        self.parts = Shards(state.get("parts"))  # file -> Part
+        self.parts = Shards([blobs[i] for i in state.get("parts", ())])  # file -> Part
         self.problems: dict[str, tuple[Any, Any]] = state.get("problems", {})
-        self.keys = Shards(state.get("keys"))  # key -> its file, or a tuple of its files
+        self.keys = Shards([blobs[i] for i in state.get("keys", ())])  # key -> its file, or a tuple of its files
         self.clashes: set[bytes] = state.get("clashes", set())
         self.parents: set[str] = state.get("parents", set())
         self.ids: dict[str, str] = state.get("ids", {})
         self.used: dict[str, int] = state.get("used", {})
         self.figures: dict[str, tuple[str, int | None, int]] = state.get("figures", {})
         self.marks: dict[str, int] = state.get("marks", {})
-        self.rows: dict[str, bytes] = state.get("rows", {})
+        self.rows: dict[str, bytes | memoryview] = {section: blobs[i] for section, i in state.get("rows", {}).items()}
         self._changed: set[str] = set()  # files whose rows changed since ``rows`` was packed
         self._new_rows: dict[str, list[tuple[str, Any]]] = {}
 
-    def state(self) -> dict[str, Any]:
-        """What the cache should keep (plain data; the rows of the sections that changed packed again)."""
+    def state(self) -> tuple[dict[str, Any], list[bytes | memoryview]]:
+        """What the cache should keep: plain data, and the blobs it names by their place
+        (the shards, each section's rows; those of the sections that changed packed again)."""
         for section in self._new_rows:
             rows = tuple(self.section_rows(section))
             self.rows[section] = zlib.compress(marshal.dumps(rows), 1) if rows else b""
         self.rows = {section: packed for section, packed in self.rows.items() if packed}
         self._changed, self._new_rows = set(), {}
-        return {"files": self.files, "parts": self.parts.pack(), "problems": self.problems, "keys": self.keys.pack(),
-                "clashes": self.clashes, "parents": self.parents, "ids": self.ids, "used": self.used,
-                "figures": self.figures, "marks": self.marks, "rows": self.rows}
+        parts, keys = self.parts.pack(), self.keys.pack()
+        blobs: list[bytes | memoryview] = [*parts, *keys, *self.rows.values()]
+        first_row = len(parts) + len(keys)
+        return {"files": self.files, "parts": tuple(range(len(parts))), "problems": self.problems,
+                "keys": tuple(range(len(parts), first_row)), "clashes": self.clashes, "parents": self.parents,
+                "ids": self.ids, "used": self.used, "figures": self.figures, "marks": self.marks,
+                "rows": {section: first_row + i for i, section in enumerate(self.rows)}}, blobs
 
     def part(self, rel: str) -> Part:
         """The part of one file."""
@@ -213,9 +219,10 @@ class Checked:
         """Whether the catalog has no errors (warnings allowed)."""
         return self.context is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
-    def state(self) -> dict[str, Any]:
-        """What the cache should keep."""
-        return {"context": self.context_state, **self.kept.state()}
+    def state(self) -> tuple[dict[str, Any], list[bytes | memoryview]]:
+        """What the cache should keep: plain data, and the blobs it names."""
+        value, blobs = self.kept.state()
+        return {"context": self.context_state, **value}, blobs
 
     def listing(self) -> render.Listing:
         """Everything the generated regions show (only when ``ok``): each entry's figures,
@@ -266,16 +273,16 @@ class _LazyValidators(dict):  # type: ignore[type-arg]
         return super().get(name, default)
 
 
-def check_catalog(project: Project, state: Any = None, found: Scan | None = None) -> Checked:
+def check_catalog(project: Project, stored: Any = None, found: Scan | None = None) -> Checked:
     """Load, validate and check the whole catalog, reading only the files that changed
-    since the run that left ``state`` (what ``Store.load`` gives; every file without one).
-    ``found`` is the run's ``scan``, when already made."""
+    since the run that left ``stored`` (what ``Store.load_with_blobs`` gives; every file
+    without it). ``found`` is the run's ``scan``, when already made."""
     found = found or inputs.scan(project)
-    state = state if isinstance(state, dict) else {}
+    state, blobs = stored if isinstance(stored, tuple) and isinstance(stored[0], dict) else ({}, [])
     texts = loader.SourceTexts(project)
     context, context_state = _context(project, texts, state.get("context"), found.context_key)
     same = state.get("context") == context_state
-    kept = Kept(state if same else None)
+    kept = Kept(state, blobs) if same else Kept()
 
     diagnostics = [*context.diagnostics, *found.listing.problems]
     jobs: list[Job] = []

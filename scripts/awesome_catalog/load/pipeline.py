@@ -188,7 +188,7 @@ def load_checked(project: Project, store: Store, found: Scan) -> Checked:
     being ``found``, with the README's recorded layout."""
     from awesome_catalog.load.incremental import check_catalog
 
-    checked = check_catalog(project, store.load(), found)
+    checked = check_catalog(project, store.load_with_blobs(), found)
     checked.layout = store.load("readme")
     return checked
 
@@ -197,7 +197,8 @@ def keep(store: Store, checked: Checked) -> None:
     """Write the parts of the cache that the run changed and that are worth writing
     (each once: they are then as kept)."""
     if checked.dirty:
-        store.save(checked.state())
+        value, blobs = checked.state()
+        store.save(value, "state", blobs)
     if checked.layout_dirty:
         store.save(checked.layout, "readme")
     checked.dirty = checked.layout_dirty = False

@@ -189,10 +189,18 @@ def _careful(project: Project, checked: Checked) -> Outcome:
     """The whole README checked against the whole listing; its layout recorded when it is up to date."""
     checked.layout = None
     checked.layout_dirty = True
-    text, problems, st = _read(project, checked)
-    if text is None or st is None:
+    path = project.rel(project.readme)
+    raw, problems, st = _read(project, checked)
+    if raw is None or st is None:
         return Outcome(problems, blocked="it cannot be read")
-    found = regions.check_text(text, checked.listing(), project.rel(project.readme))
+    listing = checked.listing()
+    found = regions.check_plain(raw, listing, path)
+    if found is None:
+        text, problems = regions.decode(raw, path)
+        del raw  # a large README's bytes take room, beside its text
+        if text is None:
+            return Outcome(problems, blocked="it cannot be read")
+        found = regions.check_text(text, listing, path)
     if not found.markers_ok:
         return Outcome(found.problems, blocked="fix its markers first")
     if found.new is None:
@@ -202,18 +210,16 @@ def _careful(project: Project, checked: Checked) -> Outcome:
     return Outcome(found.problems, found.diff, found.new.encode("utf-8"), found.layout)
 
 
-def _read(project: Project, checked: Checked) -> tuple[str | None, list[Diagnostic], os.stat_result | None]:
-    """The README's text (None when it cannot be read or is not UTF-8, with why) and
-    its stat, taken before; what the run saw of it goes to ``checked.readme``."""
-    path = project.rel(project.readme)
+def _read(project: Project, checked: Checked) -> tuple[bytes | None, list[Diagnostic], os.stat_result | None]:
+    """The README's bytes (None when it cannot be read, with why) and its stat, taken
+    before; what the run saw of it goes to ``checked.readme``."""
     try:
         st = os.stat(project.readme)
         raw = read_regular(project.readme)
     except OSError as err:
-        return None, [regions.unreadable(path, err)], None
+        return None, [regions.unreadable(project.rel(project.readme), err)], None
     checked.readme = (inputs.stat_key(st), st.st_mtime_ns + RACY_NS < checked.scan_ns, content_digest(raw))
-    text, problems = regions.decode(raw, path)
-    return text, problems, st  # the bytes are dropped here: a large README's take room
+    return raw, [], st
 
 
 def record(checked: Checked, digest: bytes, st: os.stat_result, layout: regions.Layout,
@@ -250,7 +256,8 @@ def check_broken(project: Project, checked: Checked) -> tuple[list[Diagnostic], 
     if (checked.context is not None and isinstance(recorded, tuple) and recorded[0] == checked.context_key
             and _unchanged(project, recorded, checked) is not None):
         return [Diagnostic(*d) for d in recorded[4]], None
-    text, problems, _ = _read(project, checked)
+    raw, problems, _ = _read(project, checked)
+    text, problems = (None, problems) if raw is None else regions.decode(raw, project.rel(project.readme))
     if text is None:
         return problems, None
     return regions.check_text(text, None, project.rel(project.readme), checked.context).problems, None

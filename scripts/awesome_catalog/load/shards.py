@@ -3,7 +3,8 @@
 An edit changes a few files, whose few keys a run looks up among tens of thousands:
 unpacking all of them would cost more than the rest of the run. ``Shards`` splits the
 mapping by a checksum of the key into ``COUNT`` pieces, each packed with ``marshal``;
-a piece is unpacked on first use and packed again only when it changed.
+a piece is unpacked on first use and packed again only when it changed. A mapping
+made anew (a first run, which fills it whole) is one plain dictionary until packed.
 """
 
 from __future__ import annotations
@@ -22,15 +23,20 @@ def _shard(key: str | bytes) -> int:
 
 class Shards:
     """A mapping from text or bytes keys to plain values, read from and packed into
-    ``COUNT`` pieces (``packed``, what ``pack`` gives; empty for a new mapping)."""
+    ``COUNT`` pieces (``packed``, what ``pack`` gives, as bytes or views of them; none
+    for a new mapping)."""
 
     def __init__(self, packed: Any = None) -> None:
-        valid = isinstance(packed, list) and len(packed) == COUNT and all(isinstance(p, bytes) for p in packed)
-        self._packed: list[bytes] = packed if valid else [b""] * COUNT
+        valid = isinstance(packed, list) and len(packed) == COUNT and all(
+            isinstance(p, bytes | memoryview) for p in packed)
+        self._packed: list[bytes | memoryview] = packed if valid else [b""] * COUNT
+        self._all: dict[Any, Any] | None = None if valid else {}
         self._open: dict[int, dict[Any, Any]] = {}
         self._changed: set[int] = set()
 
     def _piece(self, key: str | bytes, change: bool = False) -> dict[Any, Any]:
+        if self._all is not None:
+            return self._all
         at = _shard(key)
         piece = self._open.get(at)
         if piece is None:
@@ -46,17 +52,19 @@ class Shards:
     def __getitem__(self, key: str | bytes) -> Any:
         return self._piece(key)[key]
 
-    def __contains__(self, key: str | bytes) -> bool:
-        return key in self._piece(key)
-
     def __setitem__(self, key: str | bytes, value: Any) -> None:
         self._piece(key, change=True)[key] = value
 
     def pop(self, key: str | bytes, *default: Any) -> Any:
         return self._piece(key, change=True).pop(key, *default)
 
-    def pack(self) -> list[bytes]:
+    def pack(self) -> list[bytes | memoryview]:
         """The shards packed, for the cache (those that did not change as they were read)."""
+        if self._all is not None:
+            pieces: list[dict[Any, Any]] = [{} for _ in range(COUNT)]
+            for key, value in self._all.items():
+                pieces[_shard(key)][key] = value
+            return [marshal.dumps(piece) if piece else b"" for piece in pieces]
         for at in self._changed:
             self._packed[at] = marshal.dumps(self._open[at]) if self._open[at] else b""
         self._changed = set()

@@ -366,51 +366,76 @@ def regenerate(text: str, listing: render.Listing, path: str = "README.md",
     ``text`` itself, found without writing it out (a README of ten thousand works is 16
     MB), and the layout is then ``text``'s. Raises ``MarkerError`` when the markers are broken."""
     regions = _regions(text, path) if regions is None else regions
-    targets, after_toc = outline(text, regions, listing)
-    pieces = render.sections_pieces(listing, targets)
-    bodies = {r.name: render.RENDERERS[r.name](listing, targets, after_toc) for r in regions if r.name != "sections"}
+    targets, bodies, others_hold = _others(text, regions, listing)
     region = next((r for r in regions if r.name == "sections"), None)
-    others_hold = all(_body(text, r, bodies) == text[r.open_end:r.close_start] for r in regions if r.name in bodies)
-    if check and others_hold and (region is None or _holds(text, region, pieces)):
-        return None, _layout(text, region, region.begin if region else -1, 0, pieces, targets)
+    pieces: list[tuple[str, str]] | None = None
+    if check and others_hold:
+        if region is not None and not text.endswith("\r\n", 0, region.open_end):
+            held = _held_sizes(text, region.open_end, region.close_start, render.each_piece(listing, targets))
+            if held is not None:  # each piece compared as it is rendered, and let go
+                return None, _layout(text, region, region.begin, 0, held, targets)
+        else:
+            pieces = render.sections_pieces(listing, targets)
+            if region is None or _body(text, region, {"sections": render.sections_body(pieces)}) == (
+                    text[region.open_end:region.close_start]):
+                return None, _layout(text, region, region.begin if region else -1, 0, _sizes(pieces), targets)
+    pieces = render.sections_pieces(listing, targets) if pieces is None else pieces
     if region is not None:
         bodies["sections"] = render.sections_body(pieces)
     new = splice(text, bodies, path, regions)
     if region is None:
-        return new, _layout(new, None, -1, 0, pieces, targets)
+        return new, _layout(new, None, -1, 0, [], targets)
     # where the region's body starts in the new text: its begin marker moved by what the regions before it grew
     before = [(_body(text, r, bodies), text[r.open_end:r.close_start]) for r in regions if r.begin < region.begin]
     shift = sum(len(new_body) - len(old_body) for new_body, old_body in before)
     line = region.begin + sum(new_body.count("\n") - old_body.count("\n") for new_body, old_body in before)
-    return new, _layout(new, region, line, shift, pieces, targets)
+    return new, _layout(new, region, line, shift, _sizes(pieces), targets)
 
 
-def _holds(text: str, region: Region, pieces: list[tuple[str, str]]) -> bool:
-    """Whether the body of ``region`` in ``text`` is the one ``pieces`` make (as
-    ``render.sections_body`` joins them), compared in place."""
-    if text.endswith("\r\n", 0, region.open_end):
-        return text[region.open_end:region.close_start] == render.sections_body(pieces).replace("\n", "\r\n")
-    at = region.open_end
-    for i, (_, piece) in enumerate(pieces):
-        gap = "\n" if i == 0 else "\n\n"
-        if not (text.startswith(gap, at) and text.startswith(piece, at + len(gap))):
-            return False
-        at += len(gap) + len(piece)
-    return text.startswith("\n\n" if pieces else "\n\n\n", at) and at + (2 if pieces else 3) == region.close_start
+def _others(text: str, regions: list[Region],
+            listing: render.Listing) -> tuple[dict[str, str], dict[str, str], bool]:
+    """The anchors of the generated headings, the new body of each region but the
+    sections, and whether those bodies are the ones ``text`` holds."""
+    targets, after_toc = outline(text, regions, listing)
+    bodies = {r.name: render.RENDERERS[r.name](listing, targets, after_toc) for r in regions if r.name != "sections"}
+    return targets, bodies, all(_body(text, r, bodies) == text[r.open_end:r.close_start]
+                                for r in regions if r.name in bodies)
 
 
-def _layout(text: str, region: Region | None, line: int, shift: int, pieces: list[tuple[str, str]],
+def _sizes(pieces: Iterable[tuple[str, str]]) -> list[tuple[str, int]]:
+    return [(key, len(piece.encode("utf-8", "surrogatepass"))) for key, piece in pieces]
+
+
+def _held_sizes(body: Any, at: int, close: int, pieces: Iterable[tuple[str, str]]) -> list[tuple[str, int]] | None:
+    """When ``body[at:close]`` (text, or its UTF-8 bytes) is the sections region's body
+    that ``pieces`` make (as ``render.sections_body`` joins them), compared in place,
+    each piece's key and size in UTF-8; else None. Only one piece is held at a time."""
+    newline = "\n" if isinstance(body, str) else b"\n"
+    sizes: list[tuple[str, int]] = []
+    for key, piece in pieces:
+        encoded = piece.encode("utf-8", "surrogatepass")
+        shown = piece if isinstance(body, str) else encoded
+        gap = newline * (2 if sizes else 1)
+        if not (body.startswith(gap, at) and body.startswith(shown, at + len(gap))):
+            return None
+        at += len(gap) + len(shown)
+        sizes.append((key, len(encoded)))
+    end = 2 if sizes else 3
+    return sizes if body.startswith(newline * end, at) and at + end == close else None
+
+
+def _layout(text: str, region: Region | None, line: int, shift: int, sizes: list[tuple[str, int]],
             targets: Mapping[str, str]) -> Layout | None:
     """The layout of the sections region of ``text`` (whose body starts ``shift``
-    characters after ``region.open_end``), or None when its line endings are not ``\\n``."""
+    characters after ``region.open_end``), of pieces of ``sizes`` (key, bytes in
+    UTF-8), or None when its line endings are not ``\\n``."""
     if region is None:
         return Layout(-1, (), tuple(targets.items()))
     if text.endswith("\r\n", 0, region.open_end + shift):
         return None
     at = len(text[:region.open_end + shift].encode("utf-8", "surrogatepass")) + 1  # after the body's first "\n"
     found = []
-    for key, piece in pieces:
-        size = len(piece.encode("utf-8", "surrogatepass"))
+    for key, size in sizes:
         found.append((key, at, at + size))
         at += size + 2
     return Layout(line, tuple(found), tuple(targets.items()))
@@ -628,6 +653,89 @@ def check_text(text: str, listing: render.Listing | None, path: str = "README.md
     region = next((r for r in regions if r.end >= first), regions[-1])
     problems.append(stale(path, region.begin, region.name))
     return ReadmeCheck(problems, unified_diff(text, new), new, layout)
+
+
+def check_plain(raw: bytes, listing: render.Listing, path: str = "README.md") -> ReadmeCheck | None:
+    """``check_text`` of the README's bytes ``raw``, answered without decoding its
+    sections region (a README of ten thousand works is 16 MB of bytes, and 32 MB of
+    text) when that region is exactly as generated and its body holds nothing that
+    ``find_regions`` acts on (no fence, no marker nor anything like one) nor a CR;
+    None in every other case, which ``check_text`` answers. The rest of the README is
+    checked as text with the body's lines left empty, so every line keeps its number
+    and the markers and hand-written links are found as in the whole text (a broken
+    link, whose line may be searched for in the body, is left to ``check_text``)."""
+    span = _plain_sections_body(raw)
+    if span is None:
+        return None
+    start, end = span
+    try:
+        text = (raw[:start] + b"\n" * raw.count(b"\n", start, end) + raw[end:]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    regions, problems = find_regions(text, path)
+    region = next((r for r in regions if r.name == "sections"), None)
+    if (any(d.severity is Severity.ERROR for d in problems) or region is None
+            or len(text[:region.open_end].encode("utf-8", "surrogatepass")) != start):
+        return None
+    problems += broken_hand_written_anchors(text, regions, listing, path)
+    if any(d.code == "E407" for d in problems):
+        return None
+    targets, _, others_hold = _others(text, regions, listing)
+    held = _held_sizes(raw, start, end, render.each_piece(listing, targets)) if others_hold else None
+    if held is None:
+        return None
+    return ReadmeCheck(problems, layout=_layout(text, region, region.begin, 0, held, targets))
+
+
+_SECTIONS_OPEN = (marker("begin", "sections") + "\n").encode()
+_SECTIONS_CLOSE = ("\n" + marker("end", "sections")).encode()
+
+
+def _plain_sections_body(raw: bytes) -> tuple[int, int] | None:
+    """Where the body of the first sections region of ``raw`` starts and ends (after
+    the begin marker's line, before the end marker's), when its markers are exact and
+    no line of the body is one ``_scan`` acts on (a fence, a marker or what looks like
+    one), and ``raw`` holds no CR."""
+    if b"\r" in raw:
+        return None
+    opened = raw.find(_SECTIONS_OPEN)
+    if opened < 0 or (opened and raw[opened - 1] != ord("\n")):
+        return None
+    start = opened + len(_SECTIONS_OPEN)
+    end = raw.find(_SECTIONS_CLOSE, start - 1) + 1
+    after = end + len(_SECTIONS_CLOSE) - 1
+    if not end or raw[after:after + 1] not in (b"", b"\n"):
+        return None
+    if any(_opens_line(raw, at) for fence in (b"```", b"~~~") for at in _finds(raw, fence, start, end)):
+        return None  # a fence
+    # the tool's name in any case (a chunk at a time), and the long s, which re.IGNORECASE takes for an s
+    hits: list[int] = []
+    for at in range(start, end, _CHUNK):
+        folded = raw[at:min(at + _CHUNK + 6, end)].lower()
+        hits += (at + i for i in _finds(folded, b"awesome") if i < _CHUNK)
+    hits += _finds(raw, "\u017f".encode(), start, end)
+    for hit in hits:  # a line that could be a marker, or look like one
+        line = raw[raw.rfind(b"\n", 0, hit) + 1:raw.find(b"\n", hit)]
+        try:
+            if _NEAR.search(line.decode("utf-8")):
+                return None
+        except UnicodeDecodeError:
+            return None
+    return start, end
+
+
+def _opens_line(raw: bytes, at: int) -> bool:
+    """Whether ``raw[at]`` opens its line, after at most three spaces (as a fence does)."""
+    line = raw.rfind(b"\n", 0, at) + 1
+    return at - line <= 3 and not raw[line:at].strip(b" ")
+
+
+def _finds(data: bytes, needle: bytes, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Every place of ``needle`` in ``data[start:end]``."""
+    at = data.find(needle, start, end)
+    while at >= 0:
+        yield at
+        at = data.find(needle, at + 1, end)
 
 
 def stale(path: str, begin: int, name: str) -> Diagnostic:
