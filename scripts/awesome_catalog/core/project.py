@@ -7,6 +7,7 @@ looks for the catalog relative to its own code.
 from __future__ import annotations
 
 import errno
+import operator
 import os
 import stat
 from collections.abc import Callable
@@ -92,6 +93,9 @@ class Listing:
     problems: list[Diagnostic] = field(default_factory=list)
 
 
+_NAME = operator.attrgetter("name")
+
+
 class EntryFile(NamedTuple):
     """A file of an entry folder: its path relative to the root (as diagnostics show
     it), its path on disk, its folder's name and its own name."""
@@ -152,7 +156,7 @@ class Project:
         listing = Listing()
         prefix = self.rel(self.catalog_dir)
         try:
-            top = sorted(os.scandir(self.catalog_dir), key=lambda e: e.name)
+            top = sorted(os.scandir(self.catalog_dir), key=_NAME)
         except (FileNotFoundError, NotADirectoryError):
             return listing
         for item in top:
@@ -182,7 +186,7 @@ class Project:
         """The files of one entry folder into ``listing``; folders in it are reported."""
         try:
             with os.scandir(folder.path) as found:
-                items = sorted(found, key=lambda e: e.name)
+                items = sorted(found, key=_NAME)
         except OSError as err:
             listing.problems.append(Diagnostic(prefix, 0, 0, "E112", f"folder cannot be read: {err.strerror}"))
             return

@@ -287,13 +287,14 @@ def check_catalog(project: Project, stored: Any = None, found: Scan | None = Non
     diagnostics = [*context.diagnostics, *found.listing.problems]
     jobs: list[Job] = []
     listed: list[str] = []
-    for file, (st, problems) in zip(found.listing.files, found.stats, strict=True):
-        if st is None:
+    files = kept.files
+    for file, (stat, problems) in zip(found.listing.files, found.stats, strict=True):
+        if stat is None:
             name_problem = loader.check_name(file.rel, file.name)
             diagnostics += [name_problem, *problems] if name_problem else problems
             continue
         listed.append(file.rel)
-        stat, known = inputs.stat_key(st), kept.files.get(file.rel)
+        known = files.get(file.rel)
         if known is None or known[0] != stat or not known[1]:
             jobs.append((file, stat, known[2] if known is not None else None))
     results = _run_jobs(project, context, context_state[1], jobs, found.ns)

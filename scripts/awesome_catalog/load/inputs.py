@@ -12,7 +12,9 @@ needs nothing else before it answers.
 
 from __future__ import annotations
 
+import array
 import hashlib
+import itertools
 import marshal
 import os
 import stat
@@ -109,15 +111,15 @@ def context_key(project: Project) -> str:
 @dataclass(frozen=True)
 class Scan:
     """The inputs as a run finds them before reading any: the context's key, the entry
-    files (``project.scan``) with each one's stat (None, and its problems, when it cannot
-    be read), and the README's stat. ``key`` digests all of it but the README; ``racy``
+    files (``project.scan``) with each one's ``stat_key`` (None, and its problems, when
+    it cannot be read), and the README's stat. ``key`` digests all of it but the README; ``racy``
     names the entry files modified less than ``RACY_NS`` before, whose stat cannot
     answer for their content."""
 
     ns: int
     context_key: str
     listing: ProjectListing
-    stats: tuple[tuple[os.stat_result | None, tuple[Diagnostic, ...]], ...]
+    stats: tuple[tuple[StatKey | None, tuple[Diagnostic, ...]], ...]
     key: str
     racy: tuple[str, ...]
     readme: StatKey | None
@@ -128,8 +130,8 @@ def scan(project: Project) -> Scan:
     ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
     key = context_key(project)
     listing = project.scan()
-    stats: list[tuple[os.stat_result | None, tuple[Diagnostic, ...]]] = []
-    seen: list[tuple[str, StatKey | str]] = []
+    stats: list[tuple[StatKey | None, tuple[Diagnostic, ...]]] = []
+    unread: list[str] = []
     racy = []
     for file in listing.files:
         try:
@@ -139,12 +141,20 @@ def scan(project: Project) -> Scan:
         found: list[Diagnostic] = []
         if st is None or not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:  # the usual file needs no more
             st = file_stat(project, file.path, file.rel, found)
-        stats.append((st, tuple(found)))
-        if st is not None and st.st_mtime_ns + RACY_NS >= ns:
+        if st is None:
+            stats.append((None, tuple(found)))
+            unread.append(f"{file.rel}\0{found!r}")
+            continue
+        stats.append((stat_key(st), ()))
+        if st.st_mtime_ns + RACY_NS >= ns:
             racy.append(file.rel)
-        seen.append((file.rel, stat_key(st) if st else repr(found)))
-    digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0".encode("utf-8", "surrogateescape"))
-    digest.update(marshal.dumps(seen))
+    digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0{unread!r}\0".encode("utf-8", "surrogateescape"))
+    digest.update("\0".join(file.rel for file in listing.files).encode("utf-8", "surrogateescape"))
+    known = [k for k, _ in stats if k is not None]
+    try:  # the numbers as machine words: far quicker than marshal's long integers
+        digest.update(array.array("q", itertools.chain.from_iterable(known)).tobytes())
+    except OverflowError:  # an inode number past 2**63
+        digest.update(marshal.dumps(known))
     try:
         readme: StatKey | None = stat_key(os.stat(project.readme))
     except OSError:
