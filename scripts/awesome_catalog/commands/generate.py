@@ -43,7 +43,6 @@ def _refuse(diagnostics: list[Diagnostic], reason: str) -> int:
 
 def run(args: argparse.Namespace, project: Project) -> int:
     """Regenerate the README (or, with ``--check``, report whether it is stale)."""
-    from awesome_catalog.core import writing
     from awesome_catalog.core.diagnostics import in_order
     from awesome_catalog.load import readme_state
     from awesome_catalog.load.cache import Store
@@ -78,12 +77,12 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print("  hint: replace the link by the file itself, or run generate where the file lives", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        writing.replace(target, outcome.new)
+        digest = readme_state.write(target, outcome)
     except OSError as err:
         print(f"awesome-catalog: cannot write {name}: {err}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        readme_state.written(checked, outcome, os.stat(project.readme))
+        readme_state.written(checked, outcome, os.stat(project.readme), digest)
     except OSError:
         pass
     else:

@@ -19,6 +19,7 @@ import marshal
 import os
 import stat
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from awesome_catalog.core.diagnostics import Diagnostic
@@ -84,8 +85,12 @@ def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
-def content_digest(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=16).digest()
+def content_digest(data: bytes | Sequence[bytes | memoryview]) -> bytes:
+    """16 bytes of the BLAKE2b hash of ``data``, or of its pieces one after the other."""
+    digest = hashlib.blake2b(digest_size=16)
+    for piece in (data,) if isinstance(data, bytes) else data:
+        digest.update(piece)
+    return digest.digest()
 
 
 def context_key(project: Project) -> str:

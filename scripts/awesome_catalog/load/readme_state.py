@@ -23,9 +23,12 @@ The tests prove that this gives what the careful path gives, after any sequence 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from awesome_catalog.core import writing
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.project import Project, read_regular
 from awesome_catalog.load import inputs
@@ -42,7 +45,8 @@ class Outcome:
 
     problems: list[Diagnostic]
     diff: str | None = None
-    new: bytes | None = None
+    new: tuple[bytes | memoryview, ...] | None = None
+    """The pieces of the README to write, one after the other."""
     layout: regions.Layout | None = None
     blocked: str | None = None
     """Why ``generate`` cannot write the README (it cannot be read, its markers are broken)."""
@@ -119,7 +123,7 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
         record(checked, content_digest(raw), st, layout, problems)
         return Outcome(problems, layout=layout)
     diff = None if want_new else _diff(raw, spans)
-    new = _spliced(raw, spans, 0, len(raw)) if want_new else None
+    new = tuple(_pieces(raw, spans, 0, len(raw))) if want_new else None
     return Outcome([*problems, regions.stale(project.rel(project.readme), line, "sections")], diff, new, layout)
 
 
@@ -160,11 +164,16 @@ join their hunks."""
 
 def _spliced(raw: bytes, spans: list[tuple[int, int, bytes]], low: int, high: int) -> bytes:
     """``raw[low:high]`` with each span ``raw[start:end]`` (all inside it) replaced."""
-    out, at = [], low
+    return b"".join(_pieces(raw, spans, low, high))
+
+
+def _pieces(raw: bytes, spans: list[tuple[int, int, bytes]], low: int, high: int) -> list[bytes | memoryview]:
+    """``_spliced`` in pieces: the new ones, and views of what lies between them."""
+    view, out, at = memoryview(raw), list[bytes | memoryview](), low
     for start, end, piece in spans:
-        out += [raw[at:start], piece]
+        out += [view[at:start], piece]
         at = end
-    return b"".join([*out, raw[at:high]])
+    return [*out, view[at:high]]
 
 
 def _render(checked: Checked, keys: list[str], anchors: dict[str, str]) -> dict[str, bytes]:
@@ -207,7 +216,7 @@ def _careful(project: Project, checked: Checked) -> Outcome:
         if found.layout is not None and found.diff is None and checked.readme is not None:
             record(checked, checked.readme[2], st, found.layout, found.problems)
         return Outcome(found.problems, layout=found.layout)
-    return Outcome(found.problems, found.diff, found.new.encode("utf-8"), found.layout)
+    return Outcome(found.problems, found.diff, (found.new.encode("utf-8"),), found.layout)
 
 
 def _read(project: Project, checked: Checked) -> tuple[bytes | None, list[Diagnostic], os.stat_result | None]:
@@ -236,15 +245,31 @@ def record(checked: Checked, digest: bytes, st: os.stat_result, layout: regions.
     checked.layout_dirty = True
 
 
-def written(checked: Checked, outcome: Outcome, st: os.stat_result) -> None:
-    """After ``generate`` wrote ``outcome.new`` (the README then had the stat ``st``):
-    keep its layout, when the README has no problem of its own (problems found in its
-    hand-written text would now be on other lines)."""
+def write(target: Path, outcome: Outcome) -> bytes:
+    """Write ``outcome.new`` into ``target`` (README.md, or the file it links to), and
+    give its ``content_digest``, made meanwhile (hashlib lets other threads run while it
+    hashes a large buffer, and writing mostly waits for the disk). Raises ``OSError``."""
+    assert outcome.new is not None
+    new = outcome.new
+    digest: list[bytes] = []
+    hashing = threading.Thread(target=lambda: digest.append(content_digest(new)))
+    hashing.start()
+    try:
+        writing.replace(target, new)
+    finally:
+        hashing.join()
+    return digest[0]
+
+
+def written(checked: Checked, outcome: Outcome, st: os.stat_result, digest: bytes) -> None:
+    """After ``generate`` wrote ``outcome.new`` (the README then had the stat ``st``, and
+    its content the ``digest``): keep its layout, when the README has no problem of its
+    own (problems found in its hand-written text would now be on other lines)."""
     checked.layout = None
     checked.layout_dirty = True
     checked.readme = None
     if outcome.new is not None and outcome.layout is not None and all(d.code == "E406" for d in outcome.problems):
-        record(checked, content_digest(outcome.new), st, outcome.layout, [])
+        record(checked, digest, st, outcome.layout, [])
 
 
 def check_broken(project: Project, checked: Checked) -> tuple[list[Diagnostic], None]:
