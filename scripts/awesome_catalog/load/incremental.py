@@ -23,7 +23,7 @@ import hashlib
 import marshal
 import os
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,11 +130,12 @@ class Kept:
             return
         entry = EntryFacts.from_data(facts)
         for key in clash_keys(entry):
-            held = self.keys.pop(key)
+            table = self.keys.table(key)
+            held = table.pop(key)
             if isinstance(held, tuple):
                 holders = list(held)
                 holders.remove(rel)
-                self.keys[key] = holders[0] if len(holders) == 1 else tuple(holders)
+                table[key] = holders[0] if len(holders) == 1 else tuple(holders)
                 if len(holders) < 2:
                     self.clashes.discard(key)
         self.parents.discard(rel)
@@ -159,11 +160,12 @@ class Kept:
             return
         entry = EntryFacts.from_data(facts)
         for key in clash_keys(entry):
-            held = self.keys.get(key)
+            table = self.keys.table(key)
+            held = table.get(key)
             if held is None:
-                self.keys[key] = rel
+                table[key] = rel
             else:
-                self.keys[key] = (*held, rel) if isinstance(held, tuple) else (held, rel)
+                table[key] = (*held, rel) if isinstance(held, tuple) else (held, rel)
                 self.clashes.add(key)
         if entry.parents:
             self.parents.add(rel)
@@ -297,18 +299,23 @@ def check_catalog(project: Project, stored: Any = None, found: Scan | None = Non
         known = files.get(file.rel)
         if known is None or known[0] != stat or not known[1]:
             jobs.append((file, stat, known[2] if known is not None else None))
-    results = _run_jobs(project, context, context_state[1], jobs, found.ns)
-    fresh: dict[str, FileRecord] = {}
     gone = set(kept.files).difference(listed)
-    for (file, stat, digest), (how, value) in zip(jobs, results, strict=True):
-        if how == "error":
-            diagnostics += (Diagnostic(*d) for d in value)
-            gone.add(file.rel)
-        elif how == "same":
-            kept.files[file.rel] = (stat, value, digest)  # type: ignore[assignment]
-        else:
-            fresh[file.rel] = value
-    kept.change(fresh, gone & set(kept.files))
+
+    def take(done: Iterable[tuple[Job, Result]]) -> None:
+        """Take in the results of some jobs (each file is in one job only)."""
+        fresh: dict[str, FileRecord] = {}
+        for (file, stat, digest), (how, value) in done:
+            if how == "error":
+                diagnostics.extend(Diagnostic(*d) for d in value)
+                gone.add(file.rel)
+            elif how == "same":
+                kept.files[file.rel] = (stat, value, digest)  # type: ignore[assignment]  # "same": digest known
+            else:
+                fresh[file.rel] = value
+        kept.change(fresh, set())
+
+    _run_jobs(project, context, context_state[1], jobs, found.ns, take)
+    kept.change({}, gone & set(kept.files))
     # a few files read again next time cost less than rewriting the cache now (a run
     # whose inputs did not change answers from the result kept apart all the same)
     dirty = not same or len(jobs) + len(gone) >= SAVE_FROM
@@ -343,24 +350,26 @@ PARALLEL_FROM = 2000
 """From how many files to read a run shares the work among processes (one per core, at most 4)."""
 
 
-def _run_jobs(project: Project, context: loader.ListContext, recorded: Any, jobs: list[Job], ns: int) -> list[Result]:
-    """The result of each job, in order: in this process, or, for many files on a machine
-    with several cores, shared among worker processes (each rebuilds the list's context
-    from what is ``recorded`` of it, so each finds what this process would)."""
+def _run_jobs(project: Project, context: loader.ListContext, recorded: Any, jobs: list[Job], ns: int,
+              take: Callable[[Iterable[tuple[Job, Result]]], None]) -> None:
+    """Give ``take`` each job with its result, a batch at a time: from this process, or,
+    for many files on a machine with several cores, shared among worker processes (each
+    rebuilds the list's context from what is ``recorded`` of it, so each finds what this
+    process would). This process takes in its own batch while the others finish theirs."""
     workers = min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     size = max(1, -(-len(jobs) // workers))
     slices = [jobs[i:i + size] for i in range(size, len(jobs), size)]  # this process takes the first one
     if len(jobs) < PARALLEL_FROM or not slices or not hasattr(os, "fork"):
-        return _work(project, context, jobs, ns)
+        take(zip(jobs, _work(project, context, jobs, ns), strict=True))
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(len(slices), mp_context=multiprocessing.get_context("fork")) as pool:
         pending = [pool.submit(_work_elsewhere, project, recorded, part, ns) for part in slices]
-        results = _work(project, context, jobs[:size], ns)
-        for future in pending:
-            results += marshal.loads(future.result())
-    return results
+        take(zip(jobs[:size], _work(project, context, jobs[:size], ns), strict=True))
+        for part, future in zip(slices, pending, strict=True):
+            take(zip(part, marshal.loads(future.result()), strict=True))
 
 
 def _work_elsewhere(project: Project, recorded: Any, jobs: list[Job], ns: int) -> bytes:

@@ -46,8 +46,9 @@ class Shards:
             self._changed.add(at)
         return piece
 
-    def get(self, key: str | bytes, default: Any = None) -> Any:
-        return self._piece(key).get(key, default)
+    def table(self, key: str | bytes) -> dict[Any, Any]:
+        """The dictionary that holds ``key`` (or would), to read and change it there."""
+        return self._piece(key, change=True)
 
     def __getitem__(self, key: str | bytes) -> Any:
         return self._piece(key)[key]
