@@ -67,12 +67,16 @@ def cache_dir() -> Path | None:
 def tool_digest() -> str:
     """A digest of this tool's own code (every file of the package) and the Python
     version: what decides the results besides the inputs."""
-    package = Path(__file__).resolve().parent.parent
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     digest = hashlib.sha256(f"{sys.version}\0{sys.implementation.cache_tag}\0".encode())
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".js", ".css", ".json") and path.is_file():
-            digest.update(f"{path.relative_to(package).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
+    found = []
+    for folder, folders, names in os.walk(package):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        found += [os.path.join(folder, name) for name in names if name.endswith((".py", ".js", ".css", ".json"))]
+    for path in sorted(found):
+        digest.update(f"{Path(os.path.relpath(path, package)).as_posix()}\0".encode())
+        with open(path, "rb") as source:
+            digest.update(source.read())
     return digest.hexdigest()
 
 

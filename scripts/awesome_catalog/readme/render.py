@@ -349,9 +349,10 @@ def table(section: Section, rows: list[Row], settings: Settings) -> list[str]:
     The first column is headed "Tool" when most rows are tools, "Work" otherwise."""
     first = "Tool" if 2 * sum(r.tool for r in rows) > len(rows) else "Work"
     titles = (first, *(column_title(settings, c) for c in section.columns))
-    widths = [max(3, *(width(r.cells[i]) for r in rows), width(title)) for i, title in enumerate(titles)]
+    sizes = [[width(c) for c in r.cells] for r in rows]  # each cell measured once
+    widths = [max(3, *(s[i] for s in sizes), width(title)) for i, title in enumerate(titles)]
     return [_row(titles, widths), _row(tuple(":" + "-" * (w - 1) for w in widths), widths),
-            *(_row(r.cells, widths) for r in rows)]
+            *(_padded(r.cells, s, widths) for r, s in zip(rows, sizes, strict=True))]
 
 
 def width(text: str) -> int:
@@ -468,7 +469,12 @@ def _escaped_label(label: str) -> str:
 
 
 def _row(cells: tuple[str, ...], widths: list[int]) -> str:
-    return "| " + " | ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths, strict=True)) + " |"
+    return _padded(cells, [width(c) for c in cells], widths)
+
+
+def _padded(cells: tuple[str, ...], sizes: list[int], widths: list[int]) -> str:
+    """A table row whose cells, of the ``width``s ``sizes``, are padded to ``widths``."""
+    return "| " + " | ".join(c + " " * (w - s) for c, s, w in zip(cells, sizes, widths, strict=True)) + " |"
 
 
 def _block(lines: list[str]) -> str:
