@@ -23,7 +23,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
-from importlib import resources
+from pathlib import Path
 
 _DATA = "spell_check_rules.json"
 _WORD_BREAK = frozenset("-_.")
@@ -70,7 +70,7 @@ class _Rule:
 
 def source() -> dict[str, object]:
     """The vendored file as data: its source, version, licence and rules."""
-    text = resources.files("awesome_catalog.core").joinpath(_DATA).read_text(encoding="utf-8")
+    text = Path(__file__).with_name(_DATA).read_text(encoding="utf-8")  # installed beside this module
     data: dict[str, object] = json.loads(text)
     return data
 

@@ -706,8 +706,9 @@ def _plain_sections_body(raw: bytes) -> tuple[int, int] | None:
     after = end + len(_SECTIONS_CLOSE) - 1
     if not end or raw[after:after + 1] not in (b"", b"\n"):
         return None
-    if any(_opens_line(raw, at) for fence in (b"```", b"~~~") for at in _finds(raw, fence, start, end)):
-        return None  # a fence
+    if any(_opens_line(raw, at) for fence in (b"```", b"~~~") if raw.find(fence[:1], start, end) >= 0
+           for at in _finds(raw, fence, start, end)):
+        return None  # a fence (a single character is looked for first: much quicker when there is none)
     # the tool's name in any case (a chunk at a time), and the long s, which re.IGNORECASE takes for an s
     hits: list[int] = []
     for at in range(start, end, _CHUNK):
