@@ -2,10 +2,12 @@
 
 For each entry file the cache keeps what a run found in it: its problems, the problems
 of the entry on its own (``rules.entry_rules``), its facts for the rules across files
-(``crossfile.EntryFacts``) and its rows in the README (``render.EntryPart``). A file
-whose stat is the one recorded is not read; the rules across files are applied again
-to every entry's facts, which is cheap. What each part depends on decides when it may
-answer:
+(``crossfile.EntryFacts``) and its rows in the README (``render.EntryPart``), with the
+sums over all files that a run needs whole (``Kept``), brought up to date as files
+change. A file whose stat is the one recorded is not read; the rules across files are
+applied again to the facts of only the entries they may report (those that share a key
+with another, and those with a parent), which gives what comparing every entry gives.
+What each part depends on decides when it may answer:
 
 - everything hangs on the *context*: the tool's own code (in the cache's header), the
   schemas, the taxonomy, the vocabulary and the list's settings, compared by content on

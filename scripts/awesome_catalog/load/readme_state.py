@@ -8,14 +8,15 @@ the exclusive or of its rows' marks (``incremental.row_mark``). The next run:
 
 - compares the README with the layout (its stat; its digest when the stat cannot
   answer, as for catalog files); any other README, or another context, takes the
-  careful path (``regions.check_text``), which records a new layout when it finds the
-  README up to date;
-- renders again the head (from each entry's shape) and every section whose mark
-  changed, from the rows of the entries in it, and compares them with the bytes the
-  layout names. A section's block depends only on the section, the settings, the
+  careful path (``regions.check_plain`` on its bytes, else ``regions.check_text``),
+  which records a new layout when it finds the README up to date;
+- renders again the head (from each entry's figures) and every section whose mark
+  changed, from the section's rows as the cache keeps them, and compares them with the
+  bytes the layout names. A section's block depends only on the section, the settings, the
   contents' anchor and its rows (``render.section_block``), so the sections left alone
   are as they were;
-- ``generate`` writes the README with those pieces replaced, and records the new layout.
+- ``generate`` writes the README with those pieces replaced (``write``, in pieces,
+  hashed meanwhile), and records the new layout.
 
 The tests prove that this gives what the careful path gives, after any sequence of edits.
 """
@@ -40,8 +41,8 @@ from awesome_catalog.readme import regions, render
 @dataclass(frozen=True)
 class Outcome:
     """The README as checked: its problems; when it is stale, the diff, or its bytes as
-    ``generate`` would write them (both from the careful path); and the layout of the README as generated (the one
-    checked when it is up to date, else ``new``), when known."""
+    ``generate`` would write them (both from the careful path); and the layout of the
+    README as generated (the one checked when it is up to date, else ``new``), when known."""
 
     problems: list[Diagnostic]
     diff: str | None = None
@@ -65,9 +66,9 @@ def head(checked: Checked) -> str:
 
 def check(project: Project, checked: Checked, *, want_new: bool = False) -> Outcome:
     """The README's problems and, when it is stale, its diff, or (``want_new``) what
-    ``generate`` would write: from the recorded layout when it still describes the README, else the
-    careful way (and then the layout is recorded for the next run). Only for a catalog
-    without errors."""
+    ``generate`` would write: from the recorded layout when it still describes the
+    README, else the careful way (and then the layout is recorded for the next run).
+    Only for a catalog without errors."""
     recorded = checked.layout
     if isinstance(recorded, tuple) and recorded[0] == checked.context_key:
         seen = _unchanged(project, recorded, checked)
