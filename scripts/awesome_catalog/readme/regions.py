@@ -130,22 +130,14 @@ def _notable(text: str) -> list[int]:
     character at a time); the name in the text's UTF-8 bytes, whose ASCII letters
     ``bytes.lower`` folds without moving anything (``re.IGNORECASE`` folds no other
     character to a letter of ``awesome`` but the long s, searched apart)."""
-    found = []
-    for needle in _NOTABLE:
-        at = text.find(needle)
-        while at >= 0:
-            found.append(at)
-            at = text.find(needle, at + 1)
+    found = [at for needle in _NOTABLE for at in _finds(text, needle)]
     name = b"awesome"
     for base in range(0, len(text), _CHUNK):  # a chunk at a time: the bytes of 16 MB take room
         data = text[base:base + _CHUNK + len(name) - 1].encode("utf-8", "surrogatepass")
-        folded = data.lower()
-        at = folded.find(name)
-        while at >= 0:
+        for at in _finds(data.lower(), name):
             offset = len(data[:at].decode("utf-8", "surrogatepass"))  # the byte offset as a character offset
             if offset < _CHUNK:  # else the next chunk finds it
                 found.append(base + offset)
-            at = folded.find(name, at + 1)
     return sorted(found)
 
 
@@ -731,8 +723,8 @@ def _opens_line(raw: bytes, at: int) -> bool:
     return at - line <= 3 and not raw[line:at].strip(b" ")
 
 
-def _finds(data: bytes, needle: bytes, start: int = 0, end: int | None = None) -> Iterator[int]:
-    """Every place of ``needle`` in ``data[start:end]``."""
+def _finds(data: AnyStr, needle: AnyStr, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Every place of ``needle`` in ``data[start:end]`` (text or bytes)."""
     at = data.find(needle, start, end)
     while at >= 0:
         yield at
