@@ -99,14 +99,11 @@ def clash_keys(facts: EntryFacts) -> Iterator[bytes]:
     more than once, or that name a parent."""
     yield b"id:" + facts.id.encode("utf-8", "surrogatepass")
     for kind, value, _ in facts.keys:
-        yield _KIND[kind] + (value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass"))
+        yield f"{kind}:".encode() + (value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass"))
     for key, _ in facts.summaries:
         yield b"summary:" + key
     for _, key, _ in facts.links:
         yield b"link:" + key
-
-
-_KIND = {kind: f"{kind}:".encode() for kind in ("title", "arxiv", "url")}
 
 
 def cross_rules(context: Catalog, facts: Sequence[EntryFacts], where: Locate, taxonomy_path: str,

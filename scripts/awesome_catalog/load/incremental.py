@@ -216,6 +216,8 @@ class Checked:
     content, and its content's digest (set by ``readme_state``)."""
     layout: Any = None
     """The README's layout as ``readme_state`` records it (the cache keeps it apart)."""
+    head: str | None = None
+    """The head of the README's sections region, once ``readme_state`` has made it."""
     layout_dirty: bool = False
 
     @property

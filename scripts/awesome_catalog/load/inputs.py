@@ -72,7 +72,6 @@ def file_stat(project: Project, path: str, rel: str, diagnostics: list[Diagnosti
     return st
 
 
-
 RACY_NS = 2_000_000_000
 """How much older than the run that recorded it a file must be for its stat to stand
 for its content: 2 s, the coarsest modification-time tick of common file systems."""

@@ -59,9 +59,13 @@ def marks(checked: Checked) -> dict[str, Any]:
 
 
 def head(checked: Checked) -> str:
-    """The head of the sections region (note, exceptions, figures), from the entries' figures."""
+    """The head of the sections region (note, exceptions, figures), from the entries'
+    figures; made once per run (the marks, the pieces rendered again and the layout
+    recorded all ask for it)."""
     assert checked.context is not None
-    return render.sections_head(checked.listing())
+    if checked.head is None:
+        checked.head = render.sections_head(checked.listing())
+    return checked.head
 
 
 def check(project: Project, checked: Checked, *, want_new: bool = False) -> Outcome:
@@ -179,7 +183,7 @@ def _pieces(raw: bytes, spans: list[tuple[int, int, bytes]], low: int, high: int
 
 def _render(checked: Checked, keys: list[str], anchors: dict[str, str]) -> dict[str, bytes]:
     """The pieces ``keys`` of the sections region, rendered from the catalog: only the
-    entries with a row in those sections are unpacked."""
+    rows of those sections are unpacked."""
     assert checked.context is not None
     settings, taxonomy = checked.context.settings, checked.context.taxonomy
     rows = {key: checked.rows_of(key) for key in keys if key != render.HEAD_KEY}

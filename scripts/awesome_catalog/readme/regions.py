@@ -131,14 +131,25 @@ def _notable(text: str) -> list[int]:
     ``bytes.lower`` folds without moving anything (``re.IGNORECASE`` folds no other
     character to a letter of ``awesome`` but the long s, searched apart)."""
     found = [at for needle in _NOTABLE for at in _finds(text, needle)]
-    name = b"awesome"
     for base in range(0, len(text), _CHUNK):  # a chunk at a time: the bytes of 16 MB take room
-        data = text[base:base + _CHUNK + len(name) - 1].encode("utf-8", "surrogatepass")
-        for at in _finds(data.lower(), name):
+        data = text[base:base + _CHUNK + len(_NAME) - 1].encode("utf-8", "surrogatepass")
+        for at in _name_hits(data):
             offset = len(data[:at].decode("utf-8", "surrogatepass"))  # the byte offset as a character offset
             if offset < _CHUNK:  # else the next chunk finds it
                 found.append(base + offset)
     return sorted(found)
+
+
+_NAME = b"awesome"
+
+
+def _name_hits(data: bytes, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Every place of the tool's name, in any case, in ``data[start:end]``: lowered a
+    chunk at a time (``bytes.lower`` folds ASCII letters without moving anything)."""
+    end = len(data) if end is None else end
+    for at in range(start, end, _CHUNK):
+        folded = data[at:min(at + _CHUNK + len(_NAME) - 1, end)].lower()
+        yield from (at + i for i in _finds(folded, _NAME) if i < _CHUNK)  # else the next chunk finds it
 
 
 def _lines(text: str, every: bool = False) -> Iterator[tuple[int, int, str]]:
@@ -701,13 +712,8 @@ def _plain_sections_body(raw: bytes) -> tuple[int, int] | None:
     if any(_opens_line(raw, at) for fence in (b"```", b"~~~") if raw.find(fence[:1], start, end) >= 0
            for at in _finds(raw, fence, start, end)):
         return None  # a fence (a single character is looked for first: much quicker when there is none)
-    # the tool's name in any case (a chunk at a time), and the long s, which re.IGNORECASE takes for an s
-    hits: list[int] = []
-    for at in range(start, end, _CHUNK):
-        folded = raw[at:min(at + _CHUNK + 6, end)].lower()
-        hits += (at + i for i in _finds(folded, b"awesome") if i < _CHUNK)
-    hits += _finds(raw, "\u017f".encode(), start, end)
-    for hit in hits:  # a line that could be a marker, or look like one
+    # the tool's name in any case, and the long s, which re.IGNORECASE takes for an s
+    for hit in itertools.chain(_name_hits(raw, start, end), _finds(raw, "\u017f".encode(), start, end)):
         line = raw[raw.rfind(b"\n", 0, hit) + 1:raw.find(b"\n", hit)]
         try:
             if _NEAR.search(line.decode("utf-8")):
