@@ -7,12 +7,17 @@
 - On random YAML texts, the fast YAML path and the careful one give equal data and
   diagnostics; on texts with raw control characters, escapes and odd line ends, the
   fast path builds nothing the careful one refuses.
+- The metaschema check: where the compiled check finds a schema valid, jsonschema
+  does too, on generated schemas; the flat metaschema it runs is made from
+  jsonschema's own copy.
+- The README's search of a string by its first character finds what the plain search finds.
 - The result cache is keyed by the tool's own code: a changed rule is never answered
   from a result computed before the change.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -30,8 +35,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from awesome_catalog.core.project import Project
-from awesome_catalog.load import yamlload
+from awesome_catalog.load import metaschema, yamlload
+from awesome_catalog.load import validate as schema_check
 from awesome_catalog.load.validate import ANNOTATIONS, FAST_KEYWORDS, Validator, unsupported_keywords, validate
+from awesome_catalog.readme import regions
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = sorted((REPO / "schema").glob("*.schema.json"))
@@ -170,6 +177,126 @@ def test_compiled_and_full_validators_agree(path: Path, data: st.DataObject) -> 
     instance = _mutate(data.draw(st.sampled_from(_valid_examples())), data) if data.draw(st.booleans()) \
         else data.draw(_values)
     assert validator.is_valid(instance) == (next(validator.errors(instance), None) is None), instance
+
+
+# --- The metaschema check: compiled and full agree ---------------------------------------------
+
+_META = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def test_the_shipped_flat_metaschema_is_made_from_jsonschemas_own_copy() -> None:
+    from jsonschema_specifications import REGISTRY
+
+    made = metaschema.text(metaschema.flatten(REGISTRY.contents))
+    assert metaschema.FLAT.read_text(encoding="utf-8") == made, \
+        "run `python -m awesome_catalog.load.metaschema` to write it again"
+    assert unsupported_keywords(metaschema.flat()) == set()  # every keyword one the compiled check enforces
+
+
+def test_the_compiled_metaschema_check_leaves_out_only_formats_jsonschema_does_not_check() -> None:
+    from jsonschema_specifications import REGISTRY
+
+    def formats(node: Any) -> set[str]:
+        if isinstance(node, dict):
+            own = {node["format"]} if isinstance(node.get("format"), str) else set()
+            return own.union(*(formats(v) for v in node.values()))
+        return set().union(*(formats(v) for v in node)) if isinstance(node, list) else set()
+
+    used = set().union(*(formats(REGISTRY.contents(f"{metaschema.BASE}{name}"))
+                         for name in ["schema", *(f"meta/{v}" for v in metaschema.VOCABULARIES)]))
+    checked = used & set(Draft202012Validator.FORMAT_CHECKER.checkers)
+    uri_checked = any(importlib.util.find_spec(m) for m in metaschema.URI_FORMAT_MODULES)
+    assert checked - metaschema.KEPT_FORMATS <= ({"uri", "uri-reference"} if uri_checked else set())
+    assert (schema_check._meta_check() is None) == uri_checked
+
+
+_junk = st.one_of(st.none(), st.booleans(), st.integers(-2, 3), st.sampled_from([1.0, 0.5, "", "x", [], {}]))
+_names = st.lists(st.sampled_from(["a", "b", "$id", "type"]), max_size=3)
+_patterns = st.sampled_from(["^a+$", "a|b", "(", "a{2", "[z-a]", "\\d", "x)"])
+_texts = st.sampled_from(["#/$defs/a", "#x", "x#", "https://e.org/s", "s.json", "", "a", "#"])
+
+
+def _keyword_value(key: str, schema: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """Values of one keyword: mostly of the form the metaschema asks, sometimes not."""
+    counts = st.integers(-1, 3)
+    forms: dict[str, st.SearchStrategy[Any]] = {
+        "type": st.one_of(st.sampled_from(["string", "object", "integer", "null", "strin"]),
+                          st.lists(st.sampled_from(["string", "array", "string", "numbr"]), max_size=3)),
+        "pattern": _patterns, "format": st.sampled_from(["uri", "date", "own"]),
+        "required": _names, "enum": st.lists(_junk, max_size=3), "const": _junk,
+        "properties": st.dictionaries(st.sampled_from(["a", "b"]), schema, max_size=2),
+        "patternProperties": st.dictionaries(_patterns, schema, max_size=2),
+        "dependentRequired": st.dictionaries(st.sampled_from(["a", "b"]), _names, max_size=2),
+        "$vocabulary": st.dictionaries(_texts, _junk, max_size=2),
+        **dict.fromkeys(["allOf", "anyOf", "oneOf", "prefixItems"], st.lists(schema, max_size=2)),
+        **dict.fromkeys(["$ref", "$dynamicRef", "$id", "$anchor", "$schema", "$comment", "title"], _texts),
+        **dict.fromkeys(["minLength", "maxLength", "minItems", "minContains", "maxProperties"], counts),
+        **dict.fromkeys(["minimum", "maximum", "multipleOf", "exclusiveMinimum"], st.integers(-1, 2)),
+    }
+    mapped = {"$defs", "dependentSchemas"}
+    if key in mapped:
+        return st.one_of(st.dictionaries(st.sampled_from(["a", "b"]), schema, max_size=2), _junk)
+    return st.one_of(forms.get(key, schema), _junk) if key in forms or key in _SUBSCHEMA_KEYS else _junk
+
+
+_SUBSCHEMA_KEYS = {"items", "not", "if", "then", "else", "additionalProperties", "contains", "propertyNames",
+                   "unevaluatedProperties"}
+_META_KEYS = sorted({*FAST_KEYWORDS, *ANNOTATIONS, "prefixItems", "dependentRequired", "dependentSchemas",
+                     "unevaluatedProperties", "$anchor", "$dynamicRef", "$vocabulary", "minContains",
+                     "contentMediaType", "x-own"})
+_meta_schemas: st.SearchStrategy[Any] = st.deferred(lambda: st.one_of(st.booleans(), st.fixed_dictionaries(
+    {}, optional={key: _keyword_value(key, _meta_schemas) for key in _META_KEYS}).filter(lambda d: len(d) <= 4)))
+
+
+@settings(max_examples=600, deadline=None)
+@given(schema=_meta_schemas)
+def test_the_compiled_metaschema_check_answers_as_jsonschema(schema: Any) -> None:
+    """Where the compiled check answers (``surely_sound``), jsonschema finds the schema
+    valid; and it answers for every valid schema without a float, so it is not a check
+    that says little."""
+    careful = _META.is_valid(schema)
+    if schema_check.surely_sound(schema):
+        assert careful, schema
+    elif careful and schema_check._meta_check() is not None:
+        assert schema_check._has_float(schema), schema
+
+
+def test_a_schema_that_fails_the_metaschema_is_reported_by_jsonschema(mini: Project) -> None:
+    path = mini.schema_dir / "entry.schema.json"
+    broken = _schema(path)
+    broken["properties"]["title"]["minLength"] = -1
+    path.write_text(json.dumps(broken, indent=2), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "awesome_catalog", "--root", str(mini.root), "check", "--no-cache"],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 1
+    assert "E120 not a valid JSON Schema (draft 2020-12): $.properties.title.minLength" in run.stdout
+
+
+def test_a_schema_with_a_regex_format_and_a_number_is_compiled() -> None:
+    # fastjsonschema's code for `format: regex` leaves out its import of Decimal, which `minimum` needs
+    validator = Validator({"type": "object", "properties": {"p": {"type": "string", "format": "regex"},
+                                                            "n": {"type": "integer", "minimum": 1}}})
+    assert validator.is_valid({"p": "^a$", "n": 2})
+    assert not validator.is_valid({"p": "(", "n": 2})
+    assert not validator.is_valid({"p": "^a$", "n": 0})
+
+
+# --- The README's search of a string, first by its first character ------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.text(alphabet="`~a\n ", max_size=400), needle=st.sampled_from(["```", "~~~", "``", "`", "a`a"]),
+       bounds=st.tuples(st.integers(0, 400), st.one_of(st.none(), st.integers(0, 400))), encoded=st.booleans())
+def test_the_search_by_first_character_finds_every_place_the_plain_search_finds(
+        data: str, needle: str, bounds: tuple[int, int | None], encoded: bool) -> None:
+    start, end = bounds
+    haystack: Any = data.encode() if encoded else data
+    wanted: Any = needle.encode() if encoded else needle
+    plain, at = [], haystack.find(wanted, start, end)
+    while at >= 0:
+        plain.append(at)
+        at = haystack.find(wanted, at + 1, end)
+    assert list(regions._finds(haystack, wanted, start, end)) == plain
 
 
 # --- Fast and careful YAML paths agree ----------------------------------------------------------

@@ -176,6 +176,7 @@ def _compiled(schema: Any, local: Mapping[str, Any]) -> Callable[[Any], Any]:
     "locals" in the schema); the answers are the same, as the tests show.
     """
     import copy
+    import decimal
     import json
 
     import fastjsonschema
@@ -190,7 +191,8 @@ def _compiled(schema: Any, local: Mapping[str, Any]) -> Callable[[Any], Any]:
         code = made(detailed=True)
     if "locals" not in json.dumps(schema):
         code = code.replace(_NAMING, "")
-    namespace: dict[str, Any] = {}
+    # the names its code uses; with a `format: regex`, fastjsonschema (2.22) leaves out its own import of Decimal
+    namespace: dict[str, Any] = {"Decimal": decimal.Decimal}
     exec(code, namespace)  # as fastjsonschema.compile does
     # the check of the schema itself is the first function of the code, the others are its $refs'
     check = min((f for f in namespace.values() if isinstance(f, FunctionType)), key=lambda f: f.__code__.co_firstlineno)
@@ -274,8 +276,39 @@ def _walk(node: Any, base: str, where: list[str | int]) -> Iterator[tuple[str, s
             yield from _walk(value, base, [*where, i])
 
 
+@functools.cache
+def _meta_check() -> Callable[[Any], Any] | None:
+    """The compiled check against the metaschema (``load.metaschema``), or None where
+    jsonschema checks a format it leaves out."""
+    import importlib.util
+
+    from awesome_catalog.load import metaschema
+
+    if any(importlib.util.find_spec(name) for name in metaschema.URI_FORMAT_MODULES):
+        return None
+    return _compiled(metaschema.flat(), {})
+
+
+def surely_sound(data: Any) -> bool:
+    """Whether the compiled check finds ``data`` a valid schema, which it then is; when
+    False, only jsonschema can tell (a float is left to it too, as in ``Validator``)."""
+    import fastjsonschema
+
+    check = _meta_check()
+    if check is None or _has_float(data):
+        return False
+    try:
+        check(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def _meta_problems(file: SchemaFile) -> list[Diagnostic]:
-    """The file checked against the draft 2020-12 metaschema (regexes included)."""
+    """The file checked against the draft 2020-12 metaschema (regexes included): at
+    once by the compiled check when it finds the file valid, else by jsonschema."""
+    if surely_sound(file.data):
+        return []
     from jsonschema import Draft202012Validator
 
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
