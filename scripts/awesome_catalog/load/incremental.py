@@ -146,10 +146,7 @@ class Kept:
             self.used[section] -= 1
             if not self.used[section]:
                 del self.used[section]
-        for section, mark in shape[3]:
-            self.marks[section] = self.marks.get(section, 0) ^ mark
-            self._new_rows.setdefault(section, [])  # its rows are to be packed again
-        self._changed.add(rel)
+        self._touch(rel, shape)
 
     def _add(self, rel: str, record: FileRecord) -> None:
         _, _, _, problems, own, facts, rows, shape = record
@@ -174,11 +171,17 @@ class Kept:
         self.ids[rel], self.figures[rel] = entry.id, shape[:3]
         for section in entry.sections:
             self.used[section] = self.used.get(section, 0) + 1
+        self._touch(rel, shape)
+        for row in rows:
+            self._new_rows[row[0]].append((rel, row))
+
+    def _touch(self, rel: str, shape: Shape) -> None:
+        """The sections of an entry added or dropped: each one's mark flipped by the
+        entry's (exclusive or undoes itself), and its rows to be packed again."""
         for section, mark in shape[3]:
             self.marks[section] = self.marks.get(section, 0) ^ mark
+            self._new_rows.setdefault(section, [])
         self._changed.add(rel)
-        for row in rows:
-            self._new_rows.setdefault(row[0], []).append((rel, row))
 
     def section_rows(self, section: str) -> list[tuple[str, Any]]:
         """The rows of one section as data, each with its file."""
@@ -323,17 +326,15 @@ def check_catalog(project: Project, stored: Any = None, found: Scan | None = Non
     # a few files read again next time cost less than rewriting the cache now (a run
     # whose inputs did not change answers from the result kept apart all the same)
     dirty = not same or len(jobs) + len(gone) >= SAVE_FROM
-    for rel in listed:
-        if rel in kept.problems:
-            diagnostics += (Diagnostic(*d) for d in kept.problems[rel][0])
+    for problems, _own in kept.problems.values():  # of listed files only: the others are gone
+        diagnostics += (Diagnostic(*d) for d in problems)
     complete = not any(d.severity is Severity.ERROR for d in diagnostics)
     if context.catalog is not None:
         where = make_locator(texts)
         diagnostics += context_rules(context.catalog, where, project.rel(project.taxonomy_file),
                                      project.rel(project.vocabulary_file), frozenset(kept.ids.values()))
-        for rel in listed:
-            if rel in kept.problems:
-                diagnostics += (Diagnostic(*d) for d in kept.problems[rel][1])
+        for _problems, own in kept.problems.values():
+            diagnostics += (Diagnostic(*d) for d in own)
         diagnostics += cross_rules(context.catalog, kept.involved(), where, project.rel(project.taxonomy_file),
                                    complete=complete, ids=set(kept.ids.values()), used=set(kept.used))
         diagnostics = apply_levels(diagnostics, dict(context.catalog.settings.rules))

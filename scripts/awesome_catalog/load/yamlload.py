@@ -532,7 +532,6 @@ def _unreadable(path: str, text: str, err: yaml.reader.ReaderError) -> Diagnosti
                       "remove it, or write it as an escape inside double quotes")
 
 
-
 def _fail(text: str | None, diagnostic: Diagnostic) -> Loaded:
     return Loaded(text, None, (diagnostic,))
 

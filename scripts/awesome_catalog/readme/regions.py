@@ -129,7 +129,7 @@ def _notable(text: str) -> list[int]:
     """Where ``text`` holds a string of ``_NOTABLE`` or ``awesome`` in any case: each
     found by a plain search (a regular expression would step through 16 MB one
     character at a time); the name in the text's UTF-8 bytes, whose ASCII letters
-    ``bytes.lower`` folds without moving anything (``re.IGNORECASE`` folds no other
+    ``_name_hits`` folds without moving anything (``re.IGNORECASE`` folds no other
     character to a letter of ``awesome`` but the long s, searched apart)."""
     found = [at for needle in _NOTABLE for at in _finds(text, needle)]
     for base in range(0, len(text), _CHUNK):  # a chunk at a time: the bytes of 16 MB take room
@@ -148,7 +148,7 @@ _LOWER = bytes.maketrans(string.ascii_uppercase.encode(), string.ascii_lowercase
 
 def _name_hits(data: bytes, start: int = 0, end: int | None = None) -> Iterator[int]:
     """Every place of the tool's name, in any case, in ``data[start:end]``: lowered a
-    chunk at a time (``bytes.lower`` folds ASCII letters without moving anything)."""
+    chunk at a time (``_LOWER`` folds ASCII letters without moving anything)."""
     end = len(data) if end is None else end
     for at in range(start, end, _CHUNK):
         folded = data[at:min(at + _CHUNK + len(_NAME) - 1, end)].translate(_LOWER)
