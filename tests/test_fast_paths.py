@@ -25,6 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import fastjsonschema
 import pytest
@@ -35,7 +36,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from awesome_catalog.core.project import Project
-from awesome_catalog.load import metaschema, yamlload
+from awesome_catalog.load import fileindex, inputs, metaschema, yamlload
 from awesome_catalog.load import validate as schema_check
 from awesome_catalog.load.validate import ANNOTATIONS, FAST_KEYWORDS, Validator, unsupported_keywords, validate
 from awesome_catalog.readme import regions
@@ -434,3 +435,50 @@ def test_plain_urls_read_without_urlsplit_give_what_urlsplit_gives(scheme: str, 
     url = f"{space}{scheme}://{host}{'/' if slash else ''}{path}{space}"
     assert identity.url_problem(url) == identity.careful_url_problem(url)
     assert identity.link_key(url) == identity.careful_link_key(url)
+
+
+_NAMES = st.lists(st.sampled_from([f"catalog/papers/{c}{i}.yaml" for c in "abé" for i in range(40)]),
+                  unique=True).map(sorted)
+_STATS = st.tuples(st.integers(-(2**63), 2**64), st.integers(0, 3), st.integers(0, 3), st.integers(0, 2**64 - 1))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), kept=_NAMES, found=_NAMES)
+def test_the_file_index_finds_what_a_file_by_file_comparison_finds(data: st.DataObject, kept: list[str],
+                                                                   found: list[str]) -> None:
+    """The index compares stats in bulk, block by block, and keeps them packed: the files
+    it says to read, with their records, and the files gone, are those a plain comparison
+    of each file's record finds; and after records are set and dropped, the index packed
+    again holds exactly the records a plain dictionary holds. Stats past 2**63 included."""
+    if data.draw(st.booleans()):
+        found = list(kept)  # the same files: the bulk comparison
+    with mock.patch.object(fileindex, "_BLOCK", data.draw(st.sampled_from([1, 3, 256]))):  # blocks of any size
+        _compare_and_change(data, kept, found)
+
+
+def _compare_and_change(data: st.DataObject, kept: list[str], found: list[str]) -> None:
+    records = {rel: (data.draw(_STATS), data.draw(st.booleans()), bytes([i % 256]) * fileindex.DIGEST)
+               for i, rel in enumerate(kept)}
+    index = fileindex.FileIndex(fileindex.FileIndex.packed(records))
+    packed = inputs.pack_stats(records[rel][0] for rel in kept)  # wrapped as the index keeps them
+    wrapped = {rel: (inputs.unpack_stat(packed, i), *records[rel][1:]) for i, rel in enumerate(kept)}
+    stats = {rel: wrapped[rel][0] if rel in wrapped and data.draw(st.booleans()) else data.draw(_STATS)
+             for rel in found}
+    todo, gone = index.compare("\0".join(found), inputs.pack_stats(stats[rel] for rel in found))
+    found_stats = inputs.pack_stats(stats[rel] for rel in found)
+    expected = [(at, wrapped.get(rel)) for at, rel in enumerate(found)
+                if rel not in wrapped or not wrapped[rel][1]
+                or inputs.unpack_stat(found_stats, at) != wrapped[rel][0]]
+    assert (todo, gone) == (expected, set(kept) - set(found))
+
+    plain = dict(wrapped)
+    for rel in data.draw(st.lists(st.sampled_from(kept))) if kept else []:
+        del index[rel]
+        plain.pop(rel, None)
+    for rel in data.draw(st.lists(st.sampled_from(found))) if found else []:
+        record = (data.draw(_STATS), data.draw(st.booleans()), b"n" * fileindex.DIGEST)
+        index[rel] = record
+        plain[rel] = (inputs.unpack_stat(inputs.pack_stats([record[0]]), 0), *record[1:])
+    again = fileindex.FileIndex(index.state())
+    assert {rel: again.get(rel) for rel in again} == plain
+    assert list(again) == sorted(plain)

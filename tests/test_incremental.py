@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import marshal
 import os
 import shutil
 import subprocess
@@ -25,13 +26,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from awesome_catalog.cli import main
 from awesome_catalog.core.project import Project
-from awesome_catalog.load import incremental, inputs
+from awesome_catalog.load import cache, incremental, inputs
 from conftest import REPO, make_project
 
 WORDS = st.sampled_from(["Heads", "Circuits", "Probes", "Lens", "Features", "Copying", "Patching", "Toy"])
@@ -199,12 +201,20 @@ class EditSequences(RuleBasedStateMachine):
     def generate(self) -> None:
         run(self.root, "generate")
 
-    @rule(how=st.sampled_from(["garbage", "truncate", "empty"]))
-    def corrupt_cache(self, how: str) -> None:
+    @rule(how=st.sampled_from(["garbage", "truncate", "empty", "flip"]), where=st.floats(0, 1, exclude_max=True))
+    def corrupt_cache(self, how: str, where: float) -> None:
+        """A cache file damaged: in its header, cut short, emptied, or one bit flipped
+        further on (in the blobs of the state: a section's rows, a shard), where only
+        that blob's own check can tell, when it is used."""
         for path in self.cache.glob("*"):
             data = path.read_bytes()
+            header = data.find(b"\n", len(cache.MAGIC)) + 1
+            whole = header and len(data) >= header + cache.SIZES.size
+            blobs = header + cache.SIZES.size + cache.SIZES.unpack_from(data, header)[0] if whole else 0
+            at = blobs + int((len(data) - blobs) * where)
+            flipped = data[:at] + bytes([data[at] ^ 1]) + data[at + 1:] if at < len(data) else data
             path.write_bytes({"garbage": data[:40] + b"\x00garbage" + data[48:],
-                              "truncate": data[: len(data) // 2], "empty": b""}[how])
+                              "truncate": data[: len(data) // 2], "empty": b"", "flip": flipped}[how])
 
     @invariant()
     def cached_equals_fresh(self) -> None:
@@ -251,3 +261,30 @@ def test_two_checks_started_at_once_both_answer_right(mini: Project, tmp_path: P
     after = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert (after.returncode, after.stdout) == (fresh.returncode, fresh.stdout)
     assert fresh.returncode == 1 and "E406" in fresh.stdout  # the README is stale: the edit was seen
+
+
+def test_a_damaged_blob_is_never_used(mini: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One bit flipped in each blob of the cache, where only each blob's own check can
+    tell (the file's header and head are intact): a check after an edit of every entry,
+    which uses them all, gives what a fresh check gives, and so does the next one."""
+    monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
+    assert run(mini.root, "check")[0] == 0
+    [state] = (tmp_path / "cache").glob("*.state")
+    data = bytearray(state.read_bytes())
+    header = data.find(b"\n", len(cache.MAGIC)) + 1
+    head = header + cache.SIZES.size + cache.SIZES.unpack_from(data, header)[0]
+    flipped = 0
+    for length in [n for n, _ in marshal.loads(data[header + cache.SIZES.size:head])[1]]:
+        if length:
+            data[head + length // 2] ^= 1
+            flipped += 1
+        head += length
+    assert flipped and head == len(data)
+    state.write_bytes(bytes(data))
+    for path in sorted(mini.root.glob("catalog/*/*.yaml")):
+        path.write_text(path.read_text(encoding="utf-8").replace("summary: ", "summary: Now ", 1), encoding="utf-8")
+    fresh = run(mini.root, "check", "--no-cache")
+    assert run(mini.root, "check") == fresh
+    assert run(mini.root, "check") == fresh
+    assert run(mini.root, "generate")[0] == 0
+    assert run(mini.root, "check") == run(mini.root, "check", "--no-cache")

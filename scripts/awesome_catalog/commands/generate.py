@@ -46,17 +46,25 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from awesome_catalog.core.diagnostics import in_order
     from awesome_catalog.load import readme_state
     from awesome_catalog.load.cache import Store
+    from awesome_catalog.load.incremental import Checked
     from awesome_catalog.load.inputs import scan
-    from awesome_catalog.load.pipeline import keep, load_checked, remember, result_of
+    from awesome_catalog.load.pipeline import keep, load_checked, remember, result_of, trusting
     from awesome_catalog.readme import regions
 
     store = Store(project.root)
     found = scan(project)
-    checked = load_checked(project, store, found)
-    if not checked.ok:
+
+    def check() -> tuple[Checked, readme_state.Outcome | None]:
+        checked = load_checked(project, store, found)
+        if not checked.ok:
+            return checked, None
+        outcome = readme_state.check(project, checked, want_new=not args.check)
+        keep(store, checked)
+        return checked, outcome
+
+    checked, outcome = trusting(store, check)
+    if outcome is None:
         return _refuse(in_order(checked.diagnostics), "fix the catalog first")
-    outcome = readme_state.check(project, checked, want_new=not args.check)
-    keep(store, checked)
     if outcome.blocked:
         return _refuse([d for d in outcome.problems if d.code != "E407"], outcome.blocked)
     name = project.rel(project.readme)

@@ -184,27 +184,31 @@ class Project:
 
     def _scan_folder(self, folder: os.DirEntry[str], prefix: str, listing: Listing) -> None:
         """The files of one entry folder into ``listing``; folders in it are reported."""
+        names: list[str] = []
+        folders: list[str] = []
         try:
             with os.scandir(folder.path) as found:
-                items = sorted(found, key=_NAME)
+                for item in found:
+                    if item.name.startswith("."):
+                        continue
+                    try:
+                        is_dir = item.is_dir()
+                    except OSError:  # a link that loops: reported on the file when it is read
+                        is_dir = False
+                    (folders if is_dir else names).append(item.name)
         except OSError as err:
             listing.problems.append(Diagnostic(prefix, 0, 0, "E112", f"folder cannot be read: {err.strerror}"))
             return
-        for item in items:
-            if item.name.startswith("."):
-                continue
-            rel = f"{prefix}/{item.name}"
-            try:
-                is_dir = item.is_dir()
-            except OSError:  # a link that loops: reported on the file when it is read
-                is_dir = False
-            if not is_dir:
-                listing.files.append(EntryFile(rel, item.path, folder.name, item.name))
-            elif item.is_symlink() and self.outside_catalog(item.path):
+        names.sort()
+        where = os.path.join(folder.path, "")
+        listing.files += [EntryFile(f"{prefix}/{name}", where + name, folder.name, name) for name in names]
+        for name in sorted(folders):
+            rel, path = f"{prefix}/{name}", where + name
+            if os.path.islink(path) and self.outside_catalog(path):
                 listing.problems.append(Diagnostic(rel, 0, 0, "E111", "symbolic link to a folder outside "
                                                    "catalog/; it is not read", "replace the link by a real file"))
             else:
-                what = ("is a folder, not an entry file" if item.name.endswith((".yaml", ".yml"))
+                what = ("is a folder, not an entry file" if name.endswith((".yaml", ".yml"))
                         else "is a folder inside an entry folder")
                 listing.problems.append(Diagnostic(
                     rel, 0, 0, "E119", f"{what}: nothing in it is read",

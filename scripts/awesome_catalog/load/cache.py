@@ -8,14 +8,16 @@ user without a passwd entry in a container; relative paths do not count, so a ca
 never land in the current directory), the run goes on without a cache.
 
 The file is ``marshal`` data (plain values only, loaded at C speed, never code), then
-blobs of bytes written as they are (packed pieces a run may not need: each is read as
-a view, never copied), behind a header that names the format, the tool's version, a
-digest of the tool's own source and the Python version, and the payload's length and
-CRC-32. A file from another version, another
-interpreter or a changed tool, one cut short or corrupted, is ignored and rebuilt, never
-trusted; it is written whole to a temporary file and renamed, so two runs at once each
-leave a complete cache (the last one wins) and never a mixed one. What the payload holds
-and when each part may answer is ``load.incremental``'s business.
+blobs of bytes written as they are (packed pieces a run may not need), behind a header
+that names the format, the tool's version, a digest of the tool's own source and the
+Python version, and the lengths and CRC-32 of the marshalled head. The file is mapped,
+not read: a run touches only the blobs it uses, each checked against its own CRC-32
+on first use (``Blobs``). A file from another version, another interpreter or a changed
+tool, one cut short or corrupted, is ignored and rebuilt, never trusted: a blob that
+fails its check raises ``CorruptCache``, and the run is made again without the cache
+(``load.pipeline``). It is written whole to a temporary file and renamed, so two runs
+at once each leave a complete cache (the last one wins) and never a mixed one. What
+the payload holds and when each part may answer is ``load.incremental``'s business.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import contextlib
 import functools
 import hashlib
 import marshal
+import mmap
 import os
 import struct
 import sys
@@ -36,9 +39,38 @@ from awesome_catalog import __version__
 from awesome_catalog.core import writing
 
 CACHE_ENV = "AWESOME_CATALOG_CACHE_DIR"
-_FORMAT = 6  # 6: a marshalled head, then blobs written as they are
-_MAGIC = b"awesome-catalog cache\n"
-_SIZES = struct.Struct("<QQI")  # the length of the marshalled head, of the whole payload, and its CRC-32
+_FORMAT = 7  # 7: a marshalled head, then blobs written as they are, each with its own CRC-32
+MAGIC = b"awesome-catalog cache\n"
+SIZES = struct.Struct("<QQI")  # the length of the marshalled head, of the whole payload, and the head's CRC-32
+
+
+class CorruptCache(Exception):
+    """A blob of the cache failed its check: nothing read from the cache may be trusted."""
+
+
+class Blobs:
+    """The blobs of one cache file, by place: each a view of the mapped file, checked
+    against its CRC-32 the first time it is asked for (``CorruptCache`` when it fails),
+    so that a run pays only for the blobs it uses."""
+
+    def __init__(self, view: memoryview, spans: Sequence[tuple[int, int, int]]) -> None:
+        self._view, self._spans, self._checked = view, spans, set[int]()
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def __getitem__(self, at: int) -> memoryview:
+        start, length, check = self._spans[at]
+        blob = self._view[start:start + length]
+        if at not in self._checked:
+            if zlib.crc32(blob) != check:
+                raise CorruptCache(f"blob {at} of the cache fails its check")
+            self._checked.add(at)
+        return blob
+
+    def pick(self, places: Sequence[int]) -> Blobs:
+        """The blobs at ``places``, in that order, as blobs of their own."""
+        return Blobs(self._view, [self._spans[at] for at in places])
 
 
 def _reap(pid: int) -> None:
@@ -90,45 +122,53 @@ class Store:
         self.enabled = enabled and folder is not None
         name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:20]
         self.stem = (folder or Path()) / name
+        self.discarded = set[str]()
 
     def path(self, part: str) -> Path:
         return self.stem.with_suffix(f".{part}")
 
     def header(self) -> bytes:
         """What a cache must start with to be read: the format and the tool that wrote it."""
-        return _MAGIC + f"{_FORMAT}:{__version__}:{tool_digest()}\n".encode()
+        return MAGIC + f"{_FORMAT}:{__version__}:{tool_digest()}\n".encode()
 
     def load(self, part: str = "state") -> Any:
         """The value of ``part`` last saved, or None."""
         found = self.load_with_blobs(part)
         return None if found is None else found[0]
 
-    def load_with_blobs(self, part: str = "state") -> tuple[Any, list[memoryview]] | None:
-        """The value of ``part`` last saved and its blobs (each a view of the file read,
-        never copied), or None."""
-        if not self.enabled:
+    def load_with_blobs(self, part: str = "state") -> tuple[Any, Blobs] | None:
+        """The value of ``part`` last saved and its blobs (views of the mapped file,
+        each checked when first used), or None."""
+        if not self.enabled or part in self.discarded:
             return None
         try:
             with open(self.path(part), "rb") as handle:
-                raw = handle.read()
-        except OSError:
+                mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
+        raw = memoryview(mapped)
         header = self.header()
-        if not raw.startswith(header) or len(raw) < len(header) + _SIZES.size:
+        if raw[:len(header)] != header or len(raw) < len(header) + SIZES.size:
             return None
-        head, size, check = _SIZES.unpack_from(raw, len(header))
-        payload = memoryview(raw)[len(header) + _SIZES.size:]  # not copied
-        if len(payload) != size or head > size or zlib.crc32(payload) != check:
+        head, size, check = SIZES.unpack_from(raw, len(header))
+        payload = raw[len(header) + SIZES.size:]
+        if len(payload) != size or head > size or zlib.crc32(payload[:head]) != check:
             return None  # cut short, or corrupted
         try:
             value, sizes = marshal.loads(payload[:head])
-            blobs, at = [], head
-            for length in sizes:
-                blobs.append(payload[at:at + length])
+            spans, at = [], head
+            for length, blob_check in sizes:
+                spans.append((at, length, blob_check))
                 at += length
         except (EOFError, ValueError, TypeError):
             return None
-        return (value, blobs) if at == size else None
+        return (value, Blobs(payload, spans)) if at == size else None
+
+    def discard(self, part: str = "state") -> None:
+        """Remove ``part`` (found corrupt), and never load it again in this run."""
+        self.discarded.add(part)
+        with contextlib.suppress(OSError):
+            os.unlink(self.path(part))
 
     def save(self, value: Any, part: str = "state", blobs: Sequence[bytes | memoryview] = ()) -> None:
         """Replace ``part`` with ``value`` (plain values only) and ``blobs``, written as
@@ -136,11 +176,8 @@ class Store:
         if not self.enabled:
             return
         try:
-            head = marshal.dumps((value, [len(blob) for blob in blobs]))
-            check = zlib.crc32(head)
-            for blob in blobs:
-                check = zlib.crc32(blob, check)
-            sizes = _SIZES.pack(len(head), len(head) + sum(len(blob) for blob in blobs), check)
+            head = marshal.dumps((value, [(len(blob), zlib.crc32(blob)) for blob in blobs]))
+            sizes = SIZES.pack(len(head), len(head) + sum(len(blob) for blob in blobs), zlib.crc32(head))
             self.stem.parent.mkdir(parents=True, exist_ok=True)
             writing.replace(self.path(part), (self.header() + sizes, head, *blobs), sync=False)
         except (OSError, ValueError):
@@ -153,7 +190,11 @@ class Store:
         and write, which the run need not wait for until it ends); returns what to call
         before the run ends, which waits for it."""
         def write() -> None:
-            value, blobs = make()
+            try:
+                value, blobs = make()
+            except CorruptCache:  # a blob kept from the old file fails its check: no cache then
+                self.discard(part)
+                return
             self.save(value, part, blobs)
 
         if not self.enabled or not hasattr(os, "fork"):

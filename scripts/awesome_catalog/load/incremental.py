@@ -22,10 +22,11 @@ prove that this one gives the same diagnostics after any sequence of edits.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import os
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,9 @@ from awesome_catalog.core.diagnostics import Diagnostic, Severity, apply_levels
 from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
 from awesome_catalog.core.project import EntryFile, Project, read_regular
 from awesome_catalog.load import inputs, loader
+from awesome_catalog.load.cache import Blobs
 from awesome_catalog.load.crossfile import EntryFacts, clash_keys, cross_rules, facts_of
+from awesome_catalog.load.fileindex import FileIndex
 from awesome_catalog.load.inputs import RACY_NS, Scan, StatKey, content_digest
 from awesome_catalog.load.rules import context_rules, entry_rules, make_locator
 from awesome_catalog.load.shards import Shards
@@ -65,49 +68,57 @@ class Kept:
     needs whole, each kept up to date as files come and go (``change``), so that a run
     unpacks only the parts of the files that changed and of those a rule must look at:
 
-    - ``files``: each file's index; ``parts``: its part, in ``Shards``;
+    - ``files``: each file's index (``FileIndex``); ``parts``: its part, in ``Shards``;
     - ``problems``: the problems of each file that has any;
     - ``keys`` (in ``Shards``): for each key a rule across files compares
       (``crossfile.clash_keys``), the file that holds it, or the files (a tuple, once
       per time) when held twice or more, and those keys are the ``clashes``;
-      ``parents``: the files with a parent; ``ids``: each entry's id; ``used``: the
-      number of appearances in each section;
-    - ``figures``: each entry's kind, year and number of appearances; ``marks``: each
-      section's mark (``row_mark``); ``rows``: each section's rows with their files,
-      packed and compressed (text shrinks fivefold, and only the sections an edit
-      touches are unpacked).
+      ``parents``: the files with a parent; ``ids`` (in ``Shards``): each entry's id,
+      with how many entries hold it; ``used``: the number of appearances in each section;
+    - ``figures``: how many entries have each kind, year and number of appearances;
+      ``marks``: each section's mark (``row_mark``); ``rows``: each section's rows with
+      their files, packed and compressed (text shrinks fivefold, and only the sections
+      an edit touches are unpacked).
+
+    Every blob comes from the cache file unchecked until used (``cache.Blobs``).
     """
 
-    def __init__(self, state: dict[str, Any] | None = None, blobs: Sequence[bytes | memoryview] = ()) -> None:
+    def __init__(self, state: dict[str, Any] | None = None, blobs: Blobs | None = None) -> None:
         state = state or {}
-        self.files: dict[str, tuple[StatKey, bool, bytes]] = state.get("files", {})
-        self.parts = Shards([blobs[i] for i in state.get("parts", ())])  # file -> Part
+        blobs = blobs or Blobs(memoryview(b""), ())
+        self.files = FileIndex(state.get("files"))
+        self.parts = Shards(blobs.pick(state.get("parts", ())))  # file -> Part
         self.problems: dict[str, tuple[Any, Any]] = state.get("problems", {})
-        self.keys = Shards([blobs[i] for i in state.get("keys", ())])  # key -> its file, or a tuple of its files
+        self.keys = Shards(blobs.pick(state.get("keys", ())))  # key -> its file, or a tuple of its files
         self.clashes: set[bytes] = state.get("clashes", set())
         self.parents: set[str] = state.get("parents", set())
-        self.ids: dict[str, str] = state.get("ids", {})
         self.used: dict[str, int] = state.get("used", {})
-        self.figures: dict[str, tuple[str, int | None, int]] = state.get("figures", {})
+        self.figures: dict[tuple[str, int | None, int], int] = state.get("figures", {})
+        self.ids = Shards(blobs.pick(state.get("ids", ())))  # each entry's id -> how many entries hold it
         self.marks: dict[str, int] = state.get("marks", {})
-        self.rows: dict[str, bytes | memoryview] = {section: blobs[i] for section, i in state.get("rows", {}).items()}
+        stored = state.get("rows", {})
+        self._stored_rows = blobs.pick(tuple(stored.values()))
+        self.rows: dict[str, int | bytes] = {section: i for i, section in enumerate(stored)}  # a place in those
         self._changed: set[str] = set()  # files whose rows changed since ``rows`` was packed
         self._new_rows: dict[str, list[tuple[str, Any]]] = {}
 
     def state(self) -> tuple[dict[str, Any], list[bytes | memoryview]]:
         """What the cache should keep: plain data, and the blobs it names by their place
-        (the shards, each section's rows; those of the sections that changed packed again)."""
+        (the shards, each section's rows; those of the sections that changed packed again).
+        Raises ``CorruptCache`` when a blob kept from the cache read fails its check."""
         for section in self._new_rows:
             rows = tuple(self.section_rows(section))
             self.rows[section] = zlib.compress(marshal.dumps(rows), 1) if rows else b""
-        self.rows = {section: packed for section, packed in self.rows.items() if packed}
+        self.rows = {section: packed for section, packed in self.rows.items() if packed != b""}
         self._changed, self._new_rows = set(), {}
-        parts, keys = self.parts.pack(), self.keys.pack()
-        blobs: list[bytes | memoryview] = [*parts, *keys, *self.rows.values()]
-        first_row = len(parts) + len(keys)
-        return {"files": self.files, "parts": tuple(range(len(parts))), "problems": self.problems,
-                "keys": tuple(range(len(parts), first_row)), "clashes": self.clashes, "parents": self.parents,
-                "ids": self.ids, "used": self.used, "figures": self.figures, "marks": self.marks,
+        parts, keys, ids = self.parts.pack(), self.keys.pack(), self.ids.pack()
+        blobs: list[bytes | memoryview] = [*parts, *keys, *ids, *map(self._packed_rows, self.rows)]
+        first_id = len(parts) + len(keys)
+        first_row = first_id + len(ids)
+        return {"files": self.files.state(), "parts": tuple(range(len(parts))), "problems": self.problems,
+                "keys": tuple(range(len(parts), first_id)), "ids": tuple(range(first_id, first_row)),
+                "clashes": self.clashes, "parents": self.parents,
+                "used": self.used, "figures": self.figures, "marks": self.marks,
                 "rows": {section: first_row + i for i, section in enumerate(self.rows)}}, blobs
 
     def part(self, rel: str) -> Part:
@@ -118,7 +129,7 @@ class Kept:
     def change(self, fresh: dict[str, FileRecord], gone: set[str]) -> None:
         """Replace the files of ``fresh`` by their new records, and forget those of ``gone``."""
         for rel in [*gone, *fresh]:
-            if rel in self.files:
+            if rel in self.parts:
                 self._drop(rel, self.part(rel))
         for rel, record in fresh.items():
             self._add(rel, record)
@@ -141,7 +152,12 @@ class Kept:
                 if len(holders) < 2:
                     self.clashes.discard(key)
         self.parents.discard(rel)
-        del self.ids[rel], self.figures[rel]
+        held = self.ids.pop(entry.id) - 1
+        if held:
+            self.ids[entry.id] = held
+        self.figures[shape[:3]] -= 1
+        if not self.figures[shape[:3]]:
+            del self.figures[shape[:3]]
         for section in entry.sections:
             self.used[section] -= 1
             if not self.used[section]:
@@ -168,7 +184,8 @@ class Kept:
                 self.clashes.add(key)
         if entry.parents:
             self.parents.add(rel)
-        self.ids[rel], self.figures[rel] = entry.id, shape[:3]
+        self.ids[entry.id] = self.ids.pop(entry.id, 0) + 1
+        self.figures[shape[:3]] = self.figures.get(shape[:3], 0) + 1
         for section in entry.sections:
             self.used[section] = self.used.get(section, 0) + 1
         self._touch(rel, shape)
@@ -183,9 +200,14 @@ class Kept:
             self._new_rows.setdefault(section, [])
         self._changed.add(rel)
 
+    def _packed_rows(self, section: str) -> bytes | memoryview:
+        """The rows of one section as the cache keeps them, packed."""
+        packed = self.rows.get(section, b"")
+        return self._stored_rows[packed] if isinstance(packed, int) else packed
+
     def section_rows(self, section: str) -> list[tuple[str, Any]]:
         """The rows of one section as data, each with its file."""
-        packed = self.rows.get(section)
+        packed = self._packed_rows(section)
         kept = marshal.loads(zlib.decompress(packed)) if packed else ()
         if section not in self._new_rows:
             return list(kept)
@@ -197,6 +219,24 @@ class Kept:
         rels = {rel for key in self.clashes for rel in self.keys[key]} | self.parents  # a clash's holders: a tuple
         found = [EntryFacts.from_data(self.part(rel)[2]) for rel in sorted(rels)]
         return sorted(found, key=lambda f: f.id)
+
+
+class EntryIds(Set[str]):
+    """The id of every entry that joined the catalog, as ``Kept`` keeps them: a rule asks
+    whether a few ids are there (unpacking only their shards), and only a miss, for its
+    hint, unpacks them all."""
+
+    def __init__(self, kept: Kept) -> None:
+        self._ids = kept.ids
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, str) and value in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._ids)
 
 
 @dataclass
@@ -237,7 +277,8 @@ class Checked:
         """Everything the generated regions show (only when ``ok``): each entry's figures,
         and its rows read from the cache a section at a time."""
         assert self.context is not None
-        parts = tuple(render.EntryPart(kind, year, n, ()) for kind, year, n in self.kept.figures.values())
+        parts = tuple(itertools.chain.from_iterable((render.EntryPart(kind, year, n, ()),) * count
+                                                    for (kind, year, n), count in self.kept.figures.items()))
         return render.Listing(self.context.taxonomy, parts, self.context.settings, self.rows_of)
 
     def rows_of(self, section: str) -> list[render.Row]:
@@ -287,26 +328,19 @@ def check_catalog(project: Project, stored: Any = None, found: Scan | None = Non
     since the run that left ``stored`` (what ``Store.load_with_blobs`` gives; every file
     without it). ``found`` is the run's ``scan``, when already made."""
     found = found or inputs.scan(project)
-    state, blobs = stored if isinstance(stored, tuple) and isinstance(stored[0], dict) else ({}, [])
+    state, blobs = stored if isinstance(stored, tuple) and isinstance(stored[0], dict) else ({}, None)
     texts = loader.SourceTexts(project)
     context, context_state = _context(project, texts, state.get("context"), found.context_key)
     same = state.get("context") == context_state
     kept = Kept(state, blobs) if same else Kept()
 
     diagnostics = [*context.diagnostics, *found.listing.problems]
-    jobs: list[Job] = []
-    listed: list[str] = []
-    files = kept.files
-    for file, (stat, problems) in zip(found.listing.files, found.stats, strict=True):
-        if stat is None:
-            name_problem = loader.check_name(file.rel, file.name)
-            diagnostics += [name_problem, *problems] if name_problem else problems
-            continue
-        listed.append(file.rel)
-        known = files.get(file.rel)
-        if known is None or known[0] != stat or not known[1]:
-            jobs.append((file, stat, known[2] if known is not None else None))
-    gone = set(kept.files).difference(listed)
+    for at, problems in found.unreadable:
+        file = found.listing.files[at]
+        name_problem = loader.check_name(file.rel, file.name)
+        diagnostics += [name_problem, *problems] if name_problem else problems
+    todo, gone = kept.files.compare(found.names, found.table)
+    jobs: list[Job] = [(found.files[at], found.keys[at], known[2] if known else None) for at, known in todo]
 
     def take(done: Iterable[tuple[Job, Result]]) -> None:
         """Take in the results of some jobs (each file is in one job only)."""
@@ -322,7 +356,7 @@ def check_catalog(project: Project, stored: Any = None, found: Scan | None = Non
         kept.change(fresh, set())
 
     _run_jobs(project, context, context_state[1], jobs, found.ns, take)
-    kept.change({}, gone & set(kept.files))
+    kept.change({}, {rel for rel in gone if rel in kept.parts})
     # a few files read again next time cost less than rewriting the cache now (a run
     # whose inputs did not change answers from the result kept apart all the same)
     dirty = not same or len(jobs) + len(gone) >= SAVE_FROM
@@ -332,11 +366,11 @@ def check_catalog(project: Project, stored: Any = None, found: Scan | None = Non
     if context.catalog is not None:
         where = make_locator(texts)
         diagnostics += context_rules(context.catalog, where, project.rel(project.taxonomy_file),
-                                     project.rel(project.vocabulary_file), frozenset(kept.ids.values()))
+                                     project.rel(project.vocabulary_file), EntryIds(kept))
         for _problems, own in kept.problems.values():
             diagnostics += (Diagnostic(*d) for d in own)
         diagnostics += cross_rules(context.catalog, kept.involved(), where, project.rel(project.taxonomy_file),
-                                   complete=complete, ids=set(kept.ids.values()), used=set(kept.used))
+                                   complete=complete, ids=EntryIds(kept), used=set(kept.used))
         diagnostics = apply_levels(diagnostics, dict(context.catalog.settings.rules))
     return Checked(diagnostics, context.catalog, kept, context_state, dirty, found.context_key, found.ns)
 

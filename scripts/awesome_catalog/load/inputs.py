@@ -15,17 +15,18 @@ from __future__ import annotations
 import array
 import hashlib
 import itertools
-import marshal
 import os
 import stat
+import struct
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.project import (
     MAX_SCHEMA_BYTES,
     SCHEMA_NAMES,
+    EntryFile,
     Project,
     describe_os_error,
     kind_of,
@@ -80,8 +81,31 @@ StatKey = tuple[int, int, int, int]
 """What a file's stat says of it: modification time, change time, size, inode."""
 
 
+STAT_WORDS = 4
+"""The numbers of a ``StatKey``, each a signed machine word once packed."""
+_WORDS = struct.Struct(f"<{STAT_WORDS}q")
+_TOP = 1 << 63
+
+
 def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def pack_stats(keys: Iterable[StatKey]) -> bytes:
+    """Stats as signed machine words, four for each; a number that does not fit (an
+    inode number past 2**63, a time past the year 2262) taken modulo 2**64, as a stat
+    that differs only so far out never occurs."""
+    flat = list(itertools.chain.from_iterable(keys))
+    try:
+        return array.array("q", flat).tobytes()
+    except OverflowError:
+        return array.array("q", [(n + _TOP) % (1 << 64) - _TOP for n in flat]).tobytes()
+
+
+def unpack_stat(packed: bytes | memoryview, at: int) -> StatKey:
+    """The stat at place ``at`` of ``pack_stats`` (as packed: modulo 2**64)."""
+    mtime, ctime, size, ino = _WORDS.unpack_from(packed, at * _WORDS.size)
+    return mtime, ctime, size, ino
 
 
 def content_digest(data: bytes | Sequence[bytes | memoryview]) -> bytes:
@@ -115,15 +139,21 @@ def context_key(project: Project) -> str:
 @dataclass(frozen=True)
 class Scan:
     """The inputs as a run finds them before reading any: the context's key, the entry
-    files (``project.scan``) with each one's ``stat_key`` (None, and its problems, when
-    it cannot be read), and the README's stat. ``key`` digests all of it but the README; ``racy``
-    names the entry files modified less than ``RACY_NS`` before, whose stat cannot
-    answer for their content."""
+    files (``project.scan``), and the README's stat. Of the entry files, ``files`` are
+    those with a stat (``keys``: each one's ``stat_key``; ``names``: their paths joined
+    by NUL; ``table``: their stats packed, ``pack_stats``), ``unreadable`` the others,
+    by their place in the listing, with their problems. ``key`` digests all of it but
+    the README; ``racy`` names the entry files modified less than ``RACY_NS`` before,
+    whose stat cannot answer for their content."""
 
     ns: int
     context_key: str
     listing: ProjectListing
-    stats: tuple[tuple[StatKey | None, tuple[Diagnostic, ...]], ...]
+    files: tuple[EntryFile, ...]
+    keys: tuple[StatKey, ...]
+    names: str
+    table: bytes
+    unreadable: tuple[tuple[int, tuple[Diagnostic, ...]], ...]
     key: str
     racy: tuple[str, ...]
     readme: StatKey | None
@@ -134,33 +164,32 @@ def scan(project: Project) -> Scan:
     ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
     key = context_key(project)
     listing = project.scan()
-    stats: list[tuple[StatKey | None, tuple[Diagnostic, ...]]] = []
-    unread: list[str] = []
-    racy = []
-    for file in listing.files:
+    unreadable: list[tuple[int, tuple[Diagnostic, ...]]] = []
+    files, keys, racy = [], [], []
+    lstat, regular, limit, old = os.lstat, stat.S_ISREG, MAX_BYTES, ns - RACY_NS
+    for at, file in enumerate(listing.files):
         try:
-            st: os.stat_result | None = os.lstat(file.path)
+            st: os.stat_result | None = lstat(file.path)
         except OSError:
             st = None
-        found: list[Diagnostic] = []
-        if st is None or not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:  # the usual file needs no more
+        if st is None or not regular(st.st_mode) or st.st_size > limit:  # the usual file needs no more
+            found: list[Diagnostic] = []
             st = file_stat(project, file.path, file.rel, found)
-        if st is None:
-            stats.append((None, tuple(found)))
-            unread.append(f"{file.rel}\0{found!r}")
-            continue
-        stats.append((stat_key(st), ()))
-        if st.st_mtime_ns + RACY_NS >= ns:
+            if st is None:
+                unreadable.append((at, tuple(found)))
+                continue
+        files.append(file)
+        keys.append(stat_key(st))
+        if st.st_mtime_ns >= old:
             racy.append(file.rel)
+    names, table = "\0".join(file.rel for file in files), pack_stats(keys)
+    unread = [f"{listing.files[at].rel}\0{found!r}" for at, found in unreadable]
     digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0{unread!r}\0".encode("utf-8", "surrogateescape"))
-    digest.update("\0".join(file.rel for file in listing.files).encode("utf-8", "surrogateescape"))
-    known = [k for k, _ in stats if k is not None]
-    try:  # the numbers as machine words: far quicker than marshal's long integers
-        digest.update(array.array("q", itertools.chain.from_iterable(known)).tobytes())
-    except OverflowError:  # an inode number past 2**63
-        digest.update(marshal.dumps(known))
+    digest.update(hashlib.blake2b(names.encode("utf-8", "surrogateescape")).digest())
+    digest.update(table)
     try:
         readme: StatKey | None = stat_key(os.stat(project.readme))
     except OSError:
         readme = None
-    return Scan(ns, key, listing, tuple(stats), digest.hexdigest(), tuple(racy), readme)
+    return Scan(ns, key, listing, tuple(files), tuple(keys), names, table, tuple(unreadable), digest.hexdigest(),
+                tuple(racy), readme)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from awesome_catalog.core.diagnostics import Diagnostic, Refusal, Severity, apply_levels, in_order
 from awesome_catalog.core.project import Project
-from awesome_catalog.load.cache import Store
+from awesome_catalog.load.cache import CorruptCache, Store
 
 if TYPE_CHECKING:
     from awesome_catalog.core.model import Catalog
@@ -118,27 +118,9 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
         store = Store(project.root)
         found = scan(project)
         answer = _answer(project, store, found)
-        if answer is not None:
-            return limit(answer, project, named)
-        from awesome_catalog.load import readme_state
-
-        checked = load_checked(project, store, found)
-        # the state is made and written by a copy of this process while the README is checked
-        saved = store.save_aside(checked.state) if checked.dirty else None
-        checked.dirty = False
-        try:
-            if checked.ok:
-                outcome = readme_state.check(project, checked)
-                readme_problems, diff = outcome.problems, outcome.diff
-            else:
-                readme_problems, diff = readme_state.check_broken(project, checked)
-            keep(store, checked)
-            result = result_of(checked, readme_problems, diff)
-            remember(store, found, checked, result)
-        finally:
-            if saved is not None:
-                saved()
-        return limit(result, project, named)
+        if answer is None:
+            answer = trusting(store, lambda: _check_cached(project, store, found))
+        return limit(answer, project, named)
     from awesome_catalog.readme import regions, render
 
     catalog, diagnostics = _load_and_check(project)
@@ -150,10 +132,46 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
     return limit(CheckResult(in_order([*diagnostics, *readme_problems]), diff, entries, appearances), project, named)
 
 
+def _check_cached(project: Project, store: Store, found: Scan) -> CheckResult:
+    """The check of ``run_check`` from what ``store`` keeps, which it brings up to date."""
+    from awesome_catalog.load import readme_state
+
+    checked = load_checked(project, store, found)
+    # the state is made and written by a copy of this process while the README is checked
+    saved = store.save_aside(checked.state) if checked.dirty else None
+    checked.dirty = False
+    try:
+        if checked.ok:
+            outcome = readme_state.check(project, checked)
+            readme_problems, diff = outcome.problems, outcome.diff
+        else:
+            readme_problems, diff = readme_state.check_broken(project, checked)
+        keep(store, checked)
+        result = result_of(checked, readme_problems, diff)
+        remember(store, found, checked, result)
+    finally:
+        if saved is not None:
+            saved()
+    return result
+
+
+Made = TypeVar("Made")
+
+
+def trusting(store: Store, work: Callable[[], Made]) -> Made:
+    """``work()``, made again without the cache's state when a blob of it fails its
+    check (``CorruptCache``): nothing read from a corrupt cache is ever used."""
+    try:
+        return work()
+    except CorruptCache:
+        store.discard()
+        return work()
+
+
 def result_of(checked: Checked, readme_problems: Sequence[Diagnostic], diff: str | None) -> CheckResult:
     """The result of a check from the catalog ``checked`` and its README's problems."""
-    figures = checked.kept.figures.values() if checked.ok else ()
-    entries, appearances = len(figures), sum(n for _, _, n in figures)
+    figures = checked.kept.figures.items() if checked.ok else ()
+    entries, appearances = sum(count for _, count in figures), sum(n * count for (_, _, n), count in figures)
     return CheckResult(in_order([*checked.diagnostics, *readme_problems]), diff, entries, appearances)
 
 
@@ -210,9 +228,10 @@ def remember(store: Store, found: Scan, checked: Checked, result: CheckResult) -
     ``found`` saw (its layout is recorded)."""
     files = checked.kept.files
     known = checked.readme
-    if known is None or known[0] != found.readme or any(rel not in files for rel in found.racy):
+    recorded = [files.get(rel) for rel in found.racy]
+    if known is None or known[0] != found.readme or None in recorded:
         return
-    racy = tuple((rel, files[rel][2]) for rel in found.racy)
+    racy = tuple((rel, record[2]) for rel, record in zip(found.racy, recorded, strict=True) if record)
     store.save((found.key, racy, known, ([d.as_tuple() for d in result.diagnostics], result.diff, result.entries,
                                         result.appearances)), "run")
 

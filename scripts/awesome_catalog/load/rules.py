@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -64,7 +64,7 @@ def make_locator(texts: TextSource) -> Locate:
 
 
 def context_rules(context: Catalog, where: Locate, taxonomy_path: str, vocabulary_path: str,
-                  entry_ids: frozenset[str]) -> list[Diagnostic]:
+                  entry_ids: Set[str]) -> list[Diagnostic]:
     """The problems of the taxonomy and the vocabulary (``entry_ids``: the entries that
     loaded, which a term's ``introduced_by`` must name)."""
     return [*_taxonomy(context, where, taxonomy_path), *_vocabulary(context, where, vocabulary_path, entry_ids)]
@@ -118,7 +118,7 @@ def _taxonomy(catalog: Catalog, where: Locate, path: str) -> Iterator[Diagnostic
                           f"choose from {', '.join(known)}, or declare the tag set in catalog/list.yaml")
 
 
-def _vocabulary(catalog: Catalog, where: Locate, path: str, entry_ids: frozenset[str]) -> Iterator[Diagnostic]:
+def _vocabulary(catalog: Catalog, where: Locate, path: str, entry_ids: Set[str]) -> Iterator[Diagnostic]:
     for kind in catalog.vocabulary.kinds:
         names: dict[str, str] = {}
         for i, term in enumerate(catalog.vocabulary.terms(kind)):

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import marshal
 import zlib
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Protocol
 
 COUNT = 64
 """How many shards: each holds a sixty-fourth of the keys."""
@@ -21,15 +22,23 @@ def _shard(key: str | bytes) -> int:
     return zlib.crc32(key if isinstance(key, bytes) else key.encode("utf-8", "surrogatepass")) % COUNT
 
 
+class Packed(Protocol):
+    """The packed pieces, each asked for by its place only when used."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, at: int, /) -> bytes | memoryview: ...
+
+
 class Shards:
     """A mapping from text or bytes keys to plain values, read from and packed into
-    ``COUNT`` pieces (``packed``, what ``pack`` gives, as bytes or views of them; none
-    for a new mapping)."""
+    ``COUNT`` pieces (``packed``, what ``pack`` gives, as bytes or views of them, each
+    asked for only when used; none for a new mapping)."""
 
-    def __init__(self, packed: Any = None) -> None:
-        valid = isinstance(packed, list) and len(packed) == COUNT and all(
-            isinstance(p, bytes | memoryview) for p in packed)
-        self._packed: list[bytes | memoryview] = packed if valid else [b""] * COUNT
+    def __init__(self, packed: Packed = ()) -> None:
+        valid = len(packed) == COUNT
+        self._packed: Packed = packed if valid else [b""] * COUNT
+        self._fresh: dict[int, bytes] = {}  # the pieces packed again
         self._all: dict[Any, Any] | None = None if valid else {}
         self._open: dict[int, dict[Any, Any]] = {}
         self._changed: set[int] = set()
@@ -38,13 +47,27 @@ class Shards:
         if self._all is not None:
             return self._all
         at = _shard(key)
-        piece = self._open.get(at)
-        if piece is None:
-            packed = self._packed[at]
-            piece = self._open[at] = marshal.loads(packed) if packed else {}
         if change:
             self._changed.add(at)
+        return self._unpacked(at)
+
+    def _unpacked(self, at: int) -> dict[Any, Any]:
+        piece = self._open.get(at)
+        if piece is None:
+            packed = self._fresh[at] if at in self._fresh else self._packed[at]
+            piece = self._open[at] = marshal.loads(packed) if packed else {}
         return piece
+
+    def __contains__(self, key: str | bytes) -> bool:
+        return key in self._piece(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        """Every key (every shard unpacked)."""
+        if self._all is not None:
+            yield from self._all
+            return
+        for at in range(COUNT):
+            yield from self._unpacked(at)
 
     def table(self, key: str | bytes) -> dict[Any, Any]:
         """The dictionary that holds ``key`` (or would), to read and change it there."""
@@ -67,6 +90,6 @@ class Shards:
                 pieces[_shard(key)][key] = value
             return [marshal.dumps(piece) if piece else b"" for piece in pieces]
         for at in self._changed:
-            self._packed[at] = marshal.dumps(self._open[at]) if self._open[at] else b""
+            self._fresh[at] = marshal.dumps(self._open[at]) if self._open[at] else b""
         self._changed = set()
-        return list(self._packed)
+        return [self._fresh[at] if at in self._fresh else self._packed[at] for at in range(COUNT)]
