@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -482,3 +483,28 @@ def _compare_and_change(data: st.DataObject, kept: list[str], found: list[str]) 
     again = fileindex.FileIndex(index.state())
     assert {rel: again.get(rel) for rel in again} == plain
     assert list(again) == sorted(plain)
+
+
+def test_the_stats_taken_by_two_processes_are_those_one_takes(tmp_path: Path) -> None:
+    """The stats of many files, half taken by a forked copy of the process, are those
+    one process takes, in order: regular files (two modified just now), a link, a
+    folder, a FIFO, a file too large to read, and a file that is gone."""
+    paths = []
+    for i in range(40):
+        path = tmp_path / f"f{i:02}.yaml"
+        path.write_text("x" * i, encoding="utf-8")
+        os.utime(path, ns=(10**18, 10**18 + i))
+        paths.append(str(path))
+    for name in ("f05.yaml", "f30.yaml"):  # one in each half
+        (tmp_path / name).write_text("now", encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "f01.yaml")
+    (tmp_path / "folder.yaml").mkdir()
+    os.mkfifo(tmp_path / "fifo.yaml")
+    (tmp_path / "large.yaml").write_bytes(b"x" * (inputs.MAX_BYTES + 1))
+    paths[3:3] = [str(tmp_path / n) for n in ("link.yaml", "folder.yaml", "fifo.yaml", "large.yaml", "gone.yaml")]
+    since = time.time_ns() - inputs.RACY_NS
+    alone = inputs._stat_some(paths, since)
+    assert alone[0][3:8] == [None] * 5
+    assert alone[1] == [paths.index(str(tmp_path / n)) for n in ("f05.yaml", "f30.yaml")]
+    with mock.patch.object(inputs, "PARALLEL_STAT_FROM", 2):
+        assert inputs._stat_all(paths, since) == alone

@@ -62,11 +62,12 @@ class EditSequences(RuleBasedStateMachine):
         super().__init__()
         import tempfile
 
-        self.real = inputs.stat_key, incremental.PARALLEL_FROM, incremental.SAVE_FROM
+        self.real = inputs.stat_key, incremental.PARALLEL_FROM, incremental.SAVE_FROM, inputs.PARALLEL_STAT_FROM
         if self.coarse:
             incremental.SAVE_FROM = 1  # every run keeps what it read, so the next one trusts it or not
         if self.parallel:
             incremental.PARALLEL_FROM = 1  # every run with files to read shares them among processes
+            inputs.PARALLEL_STAT_FROM = 2  # and the stats of its files
         if self.coarse:
             inputs.stat_key = coarse_stat_key
 
@@ -79,7 +80,7 @@ class EditSequences(RuleBasedStateMachine):
         self.added = 0
 
     def teardown(self) -> None:
-        inputs.stat_key, incremental.PARALLEL_FROM, incremental.SAVE_FROM = self.real
+        inputs.stat_key, incremental.PARALLEL_FROM, incremental.SAVE_FROM, inputs.PARALLEL_STAT_FROM = self.real
         if self.before is not None:
             os.environ["AWESOME_CATALOG_CACHE_DIR"] = self.before
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -230,7 +231,7 @@ class CoarseEditSequences(EditSequences):
 
 
 class ParallelEditSequences(EditSequences):
-    """The same, with the files to read shared among processes however few they are."""
+    """The same, with the files to read, and their stats, shared among processes however few they are."""
 
     parallel = True
 

@@ -7,6 +7,7 @@ looks for the catalog relative to its own code.
 from __future__ import annotations
 
 import errno
+import mmap
 import operator
 import os
 import stat
@@ -53,14 +54,8 @@ def read_regular(path: str | Path, limit: int | None = None) -> bytes:
     never read: its type is checked before opening, and again on the open file, which is
     opened without blocking so that a FIFO swapped in meanwhile cannot hang the run.
     """
-    mode = os.stat(path).st_mode
-    if not stat.S_ISREG(mode):
-        raise not_regular(path, mode)
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    fd, st = _open_regular(path)
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise not_regular(path, st.st_mode)
         chunks: list[bytes] = []
         left = -1 if limit is None else limit + 1
         size = max(st.st_size + 1, 1 << 16)  # the whole file in one read, as a rule
@@ -71,6 +66,30 @@ def read_regular(path: str | Path, limit: int | None = None) -> bytes:
             chunks.append(chunk)
             left = left if left < 0 else left - len(chunk)
         return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _open_regular(path: str | Path) -> tuple[int, os.stat_result]:
+    """A descriptor of the regular file at ``path``, and its stat (see ``read_regular``)."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise not_regular(path, mode)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise not_regular(path, st.st_mode)
+    return fd, st
+
+
+def map_regular(path: str | Path) -> bytes | mmap.mmap:
+    """The regular file at ``path`` mapped, not read (a large README is then never
+    copied whole; the pages a caller touches are read), or ``b""`` when it is empty.
+    Refuses what is not a regular file as ``read_regular`` does."""
+    fd, st = _open_regular(path)
+    try:
+        return mmap.mmap(fd, 0, access=mmap.ACCESS_READ) if st.st_size else b""
     finally:
         os.close(fd)
 

@@ -15,12 +15,15 @@ from __future__ import annotations
 import array
 import hashlib
 import itertools
+import marshal
+import mmap
 import os
 import stat
 import struct
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.project import (
@@ -77,6 +80,8 @@ RACY_NS = 2_000_000_000
 """How much older than the run that recorded it a file must be for its stat to stand
 for its content: 2 s, the coarsest modification-time tick of common file systems."""
 
+Buffer = bytes | memoryview | mmap.mmap
+"""Bytes, or a view of them, or a file mapped."""
 StatKey = tuple[int, int, int, int]
 """What a file's stat says of it: modification time, change time, size, inode."""
 
@@ -108,12 +113,14 @@ def unpack_stat(packed: bytes | memoryview, at: int) -> StatKey:
     return mtime, ctime, size, ino
 
 
-def content_digest(data: bytes | Sequence[bytes | memoryview]) -> bytes:
-    """16 bytes of the BLAKE2b hash of ``data``, or of its pieces one after the other."""
-    digest = hashlib.blake2b(digest_size=16)
-    for piece in (data,) if isinstance(data, bytes) else data:
+def content_digest(data: Buffer | Sequence[Buffer]) -> bytes:
+    """16 bytes of the SHA-256 hash of ``data`` (bytes, or a file mapped), or of its
+    pieces one after the other (SHA-256 as OpenSSL makes it: quicker than BLAKE2b on
+    the large README, with the processor's own instructions)."""
+    digest = hashlib.sha256()
+    for piece in (data,) if isinstance(data, bytes | memoryview | mmap.mmap) else data:
         digest.update(piece)
-    return digest.digest()
+    return digest.digest()[:16]
 
 
 def context_key(project: Project) -> str:
@@ -164,24 +171,26 @@ def scan(project: Project) -> Scan:
     ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
     key = context_key(project)
     listing = project.scan()
+    found_keys, found_racy = _stat_all([file.path for file in listing.files], ns - RACY_NS)
+    files, keys = listing.files, cast(list[StatKey], found_keys)
+    racy = [listing.files[at].rel for at in found_racy]
     unreadable: list[tuple[int, tuple[Diagnostic, ...]]] = []
-    files, keys, racy = [], [], []
-    lstat, regular, limit, old = os.lstat, stat.S_ISREG, MAX_BYTES, ns - RACY_NS
-    for at, file in enumerate(listing.files):
-        try:
-            st: os.stat_result | None = lstat(file.path)
-        except OSError:
-            st = None
-        if st is None or not regular(st.st_mode) or st.st_size > limit:  # the usual file needs no more
-            found: list[Diagnostic] = []
-            st = file_stat(project, file.path, file.rel, found)
-            if st is None:
-                unreadable.append((at, tuple(found)))
-                continue
-        files.append(file)
-        keys.append(stat_key(st))
-        if st.st_mtime_ns >= old:
-            racy.append(file.rel)
+    if None in found_keys:  # not a usual file: looked at closely
+        files, keys, racy, modified = [], [], [], set(found_racy)
+        for at, (file, known) in enumerate(zip(listing.files, found_keys, strict=True)):
+            if known is None:
+                found: list[Diagnostic] = []
+                st = file_stat(project, file.path, file.rel, found)
+                if st is None:
+                    unreadable.append((at, tuple(found)))
+                    continue
+                known = stat_key(st)
+                if st.st_mtime_ns >= ns - RACY_NS:
+                    racy.append(file.rel)
+            elif at in modified:
+                racy.append(file.rel)
+            files.append(file)
+            keys.append(known)
     names, table = "\0".join(file.rel for file in files), pack_stats(keys)
     unread = [f"{listing.files[at].rel}\0{found!r}" for at, found in unreadable]
     digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0{unread!r}\0".encode("utf-8", "surrogateescape"))
@@ -193,3 +202,66 @@ def scan(project: Project) -> Scan:
         readme = None
     return Scan(ns, key, listing, tuple(files), tuple(keys), names, table, tuple(unreadable), digest.hexdigest(),
                 tuple(racy), readme)
+
+
+PARALLEL_STAT_FROM = 20_000
+"""From how many entry files a forked copy of the process takes the stat of half of them."""
+
+Stats = tuple[list["StatKey | None"], list[int]]
+"""Of some files: each one's ``stat_key`` (None when it is not a usual file: a link,
+not a regular file, too large, or gone), and the places of those modified since a time."""
+
+
+def _stat_all(paths: list[str], since: int) -> Stats:
+    """``_stat_some`` of every path: for many files, half of them by a forked copy of
+    this process (a stat mostly waits on the system, but only one thread at a time may
+    run Python, so threads do not help). Whatever the copy fails to give, this process
+    makes itself."""
+    half = len(paths) // 2
+    if len(paths) < PARALLEL_STAT_FROM or not hasattr(os, "fork"):
+        return _stat_some(paths, since)
+    try:
+        read, write = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return _stat_some(paths, since)
+    if pid == 0:  # the copy: the second half, sent as marshal data, then leave at once
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                out.write(marshal.dumps(_stat_some(paths[half:], since)))
+        finally:
+            os._exit(0)
+    os.close(write)
+    keys, racy = _stat_some(paths[:half], since)
+    with os.fdopen(read, "rb") as got:
+        sent = got.read()
+    os.waitpid(pid, 0)
+    try:
+        theirs, their_racy = marshal.loads(sent)
+        if len(theirs) != len(paths) - half:
+            raise ValueError("not every stat")
+    except (EOFError, ValueError, TypeError):
+        theirs, their_racy = _stat_some(paths[half:], since)
+    return keys + theirs, racy + [half + at for at in their_racy]
+
+
+def _stat_some(paths: Sequence[str], since: int) -> Stats:
+    """Each path's ``stat_key`` by ``lstat``, and the places of those modified at
+    ``since`` or later (see ``Stats``)."""
+    lstat, regular, limit = os.lstat, stat.S_ISREG, MAX_BYTES
+    keys: list[StatKey | None] = []
+    racy = []
+    for at, path in enumerate(paths):
+        try:
+            st = lstat(path)
+        except OSError:
+            keys.append(None)
+            continue
+        if not regular(st.st_mode) or st.st_size > limit:
+            keys.append(None)
+            continue
+        keys.append(stat_key(st))
+        if st.st_mtime_ns >= since:
+            racy.append(at)
+    return keys, racy

@@ -179,7 +179,7 @@ def _answer(project: Project, store: Store, found: Scan) -> CheckResult | None:
     """The result the last run recorded, when its inputs are the ones ``found``: the
     same stats, and for files whose stat cannot answer (``Scan.racy``, and the README
     unless its stat was settled), the same content."""
-    from awesome_catalog.core.project import read_regular
+    from awesome_catalog.core.project import map_regular, read_regular
     from awesome_catalog.load.inputs import content_digest
 
     summary = store.load("run")
@@ -193,7 +193,7 @@ def _answer(project: Project, store: Store, found: Scan) -> CheckResult | None:
             if content_digest(read_regular(project.root / rel)) != digest:
                 return None
         if (readme_stat != found.readme or not readme_trusted) and (
-                content_digest(read_regular(project.readme)) != readme_digest):
+                content_digest(map_regular(project.readme)) != readme_digest):
             return None
     except OSError:
         return None

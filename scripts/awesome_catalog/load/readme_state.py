@@ -23,6 +23,7 @@ The tests prove that this gives what the careful path gives, after any sequence 
 
 from __future__ import annotations
 
+import mmap
 import os
 import threading
 from dataclasses import dataclass
@@ -31,11 +32,14 @@ from typing import Any
 
 from awesome_catalog.core import writing
 from awesome_catalog.core.diagnostics import Diagnostic
-from awesome_catalog.core.project import Project, read_regular
+from awesome_catalog.core.project import Project, map_regular, read_regular
 from awesome_catalog.load import inputs
 from awesome_catalog.load.incremental import Checked
 from awesome_catalog.load.inputs import RACY_NS, content_digest
 from awesome_catalog.readme import regions, render
+
+Readme = bytes | mmap.mmap
+"""The README's bytes, or the README mapped (``core.project.map_regular``)."""
 
 
 @dataclass(frozen=True)
@@ -81,16 +85,16 @@ def check(project: Project, checked: Checked, *, want_new: bool = False) -> Outc
     return _careful(project, checked)
 
 
-def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) -> tuple[bytes, os.stat_result] | None:
-    """The README's bytes (``b""`` when its stat says it is the recorded one and they
-    were not needed) and its stat, taken before, if it is the README the layout
+def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) -> tuple[Readme, os.stat_result] | None:
+    """The README's bytes, mapped (``b""`` when its stat says it is the recorded one and
+    they were not needed), and its stat, taken before, if it is the README the layout
     describes; else None."""
     try:
         st = os.stat(project.readme)
         if inputs.stat_key(st) == recorded[1] and recorded[2]:
             checked.readme = (recorded[1], True, recorded[3])
             return b"", st
-        raw = read_regular(project.readme)
+        raw = map_regular(project.readme)
     except OSError:
         return None
     if content_digest(raw) != recorded[3]:
@@ -103,7 +107,7 @@ def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) ->
 
 
 def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
-                 seen: tuple[bytes, os.stat_result], want_new: bool) -> Outcome:
+                 seen: tuple[Readme, os.stat_result], want_new: bool) -> Outcome:
     """The check of a README the recorded layout describes (``seen``: its bytes, or
     ``b""`` when not read yet, and its stat): the pieces whose marks changed are
     rendered again and compared with the bytes they replace."""
@@ -114,7 +118,7 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
     touched = [key for key, _start, _end, mark in pieces if now.get(key, 0) != mark]
     if not touched:
         return Outcome(problems, layout=regions.Layout(line, tuple(p[:3] for p in pieces), anchors))
-    raw = raw or read_regular(project.readme)
+    raw = raw or map_regular(project.readme)
     fresh = _render(checked, touched, dict(anchors))
     moved, shift, spans = [], 0, []
     for key, start, end, _mark in pieces:
@@ -132,13 +136,13 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
     return Outcome([*problems, regions.stale(project.rel(project.readme), line, "sections")], diff, new, layout)
 
 
-def _diff(raw: bytes, spans: list[tuple[int, int, bytes]]) -> str:
+def _diff(raw: Readme, spans: list[tuple[int, int, bytes]]) -> str:
     """The diff of ``raw`` and ``raw`` with ``spans`` replaced, as ``regions.unified_diff``
     gives it, made window by window: spans closer than a hunk's context apart share a
     window, and the rest of the README, the same, is never decoded."""
     windows: list[list[tuple[int, int, bytes]]] = []
     for span in spans:
-        if windows and raw.count(b"\n", windows[-1][-1][1], span[0]) <= 2 * _CONTEXT:
+        if windows and _count_lines(raw, windows[-1][-1][1], span[0]) <= 2 * _CONTEXT:
             windows[-1].append(span)
         else:
             windows.append([span])
@@ -151,7 +155,7 @@ def _diff(raw: bytes, spans: list[tuple[int, int, bytes]]) -> str:
             low = raw.rfind(b"\n", 0, max(low - 1, 0)) + 1 if low > 0 else 0
             found = raw.find(b"\n", high)
             high = len(raw) if found < 0 else found + 1
-        lines += raw.count(b"\n", counted, low)
+        lines += _count_lines(raw, counted, low)
         counted = low
         old, new = raw[low:high], _spliced(raw, group, low, high)
         part = regions.unified_diff(old, new, first_line=lines, more_lines=more)
@@ -161,18 +165,25 @@ def _diff(raw: bytes, spans: list[tuple[int, int, bytes]]) -> str:
     return "".join(out)
 
 
+def _count_lines(raw: Readme, start: int, end: int) -> int:
+    """How many line ends ``raw[start:end]`` holds, counted a mebibyte at a time (a
+    mapped file has no ``count``, and is never copied whole)."""
+    step = 1 << 20
+    return sum(raw[at:min(at + step, end)].count(b"\n") for at in range(start, end, step))
+
+
 _CONTEXT = 5
 """Lines kept around the pieces replaced when making the diff: more than its context of 3,
 so that two spans in one window are exactly where the diff of the whole files would
 join their hunks."""
 
 
-def _spliced(raw: bytes, spans: list[tuple[int, int, bytes]], low: int, high: int) -> bytes:
+def _spliced(raw: Readme, spans: list[tuple[int, int, bytes]], low: int, high: int) -> bytes:
     """``raw[low:high]`` with each span ``raw[start:end]`` (all inside it) replaced."""
     return b"".join(_pieces(raw, spans, low, high))
 
 
-def _pieces(raw: bytes, spans: list[tuple[int, int, bytes]], low: int, high: int) -> list[bytes | memoryview]:
+def _pieces(raw: Readme, spans: list[tuple[int, int, bytes]], low: int, high: int) -> list[bytes | memoryview]:
     """``_spliced`` in pieces: the new ones, and views of what lies between them."""
     view, out, at = memoryview(raw), list[bytes | memoryview](), low
     for start, end, piece in spans:
