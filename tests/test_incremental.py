@@ -20,10 +20,12 @@ import contextlib
 import io
 import marshal
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,8 +35,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from awesome_catalog.cli import main
 from awesome_catalog.core.project import Project
-from awesome_catalog.load import cache, incremental, inputs
+from awesome_catalog.load import cache, incremental, inputs, readme_state
 from conftest import REPO, make_project
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import synth
 
 WORDS = st.sampled_from(["Heads", "Circuits", "Probes", "Lens", "Features", "Copying", "Patching", "Toy"])
 
@@ -289,3 +294,54 @@ def test_a_damaged_blob_is_never_used(mini: Project, tmp_path: Path, monkeypatch
     assert run(mini.root, "check") == fresh
     assert run(mini.root, "generate")[0] == 0
     assert run(mini.root, "check") == run(mini.root, "check", "--no-cache")
+
+
+def _shorten(path: Path) -> None:
+    """An entry's first summary made one short sentence (its table keeps its widths)."""
+    short = f"    summary: A short summary of {path.stem[:12]}.\n"
+    path.write_text(re.sub(r"(?m)^    summary: >-\n(      .*\n)+", short, path.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")
+
+
+def _retitle(path: Path) -> None:
+    """An entry's title changed so that its rows move to the start of their sections."""
+    path.write_text(re.sub(r"(?m)^title: (.*)$", r"title: Aaa \1", path.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")
+
+
+EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("summary shortened", _shorten),
+    ("summary lengthened", lambda path: path.write_text(synth.revise_summary(path.read_text(), 12345678))),
+    ("title changed: the rows move", _retitle),
+    ("entry deleted", Path.unlink),
+    ("summary shortened again", _shorten),
+]
+
+
+def test_a_table_whose_frame_stays_has_only_its_changed_rows_replaced(mini: Project, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a list of 80 works, edits of every kind, one after the other: after each, a
+    check from the cache reports what a fresh one reports (the README's diff included),
+    and after ``generate`` the README is the one a fresh check finds up to date. Most of
+    the sections touched have only their changed rows replaced, not rendered whole."""
+    monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "list"
+    synth.write_list(root, 80, 3, mini.root)
+    synth.fill_readme(root)
+    for path in root.rglob("*"):  # written long ago: their stats answer, as in a real list
+        os.utime(path, ns=(10**18, 10**18))
+    replaced: list[bool] = []
+    real = readme_state._rows_replaced
+    monkeypatch.setattr(readme_state, "_rows_replaced",
+                        lambda *args: replaced.append(real(*args) is not None) or real(*args))
+    assert run(root, "generate")[0] == 0 and run(root, "check")[0] == 0
+    entries = sorted(root.glob("catalog/papers/*.yaml"))
+    for i, (_name, edit) in enumerate(EDITS * 2):
+        edit(entries[7 * i + 3])
+        fresh = run(root, "check", "--no-cache")
+        assert fresh[0] == 1 and "E406" in fresh[1]
+        assert run(root, "check") == fresh
+        assert run(root, "generate")[0] == 0
+        assert run(root, "check", "--no-cache")[0] == 0
+        assert run(root, "check")[0] == 0
+    assert replaced.count(True) > len(replaced) // 2 and False in replaced  # a lengthened summary widens its table

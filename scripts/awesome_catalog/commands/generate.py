@@ -18,9 +18,16 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from awesome_catalog.core.diagnostics import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Diagnostic
 from awesome_catalog.core.project import Project
+
+if TYPE_CHECKING:
+    from awesome_catalog.load.cache import Store
+    from awesome_catalog.load.incremental import Checked
+    from awesome_catalog.load.inputs import Scan
+    from awesome_catalog.load.readme_state import Outcome
 
 NAME = "generate"
 
@@ -46,10 +53,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from awesome_catalog.core.diagnostics import in_order
     from awesome_catalog.load import readme_state
     from awesome_catalog.load.cache import Store
-    from awesome_catalog.load.incremental import Checked
     from awesome_catalog.load.inputs import scan
-    from awesome_catalog.load.pipeline import keep, load_checked, remember, result_of, trusting
-    from awesome_catalog.readme import regions
+    from awesome_catalog.load.pipeline import load_checked, trusting
 
     store = Store(project.root)
     found = scan(project)
@@ -58,13 +63,31 @@ def run(args: argparse.Namespace, project: Project) -> int:
         checked = load_checked(project, store, found)
         if not checked.ok:
             return checked, None
-        outcome = readme_state.check(project, checked, want_new=not args.check)
-        keep(store, checked)
-        return checked, outcome
+        return checked, readme_state.check(project, checked, want_new=not args.check)
 
     checked, outcome = trusting(store, check)
     if outcome is None:
         return _refuse(in_order(checked.diagnostics), "fix the catalog first")
+    # the README about to be written holds the rows read in this run: the cache keeps them too (made and
+    # written by a copy of this process meanwhile), so that the next edit replaces only its own rows there
+    rewritten = outcome.new is not None and bool(checked.kept.before)
+    saved = store.save_aside(checked.state) if checked.dirty or rewritten else lambda: None
+    checked.dirty = False
+    try:
+        return _write(args, project, store, found, checked, outcome)
+    finally:
+        saved()
+
+
+def _write(args: argparse.Namespace, project: Project, store: Store, found: Scan, checked: Checked,
+           outcome: Outcome) -> int:
+    """Write the README ``outcome`` gives (or, with ``--check``, report it), and keep
+    what the run found."""
+    from awesome_catalog.load import readme_state
+    from awesome_catalog.load.pipeline import keep, remember, result_of
+    from awesome_catalog.readme import regions
+
+    keep(store, checked)
     if outcome.blocked:
         return _refuse([d for d in outcome.problems if d.code != "E407"], outcome.blocked)
     name = project.rel(project.readme)

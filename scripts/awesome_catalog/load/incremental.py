@@ -47,9 +47,13 @@ FileRecord = tuple[StatKey, bool, bytes, tuple[Any, ...], tuple[Any, ...], Any, 
 own problems, its facts, its README rows as data, its ``Shape``; the last three None
 unless the entry joined the catalog). The first three are the file's *index*; the
 rest but the rows, its *part*."""
-Shape = tuple[str, "int | None", int, tuple[tuple[str, int], ...]]
+Shape = tuple[str, "int | None", int, tuple[tuple[str, int, tuple[int, ...], bool], ...]]
 """What the README's sections region needs of an entry without its rows: its kind, year
-and number of appearances (the figures), and for each row its section and ``row_mark``."""
+and number of appearances (the figures), and for each row its section, ``row_mark``,
+the width of each cell (``render.width``) and whether it is a tool's."""
+Table = tuple[int, int, tuple[dict[int, int], ...]]
+"""What sets the frame of a section's table: its number of rows, of tools' rows, and
+for each column how many cells have each width."""
 Part = tuple[tuple[Any, ...], tuple[Any, ...], Any, Any]
 """What a file gives the catalog, but its rows (kept by section): its problems, its
 entry's own problems, facts and ``Shape``."""
@@ -99,8 +103,14 @@ class Kept:
         stored = state.get("rows", {})
         self._stored_rows = blobs.pick(tuple(stored.values()))
         self.rows: dict[str, int | bytes] = {section: i for i, section in enumerate(stored)}  # a place in those
+        self.tables: dict[str, Table] = state.get("tables", {})
+        stored = state.get("orders", {})
+        self._stored_orders = blobs.pick(tuple(stored.values()))
+        self.orders: dict[str, int | bytes] = {section: i for i, section in enumerate(stored)}
         self._changed: set[str] = set()  # files whose rows changed since ``rows`` was packed
-        self._new_rows: dict[str, list[tuple[str, Any]]] = {}
+        self._new_rows: dict[str, list[tuple[str, Any, int]]] = {}  # each: file, row, mark
+        self.before: dict[str, tuple[int, Table | None]] = {}  # a section's mark and table before this run
+        self.gone: dict[str, list[int]] = {}  # the marks of the rows this run dropped, by section
 
     def state(self) -> tuple[dict[str, Any], list[bytes | memoryview]]:
         """What the cache should keep: plain data, and the blobs it names by their place
@@ -109,17 +119,25 @@ class Kept:
         for section in self._new_rows:
             rows = tuple(self.section_rows(section))
             self.rows[section] = zlib.compress(marshal.dumps(rows), 1) if rows else b""
+            ordered = sorted(rows, key=lambda item: item[1][1])
+            order = (self.marks.get(section, 0), b"".join(mark.to_bytes(8, "big") for _, _, mark in ordered),
+                     tuple(row[1] for _, row, _ in ordered))
+            self.orders[section] = zlib.compress(marshal.dumps(order), 1) if rows else b""
         self.rows = {section: packed for section, packed in self.rows.items() if packed != b""}
-        self._changed, self._new_rows = set(), {}
+        self.orders = {section: packed for section, packed in self.orders.items() if packed != b""}
+        self._changed, self._new_rows, self.before, self.gone = set(), {}, {}, {}
         parts, keys, ids = self.parts.pack(), self.keys.pack(), self.ids.pack()
-        blobs: list[bytes | memoryview] = [*parts, *keys, *ids, *map(self._packed_rows, self.rows)]
+        orders = [self._stored_orders[o] if isinstance(o, int) else o for o in self.orders.values()]
+        blobs: list[bytes | memoryview] = [*parts, *keys, *ids, *map(self._packed_rows, self.rows), *orders]
         first_id = len(parts) + len(keys)
         first_row = first_id + len(ids)
+        first_order = first_row + len(self.rows)
         return {"files": self.files.state(), "parts": tuple(range(len(parts))), "problems": self.problems,
                 "keys": tuple(range(len(parts), first_id)), "ids": tuple(range(first_id, first_row)),
                 "clashes": self.clashes, "parents": self.parents,
-                "used": self.used, "figures": self.figures, "marks": self.marks,
-                "rows": {section: first_row + i for i, section in enumerate(self.rows)}}, blobs
+                "used": self.used, "figures": self.figures, "marks": self.marks, "tables": self.tables,
+                "rows": {section: first_row + i for i, section in enumerate(self.rows)},
+                "orders": {section: first_order + i for i, section in enumerate(self.orders)}}, blobs
 
     def part(self, rel: str) -> Part:
         """The part of one file."""
@@ -162,7 +180,7 @@ class Kept:
             self.used[section] -= 1
             if not self.used[section]:
                 del self.used[section]
-        self._touch(rel, shape)
+        self._touch(rel, shape, -1)
 
     def _add(self, rel: str, record: FileRecord) -> None:
         _, _, _, problems, own, facts, rows, shape = record
@@ -188,25 +206,52 @@ class Kept:
         self.figures[shape[:3]] = self.figures.get(shape[:3], 0) + 1
         for section in entry.sections:
             self.used[section] = self.used.get(section, 0) + 1
-        self._touch(rel, shape)
-        for row in rows:
-            self._new_rows[row[0]].append((rel, row))
+        self._touch(rel, shape, 1)
+        for row, (_, mark, _, _) in zip(rows, shape[3], strict=True):
+            self._new_rows[row[0]].append((rel, row, mark))
 
-    def _touch(self, rel: str, shape: Shape) -> None:
-        """The sections of an entry added or dropped: each one's mark flipped by the
-        entry's (exclusive or undoes itself), and its rows to be packed again."""
-        for section, mark in shape[3]:
+    def _touch(self, rel: str, shape: Shape, sign: int) -> None:
+        """The sections of an entry added (``sign`` 1) or dropped (-1): each one's mark
+        flipped by the entry's (exclusive or undoes itself), its table's frame counted
+        again, and its rows to be packed again."""
+        for section, mark, sizes, tool in shape[3]:
+            if section not in self.before:
+                old = self.tables.get(section)
+                self.before[section] = (self.marks.get(section, 0),
+                                        old and (old[0], old[1], tuple(dict(c) for c in old[2])))
             self.marks[section] = self.marks.get(section, 0) ^ mark
             self._new_rows.setdefault(section, [])
+            if sign < 0:
+                self.gone.setdefault(section, []).append(mark)
+            count, tools, widths = self.tables.get(section) or (0, 0, tuple({} for _ in sizes))
+            for column, size in zip(widths, sizes, strict=True):
+                column[size] = column.get(size, 0) + sign
+                if not column[size]:
+                    del column[size]
+            self.tables[section] = (count + sign, tools + sign * tool, widths)
+            if not count + sign:
+                del self.tables[section]
         self._changed.add(rel)
+
+    def added(self, section: str) -> list[Any]:
+        """The rows (as data) this run added to a section."""
+        return [row for _, row, _ in self._new_rows.get(section, ())]
+
+    def order(self, section: str) -> tuple[int, bytes, tuple[Any, ...]] | None:
+        """A section's rows as the cache last packed them, sorted: the section's mark
+        then, each row's ``row_mark`` (8 bytes each) and each row's key."""
+        place = self.orders.get(section, b"")
+        packed = self._stored_orders[place] if isinstance(place, int) else place
+        found: tuple[int, bytes, tuple[Any, ...]] | None = marshal.loads(zlib.decompress(packed)) if packed else None
+        return found
 
     def _packed_rows(self, section: str) -> bytes | memoryview:
         """The rows of one section as the cache keeps them, packed."""
         packed = self.rows.get(section, b"")
         return self._stored_rows[packed] if isinstance(packed, int) else packed
 
-    def section_rows(self, section: str) -> list[tuple[str, Any]]:
-        """The rows of one section as data, each with its file."""
+    def section_rows(self, section: str) -> list[tuple[str, Any, int]]:
+        """The rows of one section as data, each with its file and its ``row_mark``."""
         packed = self._packed_rows(section)
         kept = marshal.loads(zlib.decompress(packed)) if packed else ()
         if section not in self._new_rows:
@@ -283,7 +328,7 @@ class Checked:
 
     def rows_of(self, section: str) -> list[render.Row]:
         """The rows of one section."""
-        return [render.Row(*row) for _, row in self.kept.section_rows(section)]
+        return [render.Row(*row) for _, row, _ in self.kept.section_rows(section)]
 
 
 def _context(project: Project, texts: loader.SourceTexts, stored: Any, key: str) -> tuple[loader.ListContext, Any]:
@@ -453,6 +498,7 @@ def _check_fresh(context: Catalog, built: list[tuple[int, Entry]], results: list
     for (i, entry), problems in zip(built, own, strict=True):
         stat, trusted, digest, found = results[i][1][:4]
         part = render.entry_part(context, entry)
-        shape = (part.kind, part.year, part.appearances, tuple((r.section, row_mark(r)) for r in part.rows))
+        shape = (part.kind, part.year, part.appearances,
+                 tuple((r.section, row_mark(r), tuple(map(render.width, r.cells)), r.tool) for r in part.rows))
         results[i] = ("fresh", (stat, trusted, digest, found, tuple(d.as_tuple() for d in problems),
                                 tuple(facts_of(context, entry)), part.to_data()[3], shape))

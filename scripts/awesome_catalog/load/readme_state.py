@@ -23,6 +23,7 @@ The tests prove that this gives what the careful path gives, after any sequence 
 
 from __future__ import annotations
 
+import bisect
 import mmap
 import os
 import threading
@@ -32,6 +33,7 @@ from typing import Any
 
 from awesome_catalog.core import writing
 from awesome_catalog.core.diagnostics import Diagnostic
+from awesome_catalog.core.model import Section
 from awesome_catalog.core.project import Project, map_regular, read_regular
 from awesome_catalog.load import inputs
 from awesome_catalog.load.incremental import Checked
@@ -119,7 +121,8 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
     if not touched:
         return Outcome(problems, layout=regions.Layout(line, tuple(p[:3] for p in pieces), anchors))
     raw = raw or map_regular(project.readme)
-    fresh = _render(checked, touched, dict(anchors))
+    fresh = _render(checked, touched, dict(anchors), {key: (raw[start:end], mark) for key, start, end, mark in pieces
+                                                      if key in touched})
     moved, shift, spans = [], 0, []
     for key, start, end, _mark in pieces:
         size = len(fresh[key]) if key in fresh else end - start
@@ -192,22 +195,68 @@ def _pieces(raw: Readme, spans: list[tuple[int, int, bytes]], low: int, high: in
     return [*out, view[at:high]]
 
 
-def _render(checked: Checked, keys: list[str], anchors: dict[str, str]) -> dict[str, bytes]:
-    """The pieces ``keys`` of the sections region, rendered from the catalog: only the
-    rows of those sections are unpacked."""
+def _render(checked: Checked, keys: list[str], anchors: dict[str, str],
+            old: dict[str, tuple[bytes, int]]) -> dict[str, bytes]:
+    """The pieces ``keys`` of the sections region, from the catalog: a table's rows
+    replaced in its ``old`` piece (its bytes and the mark they were made from) when that
+    is possible (``_rows_replaced``), else the section rendered again from its rows, unpacked."""
     assert checked.context is not None
     settings, taxonomy = checked.context.settings, checked.context.taxonomy
-    rows = {key: checked.rows_of(key) for key in keys if key != render.HEAD_KEY}
     headings = dict(zip((s.id for s in taxonomy.walk()), render.headings(checked.context, "sections"), strict=True))
     sections = taxonomy.by_id()
     found: dict[str, bytes] = {}
     for key in keys:
         if key == render.HEAD_KEY:
-            text = head(checked)
-        else:
-            text = render.section_block(settings, sections[key], headings[key], rows[key], anchors)
-        found[key] = text.encode("utf-8", "surrogatepass")
+            found[key] = head(checked).encode("utf-8", "surrogatepass")
+            continue
+        spliced = _rows_replaced(checked, sections[key], *old[key])
+        if spliced is None:
+            text = render.section_block(settings, sections[key], headings[key], checked.rows_of(key), anchors)
+            spliced = text.encode("utf-8", "surrogatepass")
+        found[key] = spliced
     return found
+
+
+def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) -> bytes | None:
+    """A table's ``block`` (made from the rows whose mark is ``mark``) with the rows this
+    run dropped taken out and those it added put in their places, when its frame stays
+    (the same titles and widths: every other row is then as it was); else None.
+
+    The rows are the block's last lines, in the order the cache kept with the section
+    (``Kept.order``), which must be that of the block: made from the same rows."""
+    kept, settings = checked.kept, checked.context.settings if checked.context else None
+    before, after = kept.before.get(section.id), kept.tables.get(section.id)
+    if settings is None or section.layout != "table" or before is None or before[0] != mark:
+        return None
+    old, order = before[1], kept.order(section.id)
+    if old is None or after is None or order is None or order[0] != mark:
+        return None
+    frames = []
+    for count, tools, columns in (old, after):
+        titles = render.table_titles(section, settings, tools, count)
+        frames.append((titles, render.table_widths(titles, [max(c, default=0) for c in columns])))
+    if frames[0] != frames[1]:
+        return None
+    titles, widths = frames[0]
+    lines, marks, keys = block.split(b"\n"), order[1], list(order[2])
+    first = len(lines) - old[0]  # the first row's line
+    head = [line.encode("utf-8", "surrogatepass") for line in render.table_head(titles, widths)]
+    if len(keys) != old[0] or first < 2 or lines[first - 2:first] != head:
+        return None
+    places = {marks[at * 8:at * 8 + 8]: at for at in range(len(keys))}
+    try:
+        dropped = sorted((places[m.to_bytes(8, "big")] for m in kept.gone.get(section.id, ())), reverse=True)
+    except KeyError:
+        return None
+    for at in dropped:
+        del lines[first + at], keys[at]
+    for row in kept.added(section.id):
+        at = bisect.bisect_left(keys, row[1])
+        if any("\n" in cell for cell in row[3]) or keys[at:at + 1] == [row[1]]:
+            return None  # a cell over two lines, or two rows in one place: rendered whole
+        keys.insert(at, row[1])
+        lines.insert(first + at, render.table_row(row[3], widths).encode("utf-8", "surrogatepass"))
+    return b"\n".join(lines)
 
 
 def _careful(project: Project, checked: Checked) -> Outcome:

@@ -347,12 +347,25 @@ def table(section: Section, rows: list[Row], settings: Settings) -> list[str]:
     cell padded so that the pipes align (table-pipe-alignment).
 
     The first column is headed "Tool" when most rows are tools, "Work" otherwise."""
-    first = "Tool" if 2 * sum(r.tool for r in rows) > len(rows) else "Work"
-    titles = (first, *(column_title(settings, c) for c in section.columns))
+    titles = table_titles(section, settings, sum(r.tool for r in rows), len(rows))
     sizes = [[width(c) for c in r.cells] for r in rows]  # each cell measured once
-    widths = [max(3, *(s[i] for s in sizes), width(title)) for i, title in enumerate(titles)]
-    return [_row(titles, widths), _row(tuple(":" + "-" * (w - 1) for w in widths), widths),
-            *(_padded(r.cells, s, widths) for r, s in zip(rows, sizes, strict=True))]
+    widths = table_widths(titles, [max((s[i] for s in sizes), default=0) for i in range(len(titles))])
+    return [*table_head(titles, widths), *(_padded(r.cells, s, widths) for r, s in zip(rows, sizes, strict=True))]
+
+
+def table_titles(section: Section, settings: Settings, tools: int, rows: int) -> tuple[str, ...]:
+    """The titles of a table's columns, for ``rows`` rows of which ``tools`` are tools'."""
+    return ("Tool" if 2 * tools > rows else "Work", *(column_title(settings, c) for c in section.columns))
+
+
+def table_widths(titles: Sequence[str], widest: Sequence[int]) -> list[int]:
+    """The width each column is padded to, its widest cell being ``widest``."""
+    return [max(3, cells, width(title)) for title, cells in zip(titles, widest, strict=True)]
+
+
+def table_head(titles: tuple[str, ...], widths: list[int]) -> list[str]:
+    """A table's first two lines: its titles, and the alignment of its columns."""
+    return [table_row(titles, widths), table_row(tuple(":" + "-" * (w - 1) for w in widths), widths)]
 
 
 def width(text: str) -> int:
@@ -468,7 +481,8 @@ def _escaped_label(label: str) -> str:
     return escape(label)
 
 
-def _row(cells: tuple[str, ...], widths: list[int]) -> str:
+def table_row(cells: tuple[str, ...], widths: list[int]) -> str:
+    """One row of a table whose columns are padded to ``widths``."""
     return _padded(cells, [width(c) for c in cells], widths)
 
 
