@@ -487,8 +487,9 @@ def _compare_and_change(data: st.DataObject, kept: list[str], found: list[str]) 
 
 def test_the_stats_taken_by_two_processes_are_those_one_takes(tmp_path: Path) -> None:
     """The stats of many files, half taken by a forked copy of the process, are those
-    one process takes, in order: regular files (two modified just now), a link, a
-    folder, a FIFO, a file too large to read, and a file that is gone."""
+    one process takes, in order: regular files (two modified just now, one in each
+    half), a link, a folder, a FIFO, a file too large to read, and two files that are
+    gone (one in each half)."""
     paths = []
     for i in range(40):
         path = tmp_path / f"f{i:02}.yaml"
@@ -502,9 +503,10 @@ def test_the_stats_taken_by_two_processes_are_those_one_takes(tmp_path: Path) ->
     os.mkfifo(tmp_path / "fifo.yaml")
     (tmp_path / "large.yaml").write_bytes(b"x" * (inputs.MAX_BYTES + 1))
     paths[3:3] = [str(tmp_path / n) for n in ("link.yaml", "folder.yaml", "fifo.yaml", "large.yaml", "gone.yaml")]
+    paths.insert(40, str(tmp_path / "gone-too.yaml"))  # and one in the second half
     since = time.time_ns() - inputs.RACY_NS
     alone = inputs._stat_some(paths, since)
-    assert alone[0][3:8] == [None] * 5
+    assert alone[2] == [3, 4, 5, 6, 7, 40]
     assert alone[1] == [paths.index(str(tmp_path / n)) for n in ("f05.yaml", "f30.yaml")]
     with mock.patch.object(inputs, "PARALLEL_STAT_FROM", 2):
         assert inputs._stat_all(paths, since) == alone

@@ -385,7 +385,8 @@ def check_catalog(project: Project, stored: Any = None, found: Scan | None = Non
         name_problem = loader.check_name(file.rel, file.name)
         diagnostics += [name_problem, *problems] if name_problem else problems
     todo, gone = kept.files.compare(found.names, found.table)
-    jobs: list[Job] = [(found.files[at], found.keys[at], known[2] if known else None) for at, known in todo]
+    jobs: list[Job] = [(found.files[at], inputs.unpack_stat(found.table, at), known[2] if known else None)
+                       for at, known in todo]
 
     def take(done: Iterable[tuple[Job, Result]]) -> None:
         """Take in the results of some jobs (each file is in one job only)."""

@@ -23,7 +23,6 @@ import struct
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.project import (
@@ -147,17 +146,16 @@ def context_key(project: Project) -> str:
 class Scan:
     """The inputs as a run finds them before reading any: the context's key, the entry
     files (``project.scan``), and the README's stat. Of the entry files, ``files`` are
-    those with a stat (``keys``: each one's ``stat_key``; ``names``: their paths joined
-    by NUL; ``table``: their stats packed, ``pack_stats``), ``unreadable`` the others,
-    by their place in the listing, with their problems. ``key`` digests all of it but
-    the README; ``racy`` names the entry files modified less than ``RACY_NS`` before,
-    whose stat cannot answer for their content."""
+    those with a stat (``names``: their paths joined by NUL; ``table``: their stats
+    packed, ``pack_stats``, in the same order), ``unreadable`` the others, by their
+    place in the listing, with their problems. ``key`` digests all of it but the
+    README; ``racy`` names the entry files modified less than ``RACY_NS`` before, whose
+    stat cannot answer for their content."""
 
     ns: int
     context_key: str
     listing: ProjectListing
-    files: tuple[EntryFile, ...]
-    keys: tuple[StatKey, ...]
+    files: Sequence[EntryFile]
     names: str
     table: bytes
     unreadable: tuple[tuple[int, tuple[Diagnostic, ...]], ...]
@@ -171,27 +169,29 @@ def scan(project: Project) -> Scan:
     ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
     key = context_key(project)
     listing = project.scan()
-    found_keys, found_racy = _stat_all([file.path for file in listing.files], ns - RACY_NS)
-    files, keys = listing.files, cast(list[StatKey], found_keys)
-    racy = [listing.files[at].rel for at in found_racy]
+    files = listing.files
+    table, modified, odd = _stat_all([file.path for file in files], ns - RACY_NS)
+    racy = [files[at].rel for at in modified]
     unreadable: list[tuple[int, tuple[Diagnostic, ...]]] = []
-    if None in found_keys:  # not a usual file: looked at closely
-        files, keys, racy, modified = [], [], [], set(found_racy)
-        for at, (file, known) in enumerate(zip(listing.files, found_keys, strict=True)):
-            if known is None:
+    if odd:  # not a usual file: looked at closely
+        keys, files, racy, modified_set, odd_set = [], [], [], set(modified), set(odd)
+        for at, file in enumerate(listing.files):
+            if at in odd_set:
                 found: list[Diagnostic] = []
                 st = file_stat(project, file.path, file.rel, found)
                 if st is None:
                     unreadable.append((at, tuple(found)))
                     continue
-                known = stat_key(st)
+                keys.append(stat_key(st))
                 if st.st_mtime_ns >= ns - RACY_NS:
                     racy.append(file.rel)
-            elif at in modified:
-                racy.append(file.rel)
+            else:
+                keys.append(unpack_stat(table, at))
+                if at in modified_set:
+                    racy.append(file.rel)
             files.append(file)
-            keys.append(known)
-    names, table = "\0".join(file.rel for file in files), pack_stats(keys)
+        table = pack_stats(keys)
+    names = "\0".join(file.rel for file in files)
     unread = [f"{listing.files[at].rel}\0{found!r}" for at, found in unreadable]
     digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0{unread!r}\0".encode("utf-8", "surrogateescape"))
     digest.update(hashlib.blake2b(names.encode("utf-8", "surrogateescape")).digest())
@@ -200,16 +200,16 @@ def scan(project: Project) -> Scan:
         readme: StatKey | None = stat_key(os.stat(project.readme))
     except OSError:
         readme = None
-    return Scan(ns, key, listing, tuple(files), tuple(keys), names, table, tuple(unreadable), digest.hexdigest(),
-                tuple(racy), readme)
+    return Scan(ns, key, listing, files, names, table, tuple(unreadable), digest.hexdigest(), tuple(racy), readme)
 
 
 PARALLEL_STAT_FROM = 20_000
 """From how many entry files a forked copy of the process takes the stat of half of them."""
 
-Stats = tuple[list["StatKey | None"], list[int]]
-"""Of some files: each one's ``stat_key`` (None when it is not a usual file: a link,
-not a regular file, too large, or gone), and the places of those modified since a time."""
+Stats = tuple[bytes, list[int], list[int]]
+"""Of some files: their ``stat_key``s packed (``pack_stats``; zeros for a file that is
+not a usual one: a link, not a regular file, too large, or gone), the places of those
+modified since a time, and the places of those that are not usual."""
 
 
 def _stat_all(paths: list[str], since: int) -> Stats:
@@ -233,35 +233,35 @@ def _stat_all(paths: list[str], since: int) -> Stats:
         finally:
             os._exit(0)
     os.close(write)
-    keys, racy = _stat_some(paths[:half], since)
+    table, racy, odd = _stat_some(paths[:half], since)
     with os.fdopen(read, "rb") as got:
         sent = got.read()
     os.waitpid(pid, 0)
     try:
-        theirs, their_racy = marshal.loads(sent)
-        if len(theirs) != len(paths) - half:
+        theirs, their_racy, their_odd = marshal.loads(sent)
+        if len(theirs) != (len(paths) - half) * STAT_WORDS * 8:
             raise ValueError("not every stat")
     except (EOFError, ValueError, TypeError):
-        theirs, their_racy = _stat_some(paths[half:], since)
-    return keys + theirs, racy + [half + at for at in their_racy]
+        theirs, their_racy, their_odd = _stat_some(paths[half:], since)
+    return table + theirs, racy + [half + at for at in their_racy], odd + [half + at for at in their_odd]
 
 
 def _stat_some(paths: Sequence[str], since: int) -> Stats:
-    """Each path's ``stat_key`` by ``lstat``, and the places of those modified at
-    ``since`` or later (see ``Stats``)."""
+    """Each path's ``stat_key`` by ``lstat``, packed, and the places of those modified
+    at ``since`` or later, and of those that are not usual files (see ``Stats``)."""
     lstat, regular, limit = os.lstat, stat.S_ISREG, MAX_BYTES
-    keys: list[StatKey | None] = []
-    racy = []
+    keys: list[StatKey] = []
+    racy, odd = [], []
     for at, path in enumerate(paths):
         try:
             st = lstat(path)
         except OSError:
-            keys.append(None)
-            continue
-        if not regular(st.st_mode) or st.st_size > limit:
-            keys.append(None)
+            st = None
+        if st is None or not regular(st.st_mode) or st.st_size > limit:
+            keys.append((0, 0, 0, 0))
+            odd.append(at)
             continue
         keys.append(stat_key(st))
         if st.st_mtime_ns >= since:
             racy.append(at)
-    return keys, racy
+    return pack_stats(keys), racy, odd
