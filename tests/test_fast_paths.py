@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from awesome_catalog.core.project import Project
+from awesome_catalog.core.project import EntryFile, Project
 from awesome_catalog.load import fileindex, inputs, metaschema, yamlload
 from awesome_catalog.load import validate as schema_check
 from awesome_catalog.load.validate import ANNOTATIONS, FAST_KEYWORDS, Validator, unsupported_keywords, validate
@@ -510,3 +510,25 @@ def test_the_stats_taken_by_two_processes_are_those_one_takes(tmp_path: Path) ->
     assert alone[1] == [paths.index(str(tmp_path / n)) for n in ("f05.yaml", "f30.yaml")]
     with mock.patch.object(inputs, "PARALLEL_STAT_FROM", 2):
         assert inputs._stat_all(paths, since) == alone
+
+
+def test_the_listing_gives_the_files_sorted_by_path_made_when_asked_for(tmp_path: Path) -> None:
+    """The entry files, made one by one when asked for, are those a sorted list of
+    every file gives, by place (from either end) and in order, and their paths and
+    relative paths are theirs: with folders whose names sort otherwise than their
+    files' paths (``papers`` and ``papers-old``: ``-`` sorts before ``/``)."""
+    project = Project(tmp_path)
+    for folder, names in {"papers": ["b.yaml", "a.yaml", "Z.yaml"], "papers-old": ["a.yaml"], "tools": [],
+                          "a.b": ["x.yaml"], "papers0": ["c.yaml"]}.items():
+        (tmp_path / "catalog" / folder).mkdir(parents=True)
+        for name in names:
+            (tmp_path / "catalog" / folder / name).write_text("x", encoding="utf-8")
+    files = project.scan().files
+    expected = sorted(EntryFile(f"catalog/{p.parent.name}/{p.name}", str(p), p.parent.name, p.name)
+                      for p in (tmp_path / "catalog").glob("*/*.yaml"))
+    assert list(files) == expected and len(files) == len(expected) == 6
+    assert [files[at] for at in range(6)] == expected == [files[at - 6] for at in range(6)]
+    assert files.paths() == [f.path for f in expected] and list(files.rels()) == [f.rel for f in expected]
+    assert files[2:4] == expected[2:4]
+    with pytest.raises(IndexError):
+        files[6]

@@ -169,12 +169,13 @@ def scan(project: Project) -> Scan:
     ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
     key = context_key(project)
     listing = project.scan()
-    files = listing.files
-    table, modified, odd = _stat_all([file.path for file in files], ns - RACY_NS)
+    files: Sequence[EntryFile] = listing.files
+    table, modified, odd = _stat_all(listing.files.paths(), ns - RACY_NS)
     racy = [files[at].rel for at in modified]
     unreadable: list[tuple[int, tuple[Diagnostic, ...]]] = []
+    names = "\0".join(listing.files.rels())
     if odd:  # not a usual file: looked at closely
-        keys, files, racy, modified_set, odd_set = [], [], [], set(modified), set(odd)
+        keys, kept, racy, modified_set, odd_set = [], [], [], set(modified), set(odd)
         for at, file in enumerate(listing.files):
             if at in odd_set:
                 found: list[Diagnostic] = []
@@ -189,9 +190,8 @@ def scan(project: Project) -> Scan:
                 keys.append(unpack_stat(table, at))
                 if at in modified_set:
                     racy.append(file.rel)
-            files.append(file)
-        table = pack_stats(keys)
-    names = "\0".join(file.rel for file in files)
+            kept.append(file)
+        files, table, names = kept, pack_stats(keys), "\0".join(file.rel for file in kept)
     unread = [f"{listing.files[at].rel}\0{found!r}" for at, found in unreadable]
     digest = hashlib.sha256(f"{key}\0{listing.problems!r}\0{unread!r}\0".encode("utf-8", "surrogateescape"))
     digest.update(hashlib.blake2b(names.encode("utf-8", "surrogateescape")).digest())
