@@ -295,9 +295,9 @@ def test_the_layout_names_each_piece_of_the_sections_region(mini: Project) -> No
         data = new.encode("utf-8")
         targets = dict(layout.anchors)
         pieces = dict(render.sections_pieces(listing, targets))
-        assert [key for key, _, _ in layout.pieces] == list(pieces)
-        for key, start, end in layout.pieces:
-            assert data[start:end] == pieces[key].encode("utf-8")
+        assert [key for key, _, _, _ in layout.pieces] == list(pieces)
+        for key, start, end, lines in layout.pieces:
+            assert data[start:end] == pieces[key].encode("utf-8") and lines == pieces[key].count("\n")
         assert new.splitlines()[layout.line] == readme.marker("begin", "sections")
 
 

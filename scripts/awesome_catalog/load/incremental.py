@@ -47,16 +47,32 @@ FileRecord = tuple[StatKey, bool, bytes, tuple[Any, ...], tuple[Any, ...], Any, 
 own problems, its facts, its README rows as data, its ``Shape``; the last three None
 unless the entry joined the catalog). The first three are the file's *index*; the
 rest but the rows, its *part*."""
-Shape = tuple[str, "int | None", int, tuple[tuple[str, int, tuple[int, ...], bool], ...]]
+Shape = tuple[str, "int | None", int, tuple[tuple[str, int], ...]]
 """What the README's sections region needs of an entry without its rows: its kind, year
-and number of appearances (the figures), and for each row its section, ``row_mark``,
-the width of each cell (``render.width``) and whether it is a tool's."""
-Table = tuple[int, int, tuple[dict[int, int], ...]]
+and number of appearances (the figures), and for each row its section and ``row_mark``."""
+Table = tuple[int, int, list[dict[int, int]]]
 """What sets the frame of a section's table: its number of rows, of tools' rows, and
-for each column how many cells have each width."""
+for each column how many cells have each width (``table_of``)."""
 Part = tuple[tuple[Any, ...], tuple[Any, ...], Any, Any]
 """What a file gives the catalog, but its rows (kept by section): its problems, its
 entry's own problems, facts and ``Shape``."""
+
+
+def table_of(rows: Iterable[Any], less: Iterable[Any] = (), base: Table | None = None) -> Table:
+    """The frame of a table (``Table``) of ``rows`` (as data), added to ``base`` (a copy
+    is made), with the rows ``less`` taken out."""
+    count, tools, columns = base if base is not None else (0, 0, [])
+    columns = [dict(column) for column in columns]
+    for sign, some in ((1, rows), (-1, less)):
+        for row in some:
+            count, tools = count + sign, tools + sign * row[2]
+            columns += [{} for _ in range(len(row[3]) - len(columns))]
+            for column, cell in zip(columns, row[3], strict=False):
+                size = render.width(cell)
+                column[size] = column.get(size, 0) + sign
+                if not column[size]:
+                    del column[size]
+    return count, tools, columns
 
 
 def row_mark(row: render.Row) -> int:
@@ -82,7 +98,7 @@ class Kept:
     - ``figures``: how many entries have each kind, year and number of appearances;
       ``marks``: each section's mark (``row_mark``); ``rows``: each section's rows with
       their files, packed and compressed (text shrinks fivefold, and only the sections
-      an edit touches are unpacked).
+      an edit touches are unpacked), sorted by key, with the section's mark they make.
 
     Every blob comes from the cache file unchecked until used (``cache.Blobs``).
     """
@@ -103,13 +119,9 @@ class Kept:
         stored = state.get("rows", {})
         self._stored_rows = blobs.pick(tuple(stored.values()))
         self.rows: dict[str, int | bytes] = {section: i for i, section in enumerate(stored)}  # a place in those
-        self.tables: dict[str, Table] = state.get("tables", {})
-        stored = state.get("orders", {})
-        self._stored_orders = blobs.pick(tuple(stored.values()))
-        self.orders: dict[str, int | bytes] = {section: i for i, section in enumerate(stored)}
         self._changed: set[str] = set()  # files whose rows changed since ``rows`` was packed
         self._new_rows: dict[str, list[tuple[str, Any, int]]] = {}  # each: file, row, mark
-        self.before: dict[str, tuple[int, Table | None]] = {}  # a section's mark and table before this run
+        self.before: dict[str, int] = {}  # a section's mark before this run
         self.gone: dict[str, list[int]] = {}  # the marks of the rows this run dropped, by section
 
     def state(self) -> tuple[dict[str, Any], list[bytes | memoryview]]:
@@ -117,27 +129,20 @@ class Kept:
         (the shards, each section's rows; those of the sections that changed packed again).
         Raises ``CorruptCache`` when a blob kept from the cache read fails its check."""
         for section in self._new_rows:
-            rows = tuple(self.section_rows(section))
-            self.rows[section] = zlib.compress(marshal.dumps(rows), 1) if rows else b""
-            ordered = sorted(rows, key=lambda item: item[1][1])
-            order = (self.marks.get(section, 0), b"".join(mark.to_bytes(8, "big") for _, _, mark in ordered),
-                     tuple(row[1] for _, row, _ in ordered))
-            self.orders[section] = zlib.compress(marshal.dumps(order), 1) if rows else b""
+            rows = tuple(sorted(self.section_rows(section), key=lambda item: item[1][1]))
+            packed = (self.marks.get(section, 0), rows)
+            self.rows[section] = zlib.compress(marshal.dumps(packed), 1) if rows else b""
         self.rows = {section: packed for section, packed in self.rows.items() if packed != b""}
-        self.orders = {section: packed for section, packed in self.orders.items() if packed != b""}
         self._changed, self._new_rows, self.before, self.gone = set(), {}, {}, {}
         parts, keys, ids = self.parts.pack(), self.keys.pack(), self.ids.pack()
-        orders = [self._stored_orders[o] if isinstance(o, int) else o for o in self.orders.values()]
-        blobs: list[bytes | memoryview] = [*parts, *keys, *ids, *map(self._packed_rows, self.rows), *orders]
+        blobs: list[bytes | memoryview] = [*parts, *keys, *ids, *map(self._packed_rows, self.rows)]
         first_id = len(parts) + len(keys)
         first_row = first_id + len(ids)
-        first_order = first_row + len(self.rows)
         return {"files": self.files.state(), "parts": tuple(range(len(parts))), "problems": self.problems,
                 "keys": tuple(range(len(parts), first_id)), "ids": tuple(range(first_id, first_row)),
                 "clashes": self.clashes, "parents": self.parents,
-                "used": self.used, "figures": self.figures, "marks": self.marks, "tables": self.tables,
-                "rows": {section: first_row + i for i, section in enumerate(self.rows)},
-                "orders": {section: first_order + i for i, section in enumerate(self.orders)}}, blobs
+                "used": self.used, "figures": self.figures, "marks": self.marks,
+                "rows": {section: first_row + i for i, section in enumerate(self.rows)}}, blobs
 
     def part(self, rel: str) -> Part:
         """The part of one file."""
@@ -207,53 +212,44 @@ class Kept:
         for section in entry.sections:
             self.used[section] = self.used.get(section, 0) + 1
         self._touch(rel, shape, 1)
-        for row, (_, mark, _, _) in zip(rows, shape[3], strict=True):
+        for row, (_, mark) in zip(rows, shape[3], strict=True):
             self._new_rows[row[0]].append((rel, row, mark))
 
     def _touch(self, rel: str, shape: Shape, sign: int) -> None:
         """The sections of an entry added (``sign`` 1) or dropped (-1): each one's mark
-        flipped by the entry's (exclusive or undoes itself), its table's frame counted
-        again, and its rows to be packed again."""
-        for section, mark, sizes, tool in shape[3]:
+        flipped by the entry's (exclusive or undoes itself), and its rows to be packed
+        again; the marks of the rows dropped are noted."""
+        marks = self.marks
+        for section, mark in shape[3]:
             if section not in self.before:
-                old = self.tables.get(section)
-                self.before[section] = (self.marks.get(section, 0),
-                                        old and (old[0], old[1], tuple(dict(c) for c in old[2])))
-            self.marks[section] = self.marks.get(section, 0) ^ mark
-            self._new_rows.setdefault(section, [])
+                self.before[section] = marks.get(section, 0)
+                self._new_rows.setdefault(section, [])
+            marks[section] = marks.get(section, 0) ^ mark
             if sign < 0:
                 self.gone.setdefault(section, []).append(mark)
-            count, tools, widths = self.tables.get(section) or (0, 0, tuple({} for _ in sizes))
-            for column, size in zip(widths, sizes, strict=True):
-                column[size] = column.get(size, 0) + sign
-                if not column[size]:
-                    del column[size]
-            self.tables[section] = (count + sign, tools + sign * tool, widths)
-            if not count + sign:
-                del self.tables[section]
         self._changed.add(rel)
 
     def added(self, section: str) -> list[Any]:
         """The rows (as data) this run added to a section."""
         return [row for _, row, _ in self._new_rows.get(section, ())]
 
-    def order(self, section: str) -> tuple[int, bytes, tuple[Any, ...]] | None:
-        """A section's rows as the cache last packed them, sorted: the section's mark
-        then, each row's ``row_mark`` (8 bytes each) and each row's key."""
-        place = self.orders.get(section, b"")
-        packed = self._stored_orders[place] if isinstance(place, int) else place
-        found: tuple[int, bytes, tuple[Any, ...]] | None = marshal.loads(zlib.decompress(packed)) if packed else None
-        return found
-
     def _packed_rows(self, section: str) -> bytes | memoryview:
         """The rows of one section as the cache keeps them, packed."""
         packed = self.rows.get(section, b"")
         return self._stored_rows[packed] if isinstance(packed, int) else packed
 
+    def stored_rows(self, section: str) -> tuple[int, tuple[tuple[str, Any, int], ...]]:
+        """The rows of one section as the cache last packed them, before this run's
+        changes: the section's mark they make, and each row as data, sorted by key,
+        with its file and its ``row_mark``."""
+        packed = self._packed_rows(section)
+        found: tuple[int, tuple[tuple[str, Any, int], ...]] = (
+            marshal.loads(zlib.decompress(packed)) if packed else (0, ()))
+        return found
+
     def section_rows(self, section: str) -> list[tuple[str, Any, int]]:
         """The rows of one section as data, each with its file and its ``row_mark``."""
-        packed = self._packed_rows(section)
-        kept = marshal.loads(zlib.decompress(packed)) if packed else ()
+        kept = self.stored_rows(section)[1]
         if section not in self._new_rows:
             return list(kept)
         return [*(item for item in kept if item[0] not in self._changed), *self._new_rows[section]]
@@ -500,6 +496,6 @@ def _check_fresh(context: Catalog, built: list[tuple[int, Entry]], results: list
         stat, trusted, digest, found = results[i][1][:4]
         part = render.entry_part(context, entry)
         shape = (part.kind, part.year, part.appearances,
-                 tuple((r.section, row_mark(r), tuple(map(render.width, r.cells)), r.tool) for r in part.rows))
+                 tuple((r.section, row_mark(r)) for r in part.rows))
         results[i] = ("fresh", (stat, trusted, digest, found, tuple(d.as_tuple() for d in problems),
                                 tuple(facts_of(context, entry)), part.to_data()[3], shape))

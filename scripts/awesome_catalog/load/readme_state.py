@@ -36,7 +36,7 @@ from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.model import Section
 from awesome_catalog.core.project import Project, map_regular, read_regular
 from awesome_catalog.load import inputs
-from awesome_catalog.load.incremental import Checked
+from awesome_catalog.load.incremental import Checked, table_of
 from awesome_catalog.load.inputs import RACY_NS, content_digest
 from awesome_catalog.readme import regions, render
 
@@ -117,16 +117,16 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
     _, _, _, _, stored, line, pieces, anchors = recorded
     problems = [Diagnostic(*d) for d in stored]
     now = marks(checked)
-    touched = [key for key, _start, _end, mark in pieces if now.get(key, 0) != mark]
+    touched = [key for key, _start, _end, mark, _lines in pieces if now.get(key, 0) != mark]
     if not touched:
-        return Outcome(problems, layout=regions.Layout(line, tuple(p[:3] for p in pieces), anchors))
+        return Outcome(problems, layout=regions.Layout(line, tuple((k, a, b, n) for k, a, b, _, n in pieces), anchors))
     raw = raw or map_regular(project.readme)
-    fresh = _render(checked, touched, dict(anchors), {key: (raw[start:end], mark) for key, start, end, mark in pieces
+    fresh = _render(checked, touched, dict(anchors), {key: (raw[start:end], mark) for key, start, end, mark, _ in pieces
                                                       if key in touched})
     moved, shift, spans = [], 0, []
-    for key, start, end, _mark in pieces:
+    for key, start, end, _mark, lines in pieces:
         size = len(fresh[key]) if key in fresh else end - start
-        moved.append((key, start + shift, start + shift + size))
+        moved.append((key, start + shift, start + shift + size, fresh[key].count(b"\n") if key in fresh else lines))
         shift += size - (end - start)
         if key in fresh:
             spans.append((start, end, fresh[key]))
@@ -134,23 +134,22 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
     if all(raw[start:end] == piece for start, end, piece in spans):  # rendered again alike: the catalog's new marks
         record(checked, content_digest(raw), st, layout, problems)
         return Outcome(problems, layout=layout)
-    diff = None if want_new else _diff(raw, spans)
+    diff = None if want_new else _diff(raw, spans, _Lines(raw, pieces))
     new = tuple(_pieces(raw, spans, 0, len(raw))) if want_new else None
     return Outcome([*problems, regions.stale(project.rel(project.readme), line, "sections")], diff, new, layout)
 
 
-def _diff(raw: Readme, spans: list[tuple[int, int, bytes]]) -> str:
+def _diff(raw: Readme, spans: list[tuple[int, int, bytes]], lines: _Lines) -> str:
     """The diff of ``raw`` and ``raw`` with ``spans`` replaced, as ``regions.unified_diff``
     gives it, made window by window: spans closer than a hunk's context apart share a
     window, and the rest of the README, the same, is never decoded."""
     windows: list[list[tuple[int, int, bytes]]] = []
     for span in spans:
-        if windows and _count_lines(raw, windows[-1][-1][1], span[0]) <= 2 * _CONTEXT:
+        if windows and lines.at(span[0]) - lines.at(windows[-1][-1][1]) <= 2 * _CONTEXT:
             windows[-1].append(span)
         else:
             windows.append([span])
     out: list[str] = []
-    counted, lines = 0, 0  # the lines before ``counted``, counted once over the whole README
     more = 0  # how many more lines the windows so far have in the new README than in the old one
     for group in windows:
         low, high = group[0][0], group[-1][1]
@@ -158,14 +157,31 @@ def _diff(raw: Readme, spans: list[tuple[int, int, bytes]]) -> str:
             low = raw.rfind(b"\n", 0, max(low - 1, 0)) + 1 if low > 0 else 0
             found = raw.find(b"\n", high)
             high = len(raw) if found < 0 else found + 1
-        lines += _count_lines(raw, counted, low)
-        counted = low
         old, new = raw[low:high], _spliced(raw, group, low, high)
-        part = regions.unified_diff(old, new, first_line=lines, more_lines=more)
+        part = regions.unified_diff(old, new, first_line=lines.at(low), more_lines=more)
         more += new.count(b"\n") - old.count(b"\n")
         if part:  # a window whose pieces came out the same has nothing to show
             out.append(part if not out else part.split("\n", 2)[2])  # one header for the whole diff
     return "".join(out)
+
+
+class _Lines:
+    """The line of a place in a README the layout's ``pieces`` describe: counted from
+    the start of the piece it lies in, each piece's line ends being recorded."""
+
+    def __init__(self, raw: Readme, pieces: tuple[tuple[str, int, int, int, int], ...]) -> None:
+        self.raw, self.starts, self.before = raw, [start for _, start, _, _, _ in pieces], list[int]()
+        at = _count_lines(raw, 0, self.starts[0]) if pieces else 0
+        for (_, _start, end, _, lines), following in zip(pieces, [*self.starts[1:], None], strict=True):
+            self.before.append(at)
+            at += lines + (_count_lines(raw, end, following) if following is not None else 0)
+
+    def at(self, offset: int) -> int:
+        """How many line ends ``raw[:offset]`` holds."""
+        piece = bisect.bisect_right(self.starts, offset) - 1
+        if piece < 0:
+            return _count_lines(self.raw, 0, offset)
+        return self.before[piece] + _count_lines(self.raw, self.starts[piece], offset)
 
 
 def _count_lines(raw: Readme, start: int, end: int) -> int:
@@ -222,35 +238,37 @@ def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) 
     run dropped taken out and those it added put in their places, when its frame stays
     (the same titles and widths: every other row is then as it was); else None.
 
-    The rows are the block's last lines, in the order the cache kept with the section
-    (``Kept.order``), which must be that of the block: made from the same rows."""
+    The rows are the block's last lines, in the order the cache keeps the section's
+    rows (``Kept.stored_rows``), which must be that of the block: made from the same rows."""
     kept, settings = checked.kept, checked.context.settings if checked.context else None
-    before, after = kept.before.get(section.id), kept.tables.get(section.id)
-    if settings is None or section.layout != "table" or before is None or before[0] != mark:
+    if settings is None or section.layout != "table" or kept.before.get(section.id) != mark:
         return None
-    old, order = before[1], kept.order(section.id)
-    if old is None or after is None or order is None or order[0] != mark:
+    stored, rows = kept.stored_rows(section.id)
+    if stored != mark or not rows:
+        return None
+    gone, added = set(kept.gone.get(section.id, ())), kept.added(section.id)
+    old = table_of(row for _, row, _ in rows)
+    new = table_of(added, (row for _, row, row_mark in rows if row_mark in gone), old)
+    if not new[0]:
         return None
     frames = []
-    for count, tools, columns in (old, after):
+    for count, tools, columns in (old, new):
         titles = render.table_titles(section, settings, tools, count)
         frames.append((titles, render.table_widths(titles, [max(c, default=0) for c in columns])))
     if frames[0] != frames[1]:
         return None
     titles, widths = frames[0]
-    lines, marks, keys = block.split(b"\n"), order[1], list(order[2])
+    lines, keys = block.split(b"\n"), [row[1] for _, row, _ in rows]
     first = len(lines) - old[0]  # the first row's line
     head = [line.encode("utf-8", "surrogatepass") for line in render.table_head(titles, widths)]
     if len(keys) != old[0] or first < 2 or lines[first - 2:first] != head:
         return None
-    places = {marks[at * 8:at * 8 + 8]: at for at in range(len(keys))}
-    try:
-        dropped = sorted((places[m.to_bytes(8, "big")] for m in kept.gone.get(section.id, ())), reverse=True)
-    except KeyError:
+    dropped = [at for at, (_, _, row_mark) in enumerate(rows) if row_mark in gone]
+    if len(dropped) != len(kept.gone.get(section.id, ())):
         return None
-    for at in dropped:
+    for at in reversed(dropped):
         del lines[first + at], keys[at]
-    for row in kept.added(section.id):
+    for row in added:
         at = bisect.bisect_left(keys, row[1])
         if any("\n" in cell for cell in row[3]) or keys[at:at + 1] == [row[1]]:
             return None  # a cell over two lines, or two rows in one place: rendered whole
@@ -306,7 +324,8 @@ def record(checked: Checked, digest: bytes, st: os.stat_result, layout: regions.
     checked.readme = (inputs.stat_key(st), trusted, digest)
     checked.layout = (checked.context_key, inputs.stat_key(st), trusted, digest,
                       tuple(d.as_tuple() for d in problems), layout.line,
-                      tuple((key, start, end, now.get(key, 0)) for key, start, end in layout.pieces), layout.anchors)
+                      tuple((key, start, end, now.get(key, 0), lines) for key, start, end, lines in layout.pieces),
+                      layout.anchors)
     checked.layout_dirty = True
 
 

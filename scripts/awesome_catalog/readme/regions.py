@@ -355,11 +355,12 @@ def outline(text: str, regions: list[Region],
 class Layout:
     """Where the pieces of the sections region (``render.sections_pieces``) lie in a
     README whose region is exactly as generated: (key, start, end) in bytes of its UTF-8
-    text. ``line`` is the 0-based line of the region's begin marker; a README without
-    a sections region has no pieces (nothing in it depends on the entries)."""
+    text, and how many line ends each holds. ``line`` is the 0-based line of the
+    region's begin marker; a README without a sections region has no pieces (nothing in
+    it depends on the entries)."""
 
     line: int
-    pieces: tuple[tuple[str, int, int], ...]
+    pieces: tuple[tuple[str, int, int, int], ...]
     anchors: tuple[tuple[str, str], ...] = ()
     """The anchors of the generated headings, by key (``outline``)."""
 
@@ -408,16 +409,18 @@ def _others(text: str, regions: list[Region],
                                 for r in regions if r.name in bodies)
 
 
-def _sizes(pieces: Iterable[tuple[str, str]]) -> list[tuple[str, int]]:
-    return [(key, len(piece.encode("utf-8", "surrogatepass"))) for key, piece in pieces]
+def _sizes(pieces: Iterable[tuple[str, str]]) -> list[tuple[str, int, int]]:
+    return [(key, len(piece.encode("utf-8", "surrogatepass")), piece.count("\n")) for key, piece in pieces]
 
 
-def _held_sizes(body: Any, at: int, close: int, pieces: Iterable[tuple[str, str]]) -> list[tuple[str, int]] | None:
+def _held_sizes(body: Any, at: int, close: int,
+                pieces: Iterable[tuple[str, str]]) -> list[tuple[str, int, int]] | None:
     """When ``body[at:close]`` (text, or its UTF-8 bytes) is the sections region's body
     that ``pieces`` make (as ``render.sections_body`` joins them), compared in place,
-    each piece's key and size in UTF-8; else None. Only one piece is held at a time."""
+    each piece's key, size in UTF-8 and line ends; else None. Only one piece is held at
+    a time."""
     newline = "\n" if isinstance(body, str) else b"\n"
-    sizes: list[tuple[str, int]] = []
+    sizes: list[tuple[str, int, int]] = []
     for key, piece in pieces:
         encoded = piece.encode("utf-8", "surrogatepass")
         shown = piece if isinstance(body, str) else encoded
@@ -425,24 +428,24 @@ def _held_sizes(body: Any, at: int, close: int, pieces: Iterable[tuple[str, str]
         if not (body.startswith(gap, at) and body.startswith(shown, at + len(gap))):
             return None
         at += len(gap) + len(shown)
-        sizes.append((key, len(encoded)))
+        sizes.append((key, len(encoded), piece.count("\n")))
     end = 2 if sizes else 3
     return sizes if body.startswith(newline * end, at) and at + end == close else None
 
 
-def _layout(text: str, region: Region | None, line: int, shift: int, sizes: list[tuple[str, int]],
+def _layout(text: str, region: Region | None, line: int, shift: int, sizes: list[tuple[str, int, int]],
             targets: Mapping[str, str]) -> Layout | None:
     """The layout of the sections region of ``text`` (whose body starts ``shift``
     characters after ``region.open_end``), of pieces of ``sizes`` (key, bytes in
-    UTF-8), or None when its line endings are not ``\\n``."""
+    UTF-8, line ends), or None when its line endings are not ``\\n``."""
     if region is None:
         return Layout(-1, (), tuple(targets.items()))
     if text.endswith("\r\n", 0, region.open_end + shift):
         return None
     at = len(text[:region.open_end + shift].encode("utf-8", "surrogatepass")) + 1  # after the body's first "\n"
     found = []
-    for key, size in sizes:
-        found.append((key, at, at + size))
+    for key, size, lines in sizes:
+        found.append((key, at, at + size, lines))
         at += size + 2
     return Layout(line, tuple(found), tuple(targets.items()))
 
