@@ -26,6 +26,7 @@ import itertools
 import marshal
 import os
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,20 +60,21 @@ entry's own problems, facts and ``Shape``."""
 
 
 def table_of(rows: Iterable[Any], less: Iterable[Any] = (), base: Table | None = None) -> Table:
-    """The frame of a table (``Table``) of ``rows`` (as data), added to ``base`` (a copy
-    is made), with the rows ``less`` taken out."""
+    """The frame of a table (``Table``) of ``rows`` (as data), added to ``base``, with
+    the rows ``less`` taken out."""
     count, tools, columns = base if base is not None else (0, 0, [])
-    columns = [dict(column) for column in columns]
-    for sign, some in ((1, rows), (-1, less)):
-        for row in some:
-            count, tools = count + sign, tools + sign * row[2]
-            columns += [{} for _ in range(len(row[3]) - len(columns))]
-            for column, cell in zip(columns, row[3], strict=False):
-                size = render.width(cell)
-                column[size] = column.get(size, 0) + sign
-                if not column[size]:
-                    del column[size]
-    return count, tools, columns
+    counted = [Counter(column) for column in columns]
+    for sign, some in ((1, list(rows)), (-1, list(less))):
+        count, tools = count + sign * len(some), tools + sign * sum(row[2] for row in some)
+        cells = max((len(row[3]) for row in some), default=0)
+        counted += [Counter() for _ in range(cells - len(counted))]
+        for at, column in enumerate(counted[:cells]):
+            sizes = Counter(map(render.width, [row[3][at] for row in some]))
+            if sign > 0:
+                column.update(sizes)
+            else:
+                column.subtract(sizes)
+    return count, tools, [{size: n for size, n in column.items() if n} for column in counted]
 
 
 def row_mark(row: render.Row) -> int:
