@@ -345,3 +345,24 @@ def test_a_table_whose_frame_stays_has_only_its_changed_rows_replaced(mini: Proj
         assert run(root, "check", "--no-cache")[0] == 0
         assert run(root, "check")[0] == 0
     assert replaced.count(True) > len(replaced) // 2 and False in replaced  # a lengthened summary widens its table
+
+
+def test_a_readme_edited_within_one_tick_is_seen(mini: Project, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Right after ``generate`` and a check, the README edited keeping its size and its
+    second (on a file system whose stat tells only those, the stat cannot tell the
+    edit): the next check, which hashes the README by a thread while it checks the
+    catalog, sees it; the check before did not take the README's stat as settled."""
+    monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(inputs, "stat_key", coarse_stat_key)
+    entry = mini.root / "catalog" / "papers" / "ioi-circuit.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("summary: ", "summary: Now ", 1), encoding="utf-8")
+    assert run(mini.root, "generate")[0] == 0
+    assert run(mini.root, "check")[0] == 0
+    before = os.stat(mini.readme)
+    text = mini.readme.read_text(encoding="utf-8")
+    mini.readme.write_text(text.replace("Now ", "Wow ", 1), encoding="utf-8")
+    os.utime(mini.readme, ns=(before.st_atime_ns, before.st_mtime_ns))
+    fresh = run(mini.root, "check", "--no-cache")
+    assert fresh[0] == 1 and "E406" in fresh[1]
+    assert run(mini.root, "check") == fresh

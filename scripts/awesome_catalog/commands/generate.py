@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     # the README about to be written holds the rows read in this run: the cache keeps them too (made and
     # written by a copy of this process meanwhile), so that the next edit replaces only its own rows there
     rewritten = outcome.new is not None and bool(checked.kept.before)
-    saved = store.save_aside(checked.state) if checked.dirty or rewritten else lambda: None
+    saved = store.save_aside(checked.state) if (checked.dirty or rewritten) and checked.settle() else lambda: None
     checked.dirty = False
     try:
         return _write(args, project, store, found, checked, outcome)

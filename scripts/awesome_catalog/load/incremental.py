@@ -305,6 +305,15 @@ class Checked:
     head: str | None = None
     """The head of the README's sections region, once ``readme_state`` has made it."""
     layout_dirty: bool = False
+    readme_ahead: Callable[[], bytes | None] | None = None
+    """The README's digest, made by a thread while the catalog was checked, when its
+    stat is the recorded layout's but may not answer (``readme_state.digest_ahead``)."""
+
+    def settle(self) -> bool:
+        """Wait for the thread ``readme_ahead`` runs, if any (before a fork); True."""
+        if self.readme_ahead is not None:
+            self.readme_ahead()
+        return True
 
     @property
     def ok(self) -> bool:

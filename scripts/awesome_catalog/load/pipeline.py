@@ -138,7 +138,8 @@ def _check_cached(project: Project, store: Store, found: Scan) -> CheckResult:
 
     checked = load_checked(project, store, found)
     # the state is made and written by a copy of this process while the README is checked
-    saved = store.save_aside(checked.state) if checked.dirty else None
+    # (once no thread of this one is hashing the README)
+    saved = store.save_aside(checked.state) if checked.dirty and checked.settle() else None
     checked.dirty = False
     try:
         if checked.ok:
@@ -180,7 +181,7 @@ def _answer(project: Project, store: Store, found: Scan) -> CheckResult | None:
     same stats, and for files whose stat cannot answer (``Scan.racy``, and the README
     unless its stat was settled), the same content."""
     from awesome_catalog.core.project import map_regular, read_regular
-    from awesome_catalog.load.inputs import content_digest
+    from awesome_catalog.load.inputs import RACY_NS, content_digest
 
     summary = store.load("run")
     if not isinstance(summary, tuple) or len(summary) != 4 or summary[0] != found.key:
@@ -188,15 +189,18 @@ def _answer(project: Project, store: Store, found: Scan) -> CheckResult | None:
     _, racy, (readme_stat, readme_trusted, readme_digest), result = summary
     if set(found.racy) - {rel for rel, _ in racy}:
         return None
+    settled = readme_trusted and readme_stat == found.readme
     try:
         for rel, digest in racy:
             if content_digest(read_regular(project.root / rel)) != digest:
                 return None
-        if (readme_stat != found.readme or not readme_trusted) and (
-                content_digest(map_regular(project.readme)) != readme_digest):
+        if not settled and content_digest(map_regular(project.readme)) != readme_digest:
             return None
     except OSError:
         return None
+    if not settled and found.readme is not None and found.readme[0] + RACY_NS < found.ns:
+        # the README is now old enough for its stat to answer: the next run need not read it
+        store.save((summary[0], racy, (found.readme, True, readme_digest), result), "run")
     diagnostics, diff, entries, appearances = result
     return CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances)
 
@@ -205,9 +209,12 @@ def load_checked(project: Project, store: Store, found: Scan) -> Checked:
     """The catalog checked incrementally from what ``store`` keeps, the run's inputs
     being ``found``, with the README's recorded layout."""
     from awesome_catalog.load.incremental import check_catalog
+    from awesome_catalog.load.readme_state import digest_ahead
 
+    layout = store.load("readme")
+    ahead = digest_ahead(project, layout, found.readme)  # hashed while the catalog is checked
     checked = check_catalog(project, store.load_with_blobs(), found)
-    checked.layout = store.load("readme")
+    checked.layout, checked.readme_ahead = layout, ahead
     return checked
 
 

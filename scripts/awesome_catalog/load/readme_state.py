@@ -27,6 +27,7 @@ import bisect
 import mmap
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,16 +97,47 @@ def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) ->
         if inputs.stat_key(st) == recorded[1] and recorded[2]:
             checked.readme = (recorded[1], True, recorded[3])
             return b"", st
-        raw = map_regular(project.readme)
+        raw: Readme = b""
+        if inputs.stat_key(st) == recorded[1] and checked.readme_ahead is not None:
+            digest = checked.readme_ahead()  # made for this very stat
+        else:
+            raw = map_regular(project.readme)
+            digest = content_digest(raw)
     except OSError:
         return None
-    if content_digest(raw) != recorded[3]:
+    if digest != recorded[3]:
         return None
     trusted = st.st_mtime_ns + RACY_NS < checked.scan_ns
     checked.layout = (recorded[0], inputs.stat_key(st), trusted, *recorded[3:])
     checked.layout_dirty = True
     checked.readme = (inputs.stat_key(st), trusted, recorded[3])
     return raw, st
+
+
+def digest_ahead(project: Project, recorded: Any, stat: inputs.StatKey | None) -> Callable[[], bytes | None] | None:
+    """When the README's ``stat`` is the one the ``recorded`` layout names but may not
+    answer for its content (the README was written less than ``RACY_NS`` before that
+    layout was recorded), its digest, made by a thread meanwhile (hashlib lets other
+    threads run while it hashes a large README): what to call to wait for it (None when
+    the README could not be read). None when no digest is needed."""
+    if not (isinstance(recorded, tuple) and len(recorded) > 3 and recorded[1] == stat and not recorded[2]):
+        return None
+    found: list[bytes | None] = []
+
+    def digest() -> None:
+        try:
+            found.append(content_digest(map_regular(project.readme)))
+        except OSError:
+            found.append(None)
+
+    thread = threading.Thread(target=digest, daemon=True)
+    thread.start()
+
+    def result() -> bytes | None:
+        thread.join()
+        return found[0]
+
+    return result
 
 
 def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
