@@ -70,13 +70,16 @@ def run(args: argparse.Namespace, project: Project) -> int:
         return _refuse(in_order(checked.diagnostics), "fix the catalog first")
     # the README about to be written holds the rows read in this run: the cache keeps them too (made and
     # written by a copy of this process meanwhile), so that the next edit replaces only its own rows there
-    rewritten = outcome.new is not None and bool(checked.kept.before)
-    saved = store.save_aside(checked.state) if (checked.dirty or rewritten) and checked.settle() else lambda: None
+    saved = None
+    if checked.dirty or (outcome.new is not None and checked.kept.before):
+        checked.settle()
+        saved = store.save_aside(checked.state)
     checked.dirty = False
     try:
         return _write(args, project, store, found, checked, outcome)
     finally:
-        saved()
+        if saved is not None:
+            saved()
 
 
 def _write(args: argparse.Namespace, project: Project, store: Store, found: Scan, checked: Checked,

@@ -26,7 +26,6 @@ import itertools
 import marshal
 import os
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,30 +50,9 @@ rest but the rows, its *part*."""
 Shape = tuple[str, "int | None", int, tuple[tuple[str, int], ...]]
 """What the README's sections region needs of an entry without its rows: its kind, year
 and number of appearances (the figures), and for each row its section and ``row_mark``."""
-Table = tuple[int, int, list[dict[int, int]]]
-"""What sets the frame of a section's table: its number of rows, of tools' rows, and
-for each column how many cells have each width (``table_of``)."""
 Part = tuple[tuple[Any, ...], tuple[Any, ...], Any, Any]
 """What a file gives the catalog, but its rows (kept by section): its problems, its
 entry's own problems, facts and ``Shape``."""
-
-
-def table_of(rows: Iterable[Any], less: Iterable[Any] = (), base: Table | None = None) -> Table:
-    """The frame of a table (``Table``) of ``rows`` (as data), added to ``base``, with
-    the rows ``less`` taken out."""
-    count, tools, columns = base if base is not None else (0, 0, [])
-    counted = [Counter(column) for column in columns]
-    for sign, some in ((1, list(rows)), (-1, list(less))):
-        count, tools = count + sign * len(some), tools + sign * sum(row[2] for row in some)
-        cells = max((len(row[3]) for row in some), default=0)
-        counted += [Counter() for _ in range(cells - len(counted))]
-        for at, column in enumerate(counted[:cells]):
-            sizes = Counter(map(render.width, [row[3][at] for row in some]))
-            if sign > 0:
-                column.update(sizes)
-            else:
-                column.subtract(sizes)
-    return count, tools, [{size: n for size, n in column.items() if n} for column in counted]
 
 
 def row_mark(row: render.Row) -> int:
@@ -309,11 +287,10 @@ class Checked:
     """The README's digest, made by a thread while the catalog was checked, when its
     stat is the recorded layout's but may not answer (``readme_state.digest_ahead``)."""
 
-    def settle(self) -> bool:
-        """Wait for the thread ``readme_ahead`` runs, if any (before a fork); True."""
+    def settle(self) -> None:
+        """Wait for the thread ``readme_ahead`` runs, if any (before a fork)."""
         if self.readme_ahead is not None:
             self.readme_ahead()
-        return True
 
     @property
     def ok(self) -> bool:

@@ -137,9 +137,10 @@ def _check_cached(project: Project, store: Store, found: Scan) -> CheckResult:
     from awesome_catalog.load import readme_state
 
     checked = load_checked(project, store, found)
-    # the state is made and written by a copy of this process while the README is checked
-    # (once no thread of this one is hashing the README)
-    saved = store.save_aside(checked.state) if checked.dirty and checked.settle() else None
+    saved = None
+    if checked.dirty:  # the state is made and written by a copy of this process while the README is checked
+        checked.settle()
+        saved = store.save_aside(checked.state)
     checked.dirty = False
     try:
         if checked.ok:

@@ -27,7 +27,8 @@ import bisect
 import mmap
 import os
 import threading
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.model import Section
 from awesome_catalog.core.project import Project, map_regular, read_regular
 from awesome_catalog.load import inputs
-from awesome_catalog.load.incremental import Checked, table_of
+from awesome_catalog.load.incremental import Checked
 from awesome_catalog.load.inputs import RACY_NS, content_digest
 from awesome_catalog.readme import regions, render
 
@@ -265,6 +266,29 @@ def _render(checked: Checked, keys: list[str], anchors: dict[str, str],
     return found
 
 
+Frame = tuple[int, int, list[dict[int, int]]]
+"""What sets the frame of a section's table: its number of rows, of tools' rows, and
+for each column how many cells have each width."""
+
+
+def _frame(rows: Iterable[Any], less: Iterable[Any] = (), base: Frame | None = None) -> Frame:
+    """The frame of a table (``Frame``) of ``rows`` (as data), added to ``base``, with
+    the rows ``less`` taken out."""
+    count, tools, columns = base if base is not None else (0, 0, [])
+    counted = [Counter(column) for column in columns]
+    for sign, some in ((1, list(rows)), (-1, list(less))):
+        count, tools = count + sign * len(some), tools + sign * sum(row[2] for row in some)
+        cells = max((len(row[3]) for row in some), default=0)
+        counted += [Counter() for _ in range(cells - len(counted))]
+        for at, column in enumerate(counted[:cells]):
+            sizes = Counter(map(render.width, [row[3][at] for row in some]))
+            if sign > 0:
+                column.update(sizes)
+            else:
+                column.subtract(sizes)
+    return count, tools, [{size: n for size, n in column.items() if n} for column in counted]
+
+
 def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) -> bytes | None:
     """A table's ``block`` (made from the rows whose mark is ``mark``) with the rows this
     run dropped taken out and those it added put in their places, when its frame stays
@@ -279,8 +303,8 @@ def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) 
     if stored != mark or not rows:
         return None
     gone, added = set(kept.gone.get(section.id, ())), kept.added(section.id)
-    old = table_of(row for _, row, _ in rows)
-    new = table_of(added, (row for _, row, row_mark in rows if row_mark in gone), old)
+    old = _frame(row for _, row, _ in rows)
+    new = _frame(added, (row for _, row, row_mark in rows if row_mark in gone), old)
     if not new[0]:
         return None
     frames = []
