@@ -458,7 +458,7 @@ def test_the_file_index_finds_what_a_file_by_file_comparison_finds(data: st.Data
 
 
 def _compare_and_change(data: st.DataObject, kept: list[str], found: list[str]) -> None:
-    records = {rel: (data.draw(_STATS), data.draw(st.booleans()), bytes([i % 256]) * fileindex.DIGEST)
+    records = {rel: (data.draw(_STATS), data.draw(st.booleans()), bytes([i % 256]) * inputs.DIGEST_SIZE)
                for i, rel in enumerate(kept)}
     index = fileindex.FileIndex(fileindex.FileIndex.packed(records))
     packed = inputs.pack_stats(records[rel][0] for rel in kept)  # wrapped as the index keeps them
@@ -477,7 +477,7 @@ def _compare_and_change(data: st.DataObject, kept: list[str], found: list[str]) 
         del index[rel]
         plain.pop(rel, None)
     for rel in data.draw(st.lists(st.sampled_from(found))) if found else []:
-        record = (data.draw(_STATS), data.draw(st.booleans()), b"n" * fileindex.DIGEST)
+        record = (data.draw(_STATS), data.draw(st.booleans()), b"n" * inputs.DIGEST_SIZE)
         index[rel] = record
         plain[rel] = (inputs.unpack_stat(inputs.pack_stats([record[0]]), 0), *record[1:])
     again = fileindex.FileIndex(index.state())

@@ -14,16 +14,13 @@ import bisect
 from collections.abc import Iterator
 from typing import Any
 
-from awesome_catalog.load.inputs import STAT_WORDS, StatKey, pack_stats, unpack_stat
+from awesome_catalog.load.inputs import DIGEST_SIZE, STAT_SIZE, StatKey, pack_stats, unpack_stat
 
 Record = tuple[StatKey, bool, bytes]
 """What the index keeps of a file: its stat, whether it may answer, its content's digest."""
 
-DIGEST = 16
-"""The length of a content digest (``inputs.content_digest``)."""
 _BLOCK = 256
 """How many files' stats are compared at once before looking at any one of them."""
-_WORD = 8
 
 
 class FileIndex:
@@ -49,7 +46,7 @@ class FileIndex:
 
     def _kept(self, at: int) -> Record:
         stat = unpack_stat(self._stats, at)
-        return stat, bool(self._trusted[at]), bytes(self._digests[at * DIGEST:(at + 1) * DIGEST])
+        return stat, bool(self._trusted[at]), bytes(self._digests[at * DIGEST_SIZE:(at + 1) * DIGEST_SIZE])
 
     def _place(self, rel: str) -> int | None:
         names = self.names
@@ -92,7 +89,7 @@ class FileIndex:
         names = packed.split("\0") if packed else []
         places = {rel: at for at, rel in enumerate(self.names)}
         todo: list[tuple[int, Record | None]] = []
-        size = STAT_WORDS * _WORD
+        size = STAT_SIZE
         for at, rel in enumerate(names):
             kept = places.pop(rel, None)
             if kept is None:
@@ -105,7 +102,7 @@ class FileIndex:
     def _differing(self, stats: bytes) -> Iterator[int]:
         """The places, in a listing equal to the one kept, whose stat differs from the
         one kept, or may not answer."""
-        size = STAT_WORDS * _WORD
+        size = STAT_SIZE
         mine, theirs = memoryview(self._stats), memoryview(stats)
         step = _BLOCK * size
         found: set[int] = set()
@@ -134,12 +131,12 @@ class FileIndex:
         places = [self._place(rel) for rel in self.changed]
         if not self.dropped and None not in places:  # the same files: patched in place
             stats, trusted, digests = bytearray(self._stats), bytearray(self._trusted), bytearray(self._digests)
-            size = STAT_WORDS * _WORD
+            size = STAT_SIZE
             for at, (stat, answers, digest) in zip(places, self.changed.values(), strict=True):
                 assert at is not None
                 stats[at * size:(at + 1) * size] = pack_stats([stat])
                 trusted[at] = answers
-                digests[at * DIGEST:(at + 1) * DIGEST] = digest
+                digests[at * DIGEST_SIZE:(at + 1) * DIGEST_SIZE] = digest
             return self._packed_names, bytes(stats), bytes(trusted), bytes(digests)
         records = {rel: self.get(rel) for rel in self}
         return self.packed({rel: record for rel, record in records.items() if record is not None})

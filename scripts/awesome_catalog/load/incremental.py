@@ -483,7 +483,6 @@ def _check_fresh(context: Catalog, built: list[tuple[int, Entry]], results: list
     for (i, entry), problems in zip(built, own, strict=True):
         stat, trusted, digest, found = results[i][1][:4]
         part = render.entry_part(context, entry)
-        shape = (part.kind, part.year, part.appearances,
-                 tuple((r.section, row_mark(r)) for r in part.rows))
+        shape = (part.kind, part.year, part.appearances, tuple((r.section, row_mark(r)) for r in part.rows))
         results[i] = ("fresh", (stat, trusted, digest, found, tuple(d.as_tuple() for d in problems),
                                 tuple(facts_of(context, entry)), part.to_data()[3], shape))

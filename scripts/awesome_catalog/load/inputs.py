@@ -85,9 +85,11 @@ StatKey = tuple[int, int, int, int]
 """What a file's stat says of it: modification time, change time, size, inode."""
 
 
-STAT_WORDS = 4
-"""The numbers of a ``StatKey``, each a signed machine word once packed."""
-_WORDS = struct.Struct(f"<{STAT_WORDS}q")
+_WORDS = struct.Struct("<4q")  # the four numbers of a ``StatKey``, each a signed machine word
+STAT_SIZE = _WORDS.size
+"""The bytes of one packed stat (``pack_stats``)."""
+DIGEST_SIZE = 16
+"""The bytes of a ``content_digest``."""
 _TOP = 1 << 63
 
 
@@ -108,7 +110,7 @@ def pack_stats(keys: Iterable[StatKey]) -> bytes:
 
 def unpack_stat(packed: bytes | memoryview, at: int) -> StatKey:
     """The stat at place ``at`` of ``pack_stats`` (as packed: modulo 2**64)."""
-    mtime, ctime, size, ino = _WORDS.unpack_from(packed, at * _WORDS.size)
+    mtime, ctime, size, ino = _WORDS.unpack_from(packed, at * STAT_SIZE)
     return mtime, ctime, size, ino
 
 
@@ -119,7 +121,7 @@ def content_digest(data: Buffer | Sequence[Buffer]) -> bytes:
     digest = hashlib.sha256()
     for piece in (data,) if isinstance(data, bytes | memoryview | mmap.mmap) else data:
         digest.update(piece)
-    return digest.digest()[:16]
+    return digest.digest()[:DIGEST_SIZE]
 
 
 def context_key(project: Project) -> str:
@@ -239,7 +241,7 @@ def _stat_all(paths: list[str], since: int) -> Stats:
     os.waitpid(pid, 0)
     try:
         theirs, their_racy, their_odd = marshal.loads(sent)
-        if len(theirs) != (len(paths) - half) * STAT_WORDS * 8:
+        if len(theirs) != (len(paths) - half) * STAT_SIZE:
             raise ValueError("not every stat")
     except (EOFError, ValueError, TypeError):
         theirs, their_racy, their_odd = _stat_some(paths[half:], since)

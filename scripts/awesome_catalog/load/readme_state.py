@@ -302,7 +302,8 @@ def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) 
     stored, rows = kept.stored_rows(section.id)
     if stored != mark or not rows:
         return None
-    gone, added = set(kept.gone.get(section.id, ())), kept.added(section.id)
+    dropped_marks, added = kept.gone.get(section.id, []), kept.added(section.id)
+    gone = set(dropped_marks)
     old = _frame(row for _, row, _ in rows)
     new = _frame(added, (row for _, row, row_mark in rows if row_mark in gone), old)
     if not new[0]:
@@ -320,7 +321,7 @@ def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) 
     if len(keys) != old[0] or first < 2 or lines[first - 2:first] != head:
         return None
     dropped = [at for at, (_, _, row_mark) in enumerate(rows) if row_mark in gone]
-    if len(dropped) != len(kept.gone.get(section.id, ())):
+    if len(dropped) != len(dropped_marks):
         return None
     for at in reversed(dropped):
         del lines[first + at], keys[at]

@@ -86,10 +86,8 @@ class Shards:
         """The shards packed, for the cache (those that did not change as they were read)."""
         if self._all is not None:
             pieces: list[dict[Any, Any]] = [{} for _ in range(COUNT)]
-            crc32 = zlib.crc32
-            for key, value in self._all.items():  # _shard, written out: a run may pack a hundred thousand keys
-                raw = key if isinstance(key, bytes) else key.encode("utf-8", "surrogatepass")
-                pieces[crc32(raw) % COUNT][key] = value
+            for key, value in self._all.items():
+                pieces[_shard(key)][key] = value
             return [marshal.dumps(piece) if piece else b"" for piece in pieces]
         for at in self._changed:
             self._fresh[at] = marshal.dumps(self._open[at]) if self._open[at] else b""
