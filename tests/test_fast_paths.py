@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from awesome_catalog.core.project import EntryFile, Project
-from awesome_catalog.load import fileindex, inputs, metaschema, yamlload
+from awesome_catalog.load import fileindex, inputs, metaschema, section_rows, yamlload
 from awesome_catalog.load import validate as schema_check
 from awesome_catalog.load.validate import ANNOTATIONS, FAST_KEYWORDS, Validator, unsupported_keywords, validate
 from awesome_catalog.readme import regions
@@ -532,3 +532,53 @@ def test_the_listing_gives_the_files_sorted_by_path_made_when_asked_for(tmp_path
     assert files[2:4] == expected[2:4]
     with pytest.raises(IndexError):
         files[6]
+
+
+# --- A section's rows kept in chunks ------------------------------------------------------------
+
+_ROW_KEYS = st.tuples(st.integers(2015, 2018), st.sampled_from(["a", "b", "c"]), st.integers(0, 3))
+
+
+def _rows_of(file: str, keys: list[tuple[Any, ...]], data: st.DataObject) -> list[section_rows.Item]:
+    """Rows of one file as ``Kept`` holds them: a mark drawn from few values, so that
+    rows share marks, and the tool flag and cells that the index sums and packs."""
+    return [(file, ("s", key, data.draw(st.booleans()), (f"{file} {key}",), file, None),
+             data.draw(st.integers(0, 7) | st.integers(0, 2**64 - 1))) for key in keys]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), files=st.lists(st.lists(_ROW_KEYS, max_size=3), max_size=40), rounds=st.integers(1, 4),
+       chunk=st.sampled_from([1, 2, 3, 5]))
+def test_a_section_edited_chunk_by_chunk_holds_the_rows_packed_anew(
+        data: st.DataObject, files: list[list[tuple[Any, ...]]], rounds: int, chunk: int) -> None:
+    """Rows dropped by their marks and added by their keys, a few chunks packed again,
+    give the rows and figures of the section packed anew from every row, in the order
+    a stable sort gives (the kept rows of a key first); the places found are the
+    places in that order, and a row's place is the count of rows sorting with or before it."""
+    with mock.patch.object(section_rows, "CHUNK", chunk):
+        _edit_rounds(data, files, rounds)
+
+
+def _edit_rounds(data: st.DataObject, files: list[list[tuple[Any, ...]]], rounds: int) -> None:
+    held = {f"f{i}": _rows_of(f"f{i}", keys, data) for i, keys in enumerate(files)}
+    kept = sorted((item for rows in held.values() for item in rows), key=lambda item: item[1][1])
+    stored = section_rows.SectionRows(section_rows.pack(kept, 1))
+    for round_ in range(rounds):
+        changed = set(data.draw(st.lists(st.sampled_from([*held, f"new{round_}"]), max_size=6)))
+        dropped = [item[2] for rel in changed for item in held.get(rel, [])]
+        added = [item for rel in sorted(changed) for item in _rows_of(rel, data.draw(st.lists(_ROW_KEYS, max_size=2)),
+                                                                        data)]
+        edits = stored.edits(dropped, changed, added)
+        expected = sorted([*(item for item in kept if item[0] not in changed), *added], key=lambda item: item[1][1])
+        assert edits is not None
+        assert [stored.item(place) for place, _ in edits.dropped] == [item for item in kept if item[0] in changed]
+        for place, item in edits.added:
+            assert place == sum(1 for old in kept if old[1][1] <= item[1][1])
+        stored = section_rows.SectionRows(stored.edited(edits, round_))
+        assert stored.items() == expected
+        assert (stored.mark, stored.count, stored.tools) == (round_ * bool(expected), len(expected),
+                                                             sum(item[1][2] for item in expected))
+        assert all(stored.with_mark(item[2]) for item in expected)
+        kept = expected
+        for rel in changed:
+            held[rel] = [item for item in added if item[0] == rel]

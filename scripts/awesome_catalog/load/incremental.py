@@ -25,7 +25,6 @@ import hashlib
 import itertools
 import marshal
 import os
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,12 +32,13 @@ from typing import Any
 from awesome_catalog.core.diagnostics import Diagnostic, Severity, apply_levels
 from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
 from awesome_catalog.core.project import EntryFile, Project, read_regular
-from awesome_catalog.load import inputs, loader
+from awesome_catalog.load import inputs, loader, section_rows
 from awesome_catalog.load.cache import Blobs
 from awesome_catalog.load.crossfile import EntryFacts, clash_keys, cross_rules, facts_of
 from awesome_catalog.load.fileindex import FileIndex
 from awesome_catalog.load.inputs import RACY_NS, Scan, StatKey, content_digest
 from awesome_catalog.load.rules import context_rules, entry_rules, make_locator
+from awesome_catalog.load.section_rows import Item
 from awesome_catalog.load.shards import Shards
 from awesome_catalog.readme import render
 
@@ -76,9 +76,9 @@ class Kept:
       ``parents``: the files with a parent; ``ids`` (in ``Shards``): each entry's id,
       with how many entries hold it; ``used``: the number of appearances in each section;
     - ``figures``: how many entries have each kind, year and number of appearances;
-      ``marks``: each section's mark (``row_mark``); ``rows``: each section's rows with
-      their files, packed and compressed (text shrinks fivefold, and only the sections
-      an edit touches are unpacked), sorted by key, with the section's mark they make.
+      ``marks``: each section's mark (``row_mark``); each section's rows with their
+      files, sorted by key, packed and compressed a chunk at a time (``section_rows``:
+      text shrinks fivefold, and an edit unpacks and packs again only the chunks it touches).
 
     Every blob comes from the cache file unchecked until used (``cache.Blobs``).
     """
@@ -96,11 +96,12 @@ class Kept:
         self.figures: dict[tuple[str, int | None, int], int] = state.get("figures", {})
         self.ids = Shards(blobs.pick(state.get("ids", ())))  # each entry's id -> how many entries hold it
         self.marks: dict[str, int] = state.get("marks", {})
-        stored = state.get("rows", {})
-        self._stored_rows = blobs.pick(tuple(stored.values()))
-        self.rows: dict[str, int | bytes] = {section: i for i, section in enumerate(stored)}  # a place in those
-        self._changed: set[str] = set()  # files whose rows changed since ``rows`` was packed
-        self._new_rows: dict[str, list[tuple[str, Any, int]]] = {}  # each: file, row, mark
+        self._rows: dict[str, section_rows.Packed] = {  # each section's rows packed (``section_rows``)
+            section: blobs.pick(places) for section, places in state.get("rows", {}).items()}
+        self._sections: dict[str, section_rows.SectionRows] = {}  # those unpacked (their indexes)
+        self._edits: dict[str, section_rows.Edits | None] = {}
+        self._changed: set[str] = set()  # files whose rows changed since the rows were packed
+        self._new_rows: dict[str, list[Item]] = {}
         self.before: dict[str, int] = {}  # a section's mark before this run
         self.gone: dict[str, list[int]] = {}  # the marks of the rows this run dropped, by section
 
@@ -109,20 +110,30 @@ class Kept:
         (the shards, each section's rows; those of the sections that changed packed again).
         Raises ``CorruptCache`` when a blob kept from the cache read fails its check."""
         for section in self._new_rows:
-            rows = tuple(sorted(self.section_rows(section), key=lambda item: item[1][1]))
-            packed = (self.marks.get(section, 0), rows)
-            self.rows[section] = zlib.compress(marshal.dumps(packed), 1) if rows else b""
-        self.rows = {section: packed for section, packed in self.rows.items() if packed != b""}
-        self._changed, self._new_rows, self.before, self.gone = set(), {}, {}, {}
+            self._rows[section] = self._repacked(section)
+            self._sections.pop(section, None)
+        self._rows = {section: packed for section, packed in self._rows.items() if len(packed)}
+        self._changed, self._new_rows, self._edits, self.before, self.gone = set(), {}, {}, {}, {}
         parts, keys, ids = self.parts.pack(), self.keys.pack(), self.ids.pack()
-        blobs: list[bytes | memoryview] = [*parts, *keys, *ids, *map(self._packed_rows, self.rows)]
+        blobs: list[bytes | memoryview] = [*parts, *keys, *ids]
+        places: dict[str, tuple[int, ...]] = {}
+        for section, packed in self._rows.items():
+            places[section] = tuple(range(len(blobs), len(blobs) + len(packed)))
+            blobs += [packed[at] for at in range(len(packed))]
         first_id = len(parts) + len(keys)
-        first_row = first_id + len(ids)
         return {"files": self.files.state(), "parts": tuple(range(len(parts))), "problems": self.problems,
-                "keys": tuple(range(len(parts), first_id)), "ids": tuple(range(first_id, first_row)),
+                "keys": tuple(range(len(parts), first_id)), "ids": tuple(range(first_id, first_id + len(ids))),
                 "clashes": self.clashes, "parents": self.parents,
-                "used": self.used, "figures": self.figures, "marks": self.marks,
-                "rows": {section: first_row + i for i, section in enumerate(self.rows)}}, blobs
+                "used": self.used, "figures": self.figures, "marks": self.marks, "rows": places}, blobs
+
+    def _repacked(self, section: str) -> list[bytes | memoryview]:
+        """One section's rows packed again with this run's changes: only the chunks they
+        touch, or, when the rows kept do not hold the rows dropped as named, all of them."""
+        stored, mark = self.stored(section), self.marks.get(section, 0)
+        edits = self.edits(section) if stored.count else None
+        if edits is None:
+            return section_rows.pack(sorted(self.section_rows(section), key=lambda item: item[1][1]), mark)
+        return stored.edited(edits, mark)
 
     def part(self, rel: str) -> Part:
         """The part of one file."""
@@ -209,29 +220,25 @@ class Kept:
                 self.gone.setdefault(section, []).append(mark)
         self._changed.add(rel)
 
-    def added(self, section: str) -> list[Any]:
-        """The rows (as data) this run added to a section."""
-        return [row for _, row, _ in self._new_rows.get(section, ())]
+    def stored(self, section: str) -> section_rows.SectionRows:
+        """The rows of one section as the cache last packed them, before this run's changes."""
+        if section not in self._sections:
+            self._sections[section] = section_rows.SectionRows(self._rows.get(section, ()))
+        return self._sections[section]
 
-    def _packed_rows(self, section: str) -> bytes | memoryview:
-        """The rows of one section as the cache keeps them, packed."""
-        packed = self.rows.get(section, b"")
-        return self._stored_rows[packed] if isinstance(packed, int) else packed
+    def edits(self, section: str) -> section_rows.Edits | None:
+        """What this run changes in one section's rows, as places in those ``stored``
+        (None when they do not hold the rows dropped as named)."""
+        if section not in self._edits:
+            self._edits[section] = self.stored(section).edits(
+                self.gone.get(section, ()), self._changed, self._new_rows.get(section, ()))
+        return self._edits[section]
 
-    def stored_rows(self, section: str) -> tuple[int, tuple[tuple[str, Any, int], ...]]:
-        """The rows of one section as the cache last packed them, before this run's
-        changes: the section's mark they make, and each row as data, sorted by key,
-        with its file and its ``row_mark``."""
-        packed = self._packed_rows(section)
-        found: tuple[int, tuple[tuple[str, Any, int], ...]] = (
-            marshal.loads(zlib.decompress(packed)) if packed else (0, ()))
-        return found
-
-    def section_rows(self, section: str) -> list[tuple[str, Any, int]]:
+    def section_rows(self, section: str) -> list[Item]:
         """The rows of one section as data, each with its file and its ``row_mark``."""
-        kept = self.stored_rows(section)[1]
+        kept = self.stored(section).items()
         if section not in self._new_rows:
-            return list(kept)
+            return kept
         return [*(item for item in kept if item[0] not in self._changed), *self._new_rows[section]]
 
     def involved(self) -> list[EntryFacts]:

@@ -27,8 +27,7 @@ import bisect
 import mmap
 import os
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +53,7 @@ class Outcome:
 
     problems: list[Diagnostic]
     diff: str | None = None
-    new: tuple[bytes | memoryview, ...] | None = None
+    new: tuple[writing.Piece, ...] | None = None
     """The pieces of the README to write, one after the other."""
     layout: regions.Layout | None = None
     blocked: str | None = None
@@ -168,7 +167,8 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
         record(checked, content_digest(raw), st, layout, problems)
         return Outcome(problems, layout=layout)
     diff = None if want_new else _diff(raw, spans, _Lines(raw, pieces))
-    new = tuple(_pieces(raw, spans, 0, len(raw))) if want_new else None
+    new = tuple(_pieces(raw, spans, 0, len(raw), writing.Source.of(project.readme, inputs.stat_key(st)))
+                ) if want_new else None
     return Outcome([*problems, regions.stale(project.rel(project.readme), line, "sections")], diff, new, layout)
 
 
@@ -232,16 +232,31 @@ join their hunks."""
 
 def _spliced(raw: Readme, spans: list[tuple[int, int, bytes]], low: int, high: int) -> bytes:
     """``raw[low:high]`` with each span ``raw[start:end]`` (all inside it) replaced."""
-    return b"".join(_pieces(raw, spans, low, high))
+    return b"".join(map(writing.data_of, _pieces(raw, spans, low, high)))
 
 
-def _pieces(raw: Readme, spans: list[tuple[int, int, bytes]], low: int, high: int) -> list[bytes | memoryview]:
-    """``_spliced`` in pieces: the new ones, and views of what lies between them."""
-    view, out, at = memoryview(raw), list[bytes | memoryview](), low
+def _pieces(raw: Readme, spans: list[tuple[int, int, bytes]], low: int, high: int,
+            source: writing.Source | None = None) -> list[writing.Piece]:
+    """``_spliced`` in pieces: the new ones, and what lies between them, as views of
+    ``raw``, or, given the README open as ``source``, as spans of it (those of at least
+    ``SPAN_FROM`` bytes) for the kernel to copy."""
+    view, out, at = memoryview(raw), list[writing.Piece](), low
     for start, end, piece in spans:
-        out += [view[at:start], piece]
+        out += [_between(view, at, start, source), piece]
         at = end
-    return [*out, view[at:high]]
+    return [*out, _between(view, at, high, source)]
+
+
+SPAN_FROM = 1 << 16
+"""The least bytes of the old README written as a span of it (``writing.Span``): below,
+a copy by the kernel costs more than it saves."""
+
+
+def _between(view: memoryview, start: int, end: int, source: writing.Source | None) -> writing.Piece:
+    """``view[start:end]``, as a span of ``source`` when there is one and it is long enough."""
+    if source is None or end - start < SPAN_FROM:
+        return view[start:end]
+    return writing.Span(source, start, view[start:end])
 
 
 def _render(checked: Checked, keys: list[str], anchors: dict[str, str],
@@ -266,72 +281,68 @@ def _render(checked: Checked, keys: list[str], anchors: dict[str, str],
     return found
 
 
-Frame = tuple[int, int, list[dict[int, int]]]
-"""What sets the frame of a section's table: its number of rows, of tools' rows, and
-for each column how many cells have each width."""
-
-
-def _frame(rows: Iterable[Any], less: Iterable[Any] = (), base: Frame | None = None) -> Frame:
-    """The frame of a table (``Frame``) of ``rows`` (as data), added to ``base``, with
-    the rows ``less`` taken out."""
-    count, tools, columns = base if base is not None else (0, 0, [])
-    counted = [Counter(column) for column in columns]
-    for sign, some in ((1, list(rows)), (-1, list(less))):
-        count, tools = count + sign * len(some), tools + sign * sum(row[2] for row in some)
-        cells = max((len(row[3]) for row in some), default=0)
-        counted += [Counter() for _ in range(cells - len(counted))]
-        for at, column in enumerate(counted[:cells]):
-            sizes = Counter(map(render.width, [row[3][at] for row in some]))
-            if sign > 0:
-                column.update(sizes)
-            else:
-                column.subtract(sizes)
-    return count, tools, [{size: n for size, n in column.items() if n} for column in counted]
-
-
 def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) -> bytes | None:
     """A table's ``block`` (made from the rows whose mark is ``mark``) with the rows this
     run dropped taken out and those it added put in their places, when its frame stays
     (the same titles and widths: every other row is then as it was); else None.
 
-    The rows are the block's last lines, in the order the cache keeps the section's
-    rows (``Kept.stored_rows``), which must be that of the block: made from the same rows."""
+    The block was made from the rows the cache keeps (``Kept.stored``: their marks
+    agree), so its last lines are those rows in that order, and its alignment line gives
+    the widths of their columns. Only the rows an edit touches are unpacked: a row
+    dropped that was the widest of its column (it may narrow) leaves the block to be
+    rendered whole."""
     kept, settings = checked.kept, checked.context.settings if checked.context else None
     if settings is None or section.layout != "table" or kept.before.get(section.id) != mark:
         return None
-    stored, rows = kept.stored_rows(section.id)
-    if stored != mark or not rows:
+    stored = kept.stored(section.id)
+    edits = kept.edits(section.id) if stored.mark == mark and stored.count else None
+    if edits is None:
         return None
-    dropped_marks, added = kept.gone.get(section.id, []), kept.added(section.id)
-    gone = set(dropped_marks)
-    old = _frame(row for _, row, _ in rows)
-    new = _frame(added, (row for _, row, row_mark in rows if row_mark in gone), old)
-    if not new[0]:
+    dropped, added = [item for _, item in edits.dropped], [item for _, item in edits.added]
+    count = stored.count - len(dropped) + len(added)
+    tools = stored.tools - sum(item[1][2] for item in dropped) + sum(item[1][2] for item in added)
+    titles = render.table_titles(section, settings, stored.tools, stored.count)
+    if not count or render.table_titles(section, settings, tools, count) != titles:
         return None
-    frames = []
-    for count, tools, columns in (old, new):
-        titles = render.table_titles(section, settings, tools, count)
-        frames.append((titles, render.table_widths(titles, [max(c, default=0) for c in columns])))
-    if frames[0] != frames[1]:
+    lines = block.split(b"\n")
+    first = len(lines) - stored.count  # the first row's line
+    widths = [len(cell.strip()) for cell in lines[first - 1].strip(b"|").split(b"|")] if first >= 2 else []
+    if len(widths) != len(titles) or lines[first - 2:first] != [
+            line.encode("utf-8", "surrogatepass") for line in render.table_head(titles, widths)]:
         return None
-    titles, widths = frames[0]
-    lines, keys = block.split(b"\n"), [row[1] for _, row, _ in rows]
-    first = len(lines) - old[0]  # the first row's line
-    head = [line.encode("utf-8", "surrogatepass") for line in render.table_head(titles, widths)]
-    if len(keys) != old[0] or first < 2 or lines[first - 2:first] != head:
+    if not _frame_stays(titles, widths, dropped, added):
         return None
-    dropped = [at for at, (_, _, row_mark) in enumerate(rows) if row_mark in gone]
-    if len(dropped) != len(dropped_marks):
-        return None
-    for at in reversed(dropped):
-        del lines[first + at], keys[at]
-    for row in added:
-        at = bisect.bisect_left(keys, row[1])
-        if any("\n" in cell for cell in row[3]) or keys[at:at + 1] == [row[1]]:
-            return None  # a cell over two lines, or two rows in one place: rendered whole
-        keys.insert(at, row[1])
-        lines.insert(first + at, render.table_row(row[3], widths).encode("utf-8", "surrogatepass"))
+    places = [place for place, _ in edits.dropped]
+    gone = set(places)
+    for place in reversed(places):
+        del lines[first + place]
+    keys = [item[1][1] for item in added]
+    for i, (place, item) in enumerate(edits.added):
+        kept_before = next((p for p in range(place - 1, -1, -1) if p not in gone), None)
+        if (i and keys[i - 1] == keys[i]) or (kept_before is not None and stored.item(kept_before)[1][1] == keys[i]):
+            return None  # two rows with one key: rendered whole
+        at = place - bisect.bisect_left(places, place) + i  # the rows kept before it, and those added
+        lines.insert(first + at, render.table_row(item[1][3], widths).encode("utf-8", "surrogatepass"))
     return b"\n".join(lines)
+
+
+def _frame_stays(titles: tuple[str, ...], widths: list[int], dropped: list[Any], added: list[Any]) -> bool:
+    """Whether a table whose columns have ``widths`` keeps them with the rows ``dropped``
+    taken out and ``added`` put in (rows kept as ``section_rows.Item``): no cell added
+    is wider or spans two lines, and none dropped was as wide as its column (unless a
+    cell added is, or the column can be no narrower)."""
+    narrowest = render.table_widths(titles, [0] * len(titles))
+    reached = [False] * len(widths)
+    for item in added:
+        cells = item[1][3]
+        if len(cells) != len(widths) or any("\n" in cell for cell in cells):
+            return False
+        for at, size in enumerate(map(render.width, cells)):
+            if size > widths[at]:
+                return False
+            reached[at] = reached[at] or size == widths[at]
+    return not any(render.width(cell) == width > least and not reach for item in dropped
+                   for cell, width, least, reach in zip(item[1][3], widths, narrowest, reached, strict=True))
 
 
 def _careful(project: Project, checked: Checked) -> Outcome:
@@ -389,11 +400,13 @@ def record(checked: Checked, digest: bytes, st: os.stat_result, layout: regions.
 def write(target: Path, outcome: Outcome) -> bytes:
     """Write ``outcome.new`` into ``target`` (README.md, or the file it links to), and
     give its ``content_digest``, made meanwhile (hashlib lets other threads run while it
-    hashes a large buffer, and writing mostly waits for the disk). Raises ``OSError``."""
+    hashes a large buffer, and writing mostly waits for the disk or the kernel's copy).
+    Raises ``OSError``."""
     assert outcome.new is not None
     new = outcome.new
     digest: list[bytes] = []
-    hashing = threading.Thread(target=lambda: digest.append(content_digest(new)))
+    data = [writing.data_of(piece) for piece in new]
+    hashing = threading.Thread(target=lambda: digest.append(content_digest(data)))
     hashing.start()
     try:
         writing.replace(target, new)
