@@ -22,7 +22,6 @@ prove that this one gives the same diagnostics after any sequence of edits.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import marshal
 import os
 from collections.abc import Callable, Iterable, Iterator, Set
@@ -313,9 +312,7 @@ class Checked:
         """Everything the generated regions show (only when ``ok``): each entry's figures,
         and its rows read from the cache a section at a time."""
         assert self.context is not None
-        parts = tuple(itertools.chain.from_iterable((render.EntryPart(kind, year, n, ()),) * count
-                                                    for (kind, year, n), count in self.kept.figures.items()))
-        return render.Listing(self.context.taxonomy, parts, self.context.settings, self.rows_of)
+        return render.Listing(self.context.taxonomy, (), self.context.settings, self.rows_of, self.kept.figures)
 
     def rows_of(self, section: str) -> list[render.Row]:
         """The rows of one section."""

@@ -208,6 +208,10 @@ def entry_part(catalog: Catalog, entry: Entry) -> EntryPart:
     return EntryPart(entry.kind, entry.year, len(entry.appearances), tuple(rows))
 
 
+Tally = tuple[str, "int | None", int]
+"""What the figures count of an entry: its kind, year and number of appearances."""
+
+
 @dataclass(frozen=True)
 class Listing:
     """Everything the generated regions show: the taxonomy, every row, the counts.
@@ -219,6 +223,15 @@ class Listing:
     parts: tuple[EntryPart, ...]
     settings: Settings = field(default_factory=Settings)
     rows_of: Callable[[str], list[Row]] | None = field(default=None, compare=False)
+    tally: Mapping[Tally, int] | None = field(default=None, compare=False)
+    """How many parts have each kind, year and number of appearances, when ``parts``
+    leave them out (a list kept in the cache has them counted)."""
+
+    def counts(self) -> Mapping[Tally, int]:
+        """How many parts have each kind, year and number of appearances."""
+        if self.tally is not None:
+            return self.tally
+        return Counter((p.kind, p.year, p.appearances) for p in self.parts)
 
     @classmethod
     def of(cls, catalog: Catalog) -> Listing:
@@ -237,10 +250,11 @@ class HasTaxonomy(Protocol):
 
 def figures(listing: Listing) -> str:
     """One line of counts: works, appearances (table rows), tools and sections."""
-    tools = sum(p.kind == "tool" for p in listing.parts)
+    tally = listing.counts()
+    tools = sum(n for (kind, _, _), n in tally.items() if kind == "tool")
     counts = (
-        (len(listing.parts) - tools, "work"),
-        (sum(p.appearances for p in listing.parts), "appearance"),
+        (sum(tally.values()) - tools, "work"),
+        (sum(appearances * n for (_, _, appearances), n in tally.items()), "appearance"),
         (tools, "tool"),
         (sum(1 for _ in listing.taxonomy.walk()), "section"),
     )
@@ -249,7 +263,10 @@ def figures(listing: Listing) -> str:
 
 def growth(listing: Listing) -> str | None:
     """How many works (tools aside) first appeared each year, oldest first; None without years."""
-    years = Counter(p.year for p in listing.parts if p.kind != "tool" and p.year is not None)
+    years: Counter[int] = Counter()
+    for (kind, year, _), n in listing.counts().items():
+        if kind != "tool" and year is not None:
+            years[year] += n
     if not years:
         return None
     return "Works per year: " + " · ".join(f"{year}: {years[year]}" for year in sorted(years))
