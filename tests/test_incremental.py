@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from awesome_catalog.cli import main
+from awesome_catalog.core import writing
 from awesome_catalog.core.project import Project
 from awesome_catalog.load import cache, incremental, inputs, readme_state
 from conftest import REPO, make_project
@@ -366,3 +367,21 @@ def test_a_readme_edited_within_one_tick_is_seen(mini: Project, tmp_path: Path,
     fresh = run(mini.root, "check", "--no-cache")
     assert fresh[0] == 1 and "E406" in fresh[1]
     assert run(mini.root, "check") == fresh
+
+
+def test_blobs_kept_as_they_are_are_copied_whole_into_the_next_cache(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache saved from the pieces of the one before (spans of its file, copied by the
+    kernel) holds the same blobs, each passing its check, beside those made anew."""
+    monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
+    store = cache.Store(tmp_path)
+    made = [os.urandom(size) for size in (0, 1, 7, 5000, 70000)]
+    store.save({"first": True}, "state", made)
+    loaded = store.load_with_blobs()
+    assert loaded is not None
+    kept = [loaded[1].piece(at) for at in range(len(made))]
+    assert any(isinstance(piece, writing.Span) for piece in kept)
+    store.save({"second": True}, "state", [b"new", *kept, b"also new"])
+    value, blobs = store.load_with_blobs() or (None, [])
+    assert value == {"second": True}
+    assert [bytes(blobs[at]) for at in range(len(blobs))] == [b"new", *made, b"also new"]

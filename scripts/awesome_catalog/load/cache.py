@@ -51,10 +51,14 @@ class CorruptCache(Exception):
 class Blobs:
     """The blobs of one cache file, by place: each a view of the mapped file, checked
     against its CRC-32 the first time it is asked for (``CorruptCache`` when it fails),
-    so that a run pays only for the blobs it uses."""
+    so that a run pays only for the blobs it uses. With the file held open (``source``,
+    where the view starts at ``offset``), a blob to keep as it is (``piece``) is a span
+    of the file, which the kernel copies into the next cache."""
 
-    def __init__(self, view: memoryview, spans: Sequence[tuple[int, int, int]]) -> None:
+    def __init__(self, view: memoryview, spans: Sequence[tuple[int, int, int]],
+                 source: writing.Source | None = None, offset: int = 0) -> None:
         self._view, self._spans, self._checked = view, spans, set[int]()
+        self._source, self._offset = source, offset
 
     def __len__(self) -> int:
         return len(self._spans)
@@ -68,9 +72,20 @@ class Blobs:
             self._checked.add(at)
         return blob
 
+    def piece(self, at: int) -> writing.Piece:
+        """The blob at ``at`` (checked) to write again as it is."""
+        blob = self[at]
+        return blob if self._source is None else writing.Span(self._source, self._offset + self._spans[at][0], blob)
+
     def pick(self, places: Sequence[int]) -> Blobs:
         """The blobs at ``places``, in that order, as blobs of their own."""
-        return Blobs(self._view, [self._spans[at] for at in places])
+        return Blobs(self._view, [self._spans[at] for at in places], self._source, self._offset)
+
+
+def kept(packed: Any, at: int) -> writing.Piece:
+    """The piece at ``at`` of ``packed`` (``Blobs``, or a list of bytes) to write again as it is."""
+    piece: writing.Piece = packed.piece(at) if isinstance(packed, Blobs) else packed[at]
+    return piece
 
 
 def _reap(pid: int) -> None:
@@ -144,6 +159,7 @@ class Store:
         try:
             with open(self.path(part), "rb") as handle:
                 mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                source = writing.Source(os.dup(handle.fileno()))
         except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
         raw = memoryview(mapped)
@@ -162,7 +178,7 @@ class Store:
                 at += length
         except (EOFError, ValueError, TypeError):
             return None
-        return (value, Blobs(payload, spans)) if at == size else None
+        return (value, Blobs(payload, spans, source, len(header) + SIZES.size)) if at == size else None
 
     def discard(self, part: str = "state") -> None:
         """Remove ``part`` (found corrupt), and never load it again in this run."""
@@ -170,20 +186,21 @@ class Store:
         with contextlib.suppress(OSError):
             os.unlink(self.path(part))
 
-    def save(self, value: Any, part: str = "state", blobs: Sequence[bytes | memoryview] = ()) -> None:
+    def save(self, value: Any, part: str = "state", blobs: Sequence[writing.Piece] = ()) -> None:
         """Replace ``part`` with ``value`` (plain values only) and ``blobs``, written as
         they are after it; a cache that cannot be written only costs time."""
         if not self.enabled:
             return
         try:
-            head = marshal.dumps((value, [(len(blob), zlib.crc32(blob)) for blob in blobs]))
-            sizes = SIZES.pack(len(head), len(head) + sum(len(blob) for blob in blobs), zlib.crc32(head))
+            data = [writing.data_of(blob) for blob in blobs]
+            head = marshal.dumps((value, [(len(blob), zlib.crc32(blob)) for blob in data]))
+            sizes = SIZES.pack(len(head), len(head) + sum(len(blob) for blob in data), zlib.crc32(head))
             self.stem.parent.mkdir(parents=True, exist_ok=True)
             writing.replace(self.path(part), (self.header() + sizes, head, *blobs), sync=False)
         except (OSError, ValueError):
             pass
 
-    def save_aside(self, make: Callable[[], tuple[Any, Sequence[bytes | memoryview]]],
+    def save_aside(self, make: Callable[[], tuple[Any, Sequence[writing.Piece]]],
                    part: str = "state") -> Callable[[], None]:
         """``save`` of the value and blobs ``make`` gives, by a forked copy of this
         process where there is ``fork`` (a large state takes a tenth of a second to make

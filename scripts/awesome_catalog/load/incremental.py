@@ -28,10 +28,11 @@ from collections.abc import Callable, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from typing import Any
 
+from awesome_catalog.core import writing
 from awesome_catalog.core.diagnostics import Diagnostic, Severity, apply_levels
 from awesome_catalog.core.model import Catalog, Entry, Settings, Taxonomy, Vocabulary
 from awesome_catalog.core.project import EntryFile, Project, read_regular
-from awesome_catalog.load import inputs, loader, section_rows
+from awesome_catalog.load import cache, inputs, loader, section_rows
 from awesome_catalog.load.cache import Blobs
 from awesome_catalog.load.crossfile import EntryFacts, clash_keys, cross_rules, facts_of
 from awesome_catalog.load.fileindex import FileIndex
@@ -104,7 +105,7 @@ class Kept:
         self.before: dict[str, int] = {}  # a section's mark before this run
         self.gone: dict[str, list[int]] = {}  # the marks of the rows this run dropped, by section
 
-    def state(self) -> tuple[dict[str, Any], list[bytes | memoryview]]:
+    def state(self) -> tuple[dict[str, Any], list[writing.Piece]]:
         """What the cache should keep: plain data, and the blobs it names by their place
         (the shards, each section's rows; those of the sections that changed packed again).
         Raises ``CorruptCache`` when a blob kept from the cache read fails its check."""
@@ -114,18 +115,18 @@ class Kept:
         self._rows = {section: packed for section, packed in self._rows.items() if len(packed)}
         self._changed, self._new_rows, self._edits, self.before, self.gone = set(), {}, {}, {}, {}
         parts, keys, ids = self.parts.pack(), self.keys.pack(), self.ids.pack()
-        blobs: list[bytes | memoryview] = [*parts, *keys, *ids]
+        blobs: list[writing.Piece] = [*parts, *keys, *ids]
         places: dict[str, tuple[int, ...]] = {}
         for section, packed in self._rows.items():
             places[section] = tuple(range(len(blobs), len(blobs) + len(packed)))
-            blobs += [packed[at] for at in range(len(packed))]
+            blobs += [cache.kept(packed, at) for at in range(len(packed))]
         first_id = len(parts) + len(keys)
         return {"files": self.files.state(), "parts": tuple(range(len(parts))), "problems": self.problems,
                 "keys": tuple(range(len(parts), first_id)), "ids": tuple(range(first_id, first_id + len(ids))),
                 "clashes": self.clashes, "parents": self.parents,
                 "used": self.used, "figures": self.figures, "marks": self.marks, "rows": places}, blobs
 
-    def _repacked(self, section: str) -> list[bytes | memoryview]:
+    def _repacked(self, section: str) -> list[writing.Piece]:
         """One section's rows packed again with this run's changes: only the chunks they
         touch, or, when the rows kept do not hold the rows dropped as named, all of them."""
         stored, mark = self.stored(section), self.marks.get(section, 0)
@@ -303,7 +304,7 @@ class Checked:
         """Whether the catalog has no errors (warnings allowed)."""
         return self.context is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
-    def state(self) -> tuple[dict[str, Any], list[bytes | memoryview]]:
+    def state(self) -> tuple[dict[str, Any], list[writing.Piece]]:
         """What the cache should keep: plain data, and the blobs it names."""
         value, blobs = self.kept.state()
         return {"context": self.context_state, **value}, blobs

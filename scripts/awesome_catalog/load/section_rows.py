@@ -21,6 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from awesome_catalog.core import writing
+from awesome_catalog.load import cache
+
 CHUNK = 512
 """How many rows a chunk holds when packed anew (an edited chunk may hold up to twice as many)."""
 
@@ -34,7 +37,7 @@ class Packed(Protocol):
 
     def __len__(self) -> int: ...
 
-    def __getitem__(self, at: int, /) -> bytes | memoryview: ...
+    def __getitem__(self, at: int, /) -> writing.Piece: ...
 
 
 def _key(item: Item) -> Any:
@@ -65,7 +68,7 @@ class SectionRows:
 
     def __init__(self, packed: Packed = ()) -> None:
         self._packed = packed
-        index = marshal.loads(packed[0]) if len(packed) else (0, 0, (), (), b"")
+        index = marshal.loads(writing.data_of(packed[0])) if len(packed) else (0, 0, (), (), b"")
         self.mark: int = index[0]
         self.tools: int = index[1]
         self._firsts: tuple[Any, ...] = index[2]
@@ -82,7 +85,7 @@ class SectionRows:
     def chunk(self, at: int) -> tuple[Item, ...]:
         """The rows of one chunk, unpacked once."""
         if at not in self._chunks:
-            self._chunks[at] = marshal.loads(zlib.decompress(self._packed[1 + at]))
+            self._chunks[at] = marshal.loads(zlib.decompress(writing.data_of(self._packed[1 + at])))
         return self._chunks[at]
 
     def items(self) -> list[Item]:
@@ -124,7 +127,7 @@ class SectionRows:
         new = sorted(added, key=_key)
         return Edits(sorted(places), [(self.place(_key(item)), item) for item in new])
 
-    def edited(self, edits: Edits, mark: int) -> list[bytes | memoryview]:
+    def edited(self, edits: Edits, mark: int) -> list[writing.Piece]:
         """The section packed again with ``edits`` made (``mark``: its new mark): only the
         chunks they touch are packed anew (one grown past twice ``CHUNK`` rows split, one
         left empty dropped); the others are kept as they were packed."""
@@ -141,7 +144,8 @@ class SectionRows:
                 upto += 1
             mine, taken = added[taken:upto], upto
             if not mine and not any(start <= place < end for place in gone):
-                pieces.append((self._firsts[at], end - start, self._row_marks[8 * start:8 * end], self._packed[1 + at]))
+                pieces.append((self._firsts[at], end - start, self._row_marks[8 * start:8 * end],
+                               cache.kept(self._packed, 1 + at)))
                 continue
             # an added row goes before the kept row at its place, after those before it
             merged = [((place, 1, 0), item) for place, item in enumerate(self.chunk(at), start) if place not in gone]
@@ -151,7 +155,7 @@ class SectionRows:
         return _packed(mark, tools, pieces)
 
 
-_Piece = tuple[Any, int, bytes, "bytes | memoryview"]
+_Piece = tuple[Any, int, bytes, "writing.Piece"]
 """A chunk as the index names it: its first key, its size, its rows' marks, and the chunk packed."""
 
 
@@ -161,12 +165,12 @@ def _pieces(items: Sequence[Item], size: int) -> list[_Piece]:
             for low in range(0, len(items), max(size, 1))]
 
 
-def pack(items: Sequence[Item], mark: int) -> list[bytes | memoryview]:
+def pack(items: Sequence[Item], mark: int) -> list[writing.Piece]:
     """A section's rows (``items``, sorted by key) packed anew: the index, then the chunks."""
     return _packed(mark, sum(item[1][2] for item in items), _pieces(items, CHUNK))
 
 
-def _packed(mark: int, tools: int, pieces: Sequence[_Piece]) -> list[bytes | memoryview]:
+def _packed(mark: int, tools: int, pieces: Sequence[_Piece]) -> list[writing.Piece]:
     if not pieces:
         return []
     index = (mark, tools, tuple(first for first, _, _, _ in pieces), tuple(size for _, size, _, _ in pieces),

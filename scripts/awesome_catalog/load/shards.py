@@ -14,6 +14,9 @@ import zlib
 from collections.abc import Iterator
 from typing import Any, Protocol
 
+from awesome_catalog.core import writing
+from awesome_catalog.load import cache
+
 COUNT = 64
 """How many shards: each holds a sixty-fourth of the keys."""
 
@@ -82,7 +85,7 @@ class Shards:
     def pop(self, key: str | bytes, *default: Any) -> Any:
         return self._piece(key, change=True).pop(key, *default)
 
-    def pack(self) -> list[bytes | memoryview]:
+    def pack(self) -> list[writing.Piece]:
         """The shards packed, for the cache (those that did not change as they were read)."""
         if self._all is not None:
             pieces: list[dict[Any, Any]] = [{} for _ in range(COUNT)]
@@ -92,4 +95,4 @@ class Shards:
         for at in self._changed:
             self._fresh[at] = marshal.dumps(self._open[at]) if self._open[at] else b""
         self._changed = set()
-        return [self._fresh[at] if at in self._fresh else self._packed[at] for at in range(COUNT)]
+        return [self._fresh[at] if at in self._fresh else cache.kept(self._packed, at) for at in range(COUNT)]
