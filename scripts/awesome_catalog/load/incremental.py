@@ -293,6 +293,8 @@ class Checked:
     readme_ahead: Callable[[], bytes | None] | None = None
     """The README's digest, made by a thread while the catalog was checked, when its
     stat is the recorded layout's but may not answer (``readme_state.digest_ahead``)."""
+    saving: Callable[[], None] | None = None
+    """What waits for the copy of this process that writes the state, when one does."""
 
     def settle(self) -> None:
         """Wait for the thread ``readme_ahead`` runs, if any (before a fork)."""
@@ -304,10 +306,9 @@ class Checked:
         """Whether the catalog has no errors (warnings allowed)."""
         return self.context is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
-    def state(self) -> tuple[dict[str, Any], list[writing.Piece]]:
+    def state(self) -> State:
         """What the cache should keep: plain data, and the blobs it names."""
-        value, blobs = self.kept.state()
-        return {"context": self.context_state, **value}, blobs
+        return _state(self.kept, self.context_state)
 
     def listing(self) -> render.Listing:
         """Everything the generated regions show (only when ``ok``): each entry's figures,
@@ -357,10 +358,22 @@ class _LazyValidators(dict):  # type: ignore[type-arg]
         return super().get(name, default)
 
 
-def check_catalog(project: Project, stored: Any = None, found: Scan | None = None) -> Checked:
+State = tuple[dict[str, Any], list[writing.Piece]]
+"""What the cache keeps of a checked catalog: plain data, and the blobs it names."""
+
+
+def _state(kept: Kept, context_state: Any) -> State:
+    value, blobs = kept.state()
+    return {"context": context_state, **value}, blobs
+
+
+def check_catalog(project: Project, stored: Any = None, found: Scan | None = None,
+                  save: Callable[[Callable[[], State]], None] | None = None) -> Checked:
     """Load, validate and check the whole catalog, reading only the files that changed
     since the run that left ``stored`` (what ``Store.load_with_blobs`` gives; every file
-    without it). ``found`` is the run's ``scan``, when already made."""
+    without it). ``found`` is the run's ``scan``, when already made. ``save``, when
+    given, is handed what makes the state as soon as every file is known, if the cache
+    is worth writing (the rules across files then run while it is made and written)."""
     found = found or inputs.scan(project)
     state, blobs = stored if isinstance(stored, tuple) and isinstance(stored[0], dict) else ({}, None)
     texts = loader.SourceTexts(project)
@@ -395,6 +408,9 @@ def check_catalog(project: Project, stored: Any = None, found: Scan | None = Non
     # a few files read again next time cost less than rewriting the cache now (a run
     # whose inputs did not change answers from the result kept apart all the same)
     dirty = not same or len(jobs) + len(gone) >= SAVE_FROM
+    if dirty and save is not None:
+        save(lambda: _state(kept, context_state))
+        dirty = False
     for problems, _own in kept.problems.values():  # of listed files only: the others are gone
         diagnostics += (Diagnostic(*d) for d in problems)
     complete = not any(d.severity is Severity.ERROR for d in diagnostics)

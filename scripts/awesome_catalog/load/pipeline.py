@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from awesome_catalog.core.diagnostics import Diagnostic, Refusal, Severity, apply_levels, in_order
 from awesome_catalog.core.project import Project
@@ -136,12 +136,7 @@ def _check_cached(project: Project, store: Store, found: Scan) -> CheckResult:
     """The check of ``run_check`` from what ``store`` keeps, which it brings up to date."""
     from awesome_catalog.load import readme_state
 
-    checked = load_checked(project, store, found)
-    saved = None
-    if checked.dirty:  # the state is made and written by a copy of this process while the README is checked
-        checked.settle()
-        saved = store.save_aside(checked.state)
-    checked.dirty = False
+    checked = load_checked(project, store, found, aside=True)
     try:
         if checked.ok:
             outcome = readme_state.check(project, checked)
@@ -152,8 +147,8 @@ def _check_cached(project: Project, store: Store, found: Scan) -> CheckResult:
         result = result_of(checked, readme_problems, diff)
         remember(store, found, checked, result)
     finally:
-        if saved is not None:
-            saved()
+        if checked.saving is not None:
+            checked.saving()
     return result
 
 
@@ -206,16 +201,26 @@ def _answer(project: Project, store: Store, found: Scan) -> CheckResult | None:
     return CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances)
 
 
-def load_checked(project: Project, store: Store, found: Scan) -> Checked:
+def load_checked(project: Project, store: Store, found: Scan, *, aside: bool = False) -> Checked:
     """The catalog checked incrementally from what ``store`` keeps, the run's inputs
-    being ``found``, with the README's recorded layout."""
+    being ``found``, with the README's recorded layout. With ``aside``, a state worth
+    writing is made and written by a copy of this process (``Store.save_aside``) as soon
+    as every file is known, while this one goes on (``Checked.saving`` waits for it)."""
     from awesome_catalog.load.incremental import check_catalog
     from awesome_catalog.load.readme_state import digest_ahead
 
     layout = store.load("readme")
     ahead = digest_ahead(project, layout, found.readme)  # hashed while the catalog is checked
-    checked = check_catalog(project, store.load_with_blobs(), found)
+    waiting: list[Callable[[], None]] = []
+
+    def save(make: Callable[[], Any]) -> None:
+        if ahead is not None:
+            ahead()  # no thread may be running when the process is copied
+        waiting.append(store.save_aside(make))
+
+    checked = check_catalog(project, store.load_with_blobs(), found, save if aside else None)
     checked.layout, checked.readme_ahead = layout, ahead
+    checked.saving = waiting[0] if waiting else None
     return checked
 
 
