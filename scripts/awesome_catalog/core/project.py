@@ -107,16 +107,21 @@ def describe_os_error(err: OSError) -> str:
 class EntryFiles(Sequence["EntryFile"]):
     """The files of the entry folders, sorted by path, each made when asked for: a run
     after an edit asks for a few of a hundred thousand, which take a tenth of a second
-    to make."""
+    to make. Each folder's names are kept joined by NUL, as a cache records them, and
+    split only when one is asked for."""
 
     def __init__(self) -> None:
-        self._folders: list[tuple[str, str, str, list[str]]] = []  # rel and path prefixes, name, file names
+        self._folders: list[tuple[str, str, str, str]] = []  # rel and path prefixes, name, file names joined
+        self._names: list[list[str] | None] = []  # each folder's file names, once split
         self._ends: list[int] = []
 
-    def add(self, rel: str, path: str, name: str, names: list[str]) -> None:
-        """The files ``names`` (sorted) of the folder ``rel``, after all those added."""
-        self._folders.append((f"{rel}/", os.path.join(path, ""), name, names))
-        self._ends.append(len(self) + len(names))
+    def add(self, rel: str, path: str, name: str, joined: str, names: list[str] | None = None) -> None:
+        """The files of the folder ``rel``, after all those added: ``joined``, their
+        names (sorted) joined by NUL, and ``names``, the same split, when at hand."""
+        count = len(names) if names is not None else joined.count("\0") + 1 if joined else 0
+        self._folders.append((f"{rel}/", os.path.join(path, ""), name, joined))
+        self._names.append(names)
+        self._ends.append(len(self) + count)
 
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
@@ -135,23 +140,35 @@ class EntryFiles(Sequence["EntryFile"]):
         folder = bisect.bisect_right(self._ends, at)
         if not 0 <= at < len(self):
             raise IndexError(at)
-        rel, path, name, names = self._folders[folder]
-        own = names[at - (self._ends[folder - 1] if folder else 0)]
+        rel, path, name, _ = self._folders[folder]
+        own = self._split(folder)[at - (self._ends[folder - 1] if folder else 0)]
         return EntryFile(rel + own, path + own, name, own)
 
     def __iter__(self) -> Iterator[EntryFile]:
-        for rel, path, name, names in self._folders:
-            for own in names:
+        for folder, (rel, path, name, _) in enumerate(self._folders):
+            for own in self._split(folder):
                 yield EntryFile(rel + own, path + own, name, own)
+
+    def _split(self, folder: int) -> list[str]:
+        """The file names of the ``folder``-th folder."""
+        names = self._names[folder]
+        if names is None:
+            joined = self._folders[folder][3]
+            names = self._names[folder] = joined.split("\0") if joined else []
+        return names
 
     def paths(self) -> list[str]:
         """The path on disk of every file."""
-        return [path + own for _, path, _, names in self._folders for own in names]
+        return self._joined(1).split("\0") if len(self) else []
 
-    def rels(self) -> Iterator[str]:
-        """The path of every file relative to the root."""
-        for rel, _, _, names in self._folders:
-            yield from map(rel.__add__, names)
+    def packed_rels(self) -> str:
+        """The path of every file relative to the root, joined by NUL."""
+        return self._joined(0)
+
+    def _joined(self, prefix: int) -> str:
+        """Every file's name after its folder's rel (``prefix`` 0) or path (1) prefix, joined by NUL."""
+        return "\0".join(folder[prefix] + folder[3].replace("\0", "\0" + folder[prefix])
+                          for folder in self._folders if folder[3])
 
 
 @dataclass
@@ -251,7 +268,7 @@ class Project:
                 continue
             folders.append((f"{rel}/", item.path, item.name, self._scan_folder(item, rel, listing)))
         for rel, path, name, names in sorted(folders):  # by the folder's path and a slash: as their files sort
-            listing.files.add(rel[:-1], path, name, names)
+            listing.files.add(rel[:-1], path, name, "\0".join(names), names)
         return listing
 
     def _scan_folder(self, folder: os.DirEntry[str], prefix: str, listing: Listing) -> list[str]:

@@ -175,7 +175,7 @@ def scan(project: Project) -> Scan:
     table, modified, odd = _stat_all(listing.files.paths(), ns - RACY_NS)
     racy = [files[at].rel for at in modified]
     unreadable: list[tuple[int, tuple[Diagnostic, ...]]] = []
-    names = "\0".join(listing.files.rels())
+    names = listing.files.packed_rels()
     if odd:  # not a usual file: looked at closely
         keys, kept, racy, modified_set, odd_set = [], [], [], set(modified), set(odd)
         for at, file in enumerate(listing.files):
