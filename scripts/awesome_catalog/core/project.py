@@ -304,8 +304,8 @@ class Project:
                       known: Known | None) -> tuple[str, str, str, str, list[str] | None]:
         """One entry folder: its path relative to the root and a slash, its path, its
         name, its files' names joined by NUL, and split when it was listed (not when
-        ``known`` gives them); its stat is kept in ``listing``, taken before it is listed,
-        so that a change made while it is listed shows in its stat."""
+        ``known`` gives them). Its stat, kept in ``listing``, is taken before it is
+        listed: a change made while it is listed leaves a stat other than the one kept."""
         stat = listing.stats[folder.name] = _own_stat(folder)
         joined = known(folder.name, stat) if known is not None and stat is not None else None
         if joined is not None:
