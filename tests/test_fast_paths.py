@@ -13,16 +13,24 @@
 - The README's search of a string by its first character finds what the plain search finds.
 - The result cache is keyed by the tool's own code: a changed rule is never answered
   from a result computed before the change.
+- The listing recorded in the cache (the names of each entry folder whose stat stands
+  for them) gives the scan a fresh listing gives, after any sequence of changes to the
+  folders; a folder changed less than ``RACY_NS`` before the run that recorded it is
+  listed again; and a run whose folders did not change lists none of them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import importlib.util
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -36,9 +44,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from awesome_catalog.cli import main
 from awesome_catalog.core.project import EntryFile, Project
 from awesome_catalog.load import fileindex, inputs, metaschema, section_rows, yamlload
 from awesome_catalog.load import validate as schema_check
+from awesome_catalog.load.cache import Store
 from awesome_catalog.load.validate import ANNOTATIONS, FAST_KEYWORDS, Validator, unsupported_keywords, validate
 from awesome_catalog.readme import regions
 
@@ -528,7 +538,7 @@ def test_the_listing_gives_the_files_sorted_by_path_made_when_asked_for(tmp_path
                       for p in (tmp_path / "catalog").glob("*/*.yaml"))
     assert list(files) == expected and len(files) == len(expected) == 6
     assert [files[at] for at in range(6)] == expected == [files[at - 6] for at in range(6)]
-    assert files.paths() == [f.path for f in expected] and list(files.rels()) == [f.rel for f in expected]
+    assert files.paths() == [f.path for f in expected] and files.packed_rels() == "\0".join(f.rel for f in expected)
     assert files[2:4] == expected[2:4]
     with pytest.raises(IndexError):
         files[6]
@@ -582,3 +592,191 @@ def _edit_rounds(data: st.DataObject, files: list[list[tuple[Any, ...]]], rounds
         kept = expected
         for rel in changed:
             held[rel] = [item for item in added if item[0] == rel]
+
+# --- The listing recorded -----------------------------------------------------------------------
+
+OLD_NS = 10**18  # 2001: a time long past, at which a folder's stat stands for its names
+_FOLDERS = ["papers", "tools", "more"]
+_FILES = ["a.yaml", "b.yaml", "c.yml", "d.txt", "\udcff.yaml"]  # the last: not UTF-8 on disk
+_OPERATIONS = ["add", "remove", "rename", "subfolder", "link", "enlarge", "top-yaml", "add-folder",
+               "remove-folder", "swap-folders", "link-folder", "age"]
+
+
+def _write(path: Path, text: str = "title: x\n") -> None:
+    """A file written long ago (its own stat answers; only its folder's may not)."""
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(OLD_NS, OLD_NS))
+
+
+def _set_mtime(folder: Path, mtime: int, ctime_before: int) -> None:
+    """The folder's modification time set to ``mtime``; its change time then differs from
+    ``ctime_before`` (on a kernel whose change times tick coarsely, once the tick is past)."""
+    os.utime(folder, ns=(mtime, mtime))
+    while os.stat(folder).st_ctime_ns == ctime_before:
+        time.sleep(0.001)
+        os.utime(folder, ns=(mtime, mtime))
+
+
+def _age(catalog: Path) -> None:
+    """Every folder of the catalog set back long ago (links left as they are)."""
+    for each in [catalog, *filter(Path.is_dir, catalog.iterdir())]:
+        os.utime(each, ns=(OLD_NS, OLD_NS), follow_symlinks=False)
+
+
+def _operate(catalog: Path, operation: str, folder: str, name: str, other: str) -> Path | None:
+    """One change of the folders; the folder changed (None when none was, or when only
+    the times were)."""
+    where = catalog / folder
+    target = where / name
+    if operation == "age":
+        _age(catalog)
+        return None
+    if operation in ("add-folder", "remove-folder", "swap-folders", "link-folder", "top-yaml"):
+        if operation == "add-folder" and not os.path.lexists(where):
+            where.mkdir()
+        elif operation == "remove-folder" and where.is_dir():
+            shutil.rmtree(where)
+        elif operation == "swap-folders" and where.is_dir():  # with the next one, or renamed to it
+            (catalog / "swapped").mkdir()
+            where.rename(catalog / "swapped" / folder)
+            following = catalog / _FOLDERS[(_FOLDERS.index(folder) + 1) % len(_FOLDERS)]
+            if following.is_dir():
+                following.rename(where)
+            (catalog / "swapped" / folder).rename(following)
+            (catalog / "swapped").rmdir()
+        elif operation == "link-folder" and not os.path.lexists(catalog / f"{folder}-link"):
+            (catalog / f"{folder}-link").symlink_to(folder)
+        elif operation == "top-yaml" and not os.path.lexists(catalog / name):
+            _write(catalog / name)
+        return catalog
+    if not where.is_dir() or where.is_symlink():
+        return None
+    if operation == "add" and not os.path.lexists(target):
+        _write(target)
+    elif operation == "remove" and os.path.lexists(target) and not target.is_dir():
+        target.unlink()
+    elif operation == "rename" and os.path.lexists(target) and not os.path.lexists(where / other):
+        target.rename(where / other)
+    elif operation == "subfolder" and not os.path.lexists(where / "sub"):
+        (where / "sub").mkdir()
+    elif operation == "link" and not os.path.lexists(target):
+        target.symlink_to(other)
+    elif operation == "enlarge" and target.is_file() and not target.is_symlink():
+        _write(target, "x" * (inputs.MAX_BYTES + 1))  # in place: not a usual file, its folder unchanged
+        return None
+    return where
+
+
+def _same(scanned: inputs.Scan, fresh: inputs.Scan) -> None:
+    """Two scans alike in every field but the time they were made."""
+    assert dataclasses.replace(scanned, ns=0) == dataclasses.replace(fresh, ns=0)
+    assert list(scanned.files) == list(fresh.files) and scanned.listing.problems == fresh.listing.problems
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(steps=st.lists(st.tuples(st.sampled_from(_OPERATIONS), st.sampled_from(_FOLDERS), st.sampled_from(_FILES),
+                                st.sampled_from(_FILES), st.sampled_from(["now", "old", "same"])),
+                      min_size=1, max_size=10))
+def test_the_listing_recorded_gives_the_scan_a_fresh_listing_gives(
+        steps: list[tuple[str, str, str, str, str]]) -> None:
+    """After each change of the folders (a file added, removed, renamed or grown past
+    the limit in place; a folder, a link or a file link put in an entry folder; a YAML
+    file put directly in catalog/; an entry folder added, removed, swapped with another
+    or linked), the folder left changed just now, or set back long ago, or set back to
+    exactly the time it had (its change time tells the change): a scan that uses the
+    listing recorded, and one right after that uses what it recorded, give what a fresh
+    scan gives, field by field; and where a file is not a usual one, the listing is
+    made afresh."""
+    root = Path(tempfile.mkdtemp(prefix="listing-"))
+    project, store = Project(root), Store(root)
+    try:
+        for folder in _FOLDERS[:2]:
+            (root / "catalog" / folder).mkdir(parents=True)
+            for name in _FILES[:3]:
+                _write(root / "catalog" / folder / name)
+        _age(project.catalog_dir)
+        inputs.scan(project, store)
+        for operation, folder, name, other, when in steps:
+            before = {path: os.stat(path) for path in (project.catalog_dir, project.catalog_dir / folder)
+                      if path.is_dir()}
+            changed = _operate(project.catalog_dir, operation, folder, name, other)
+            if changed in before and when != "now":
+                was = before[changed]
+                _set_mtime(changed, OLD_NS if when == "old" else was.st_mtime_ns, was.st_ctime_ns)
+            fresh = inputs.scan(project)
+            for scanned in (inputs.scan(project, store), inputs.scan(project, store)):
+                _same(scanned, fresh)
+                if inputs._stat_all(fresh.listing.files.paths(), 0)[2]:
+                    assert not scanned.listing.known
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+        store.path("listing").unlink(missing_ok=True)
+
+
+def test_a_folder_changed_within_racy_ns_of_the_run_that_recorded_it_is_listed_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file system whose folder stat tells only the second of the last change, a
+    file added to a folder within the second of the run that recorded the listing leaves
+    the folder's stat as it was: that folder, changed less than ``RACY_NS`` before the
+    run, was not recorded (the other one, older, was), and the next run lists it again
+    and finds the file."""
+    monkeypatch.setattr(inputs, "folder_key", lambda st: (st.st_mtime_ns // 1_000_000_000, 0, 0, 0))
+    project, store = Project(tmp_path), Store(tmp_path)
+    papers, tools = project.catalog_dir / "papers", project.catalog_dir / "tools"
+    for folder in (papers, tools):
+        folder.mkdir(parents=True)
+        _write(folder / "a.yaml")
+    os.utime(tools, ns=(OLD_NS, OLD_NS))
+    now = time.time_ns()
+    os.utime(papers, ns=(now, now))
+    inputs.scan(project, store)
+    assert set(store.load("listing")) == {"tools"}
+    _write(papers / "b.yaml")
+    os.utime(papers, ns=(now, now))  # within the same second: the stat recorded, were it recorded
+    found = inputs.scan(project, store)
+    _same(found, inputs.scan(project))
+    assert "catalog/papers/b.yaml" in found.names.split("\0") and found.listing.known == {"tools"}
+
+
+def _run(root: Path, *args: str) -> tuple[int, str]:
+    """Exit code and standard output of one in-process run of the tool."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["--root", str(root), *args])
+    return code, out.getvalue()
+
+
+def test_a_check_whose_entry_folders_did_not_change_lists_none_of_them(mini: Project, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entry folders changed long ago: a check lists them and records their names; after
+    an entry is edited in place (its folder's stat stays), the next check lists
+    ``catalog/`` alone, writes no listing, and reports what ``check --no-cache`` reports,
+    which lists every folder."""
+    monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
+    folders = [path for path in mini.catalog_dir.iterdir() if path.is_dir()]
+    for folder in [mini.catalog_dir, *folders]:
+        os.utime(folder, ns=(OLD_NS, OLD_NS))
+    assert _run(mini.root, "check")[0] == 0
+    listed: list[str] = []
+    saved: list[str] = []
+    scandir, save = os.scandir, Store.save
+
+    def listing(path: str) -> Any:
+        listed.append(os.fspath(path))
+        return scandir(path)
+
+    def saving(store: Store, value: Any, part: str = "state", blobs: Any = ()) -> None:
+        saved.append(part)
+        save(store, value, part, blobs)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    monkeypatch.setattr(Store, "save", saving)
+    entry = mini.catalog_dir / "papers" / "ioi-circuit.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("summary: ", "summary: Now ", 1), encoding="utf-8")
+    cached = _run(mini.root, "check")
+    assert cached[0] == 1 and "E406" in cached[1]
+    assert str(mini.catalog_dir) in listed and not {str(folder) for folder in folders} & set(listed)
+    assert "listing" not in saved
+    listed.clear()
+    assert _run(mini.root, "check", "--no-cache") == cached
+    assert {str(folder) for folder in folders} <= set(listed)

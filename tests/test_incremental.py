@@ -3,15 +3,16 @@
 A hypothesis state machine edits a small list at random (adds, deletes and renames
 entries, changes one field, breaks a file and mends it, touches a file without changing
 it, edits a file keeping its size and setting its modification time back, as an edit
-within one tick of the clock would leave it, ages every file, edits the taxonomy, the
-vocabulary, a schema and the README, runs ``generate``, corrupts the cache) and, after
-every step, compares ``check`` with the cache against ``check --no-cache`` (the careful
-path, which reads everything): the same report (diagnostics and README diff) and the
-same exit code. It runs twice: with the real stat, and with a file system whose stat
-tells only the size and the second of the last modification (no change time, no inode),
-where only the handling of racily clean files can tell an edit within one tick, and
-with the files to read shared among processes. Two checks started at once on one tree
-both give the right answer.
+within one tick of the clock would leave it, ages every file and folder, edits the
+taxonomy, the vocabulary, a schema and the README, runs ``generate``, corrupts the
+cache) and, after every step, compares ``check`` with the cache against ``check
+--no-cache`` (the careful path, which reads everything): the same report (diagnostics
+and README diff) and the same exit code. It runs twice: with the real stat, and with a
+file system whose stat tells only the size and the second of the last modification (no
+change time, no inode; of a folder, only that second), where only the handling of
+racily clean files and folders can tell an edit within one tick, and with the files to
+read shared among processes. Two checks started at once on one tree both give the right
+answer.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ def coarse_stat_key(st: os.stat_result) -> inputs.StatKey:
     return (st.st_mtime_ns // 1_000_000_000 * 1_000_000_000, 0, st.st_size, 0)
 
 
+def coarse_folder_key(st: os.stat_result) -> inputs.FolderKey:
+    """A folder's stat on the same file system: the second of the last modification."""
+    return (st.st_mtime_ns // 1_000_000_000 * 1_000_000_000, 0, 0, 0)
+
+
 class EditSequences(RuleBasedStateMachine):
     """Random edits of a list; after each, the cached check equals a fresh one."""
 
@@ -68,14 +74,15 @@ class EditSequences(RuleBasedStateMachine):
         super().__init__()
         import tempfile
 
-        self.real = inputs.stat_key, incremental.PARALLEL_FROM, incremental.SAVE_FROM, inputs.PARALLEL_STAT_FROM
+        self.real = (inputs.stat_key, inputs.folder_key, incremental.PARALLEL_FROM, incremental.SAVE_FROM,
+                     inputs.PARALLEL_STAT_FROM)
         if self.coarse:
             incremental.SAVE_FROM = 1  # every run keeps what it read, so the next one trusts it or not
         if self.parallel:
             incremental.PARALLEL_FROM = 1  # every run with files to read shares them among processes
             inputs.PARALLEL_STAT_FROM = 2  # and the stats of its files
         if self.coarse:
-            inputs.stat_key = coarse_stat_key
+            inputs.stat_key, inputs.folder_key = coarse_stat_key, coarse_folder_key
 
         self.tmp = Path(tempfile.mkdtemp(prefix="incremental-"))
         self.project: Project = make_project(self.tmp / "list")
@@ -86,7 +93,8 @@ class EditSequences(RuleBasedStateMachine):
         self.added = 0
 
     def teardown(self) -> None:
-        inputs.stat_key, incremental.PARALLEL_FROM, incremental.SAVE_FROM, inputs.PARALLEL_STAT_FROM = self.real
+        (inputs.stat_key, inputs.folder_key, incremental.PARALLEL_FROM, incremental.SAVE_FROM,
+         inputs.PARALLEL_STAT_FROM) = self.real
         if self.before is not None:
             os.environ["AWESOME_CATALOG_CACHE_DIR"] = self.before
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -166,11 +174,11 @@ class EditSequences(RuleBasedStateMachine):
 
     @rule()
     def age(self) -> None:
-        """Time passes: every file is now an hour old, so its stat may answer for it."""
+        """Time passes: every file and folder is now an hour old, so its stat may answer
+        for it (a folder's for its names: the next run takes them from the cache)."""
         past = time.time_ns() - 3600 * 1_000_000_000
         for path in [*self.root.rglob("*"), *self.cache.glob("*")]:
-            if path.is_file():
-                os.utime(path, ns=(past, past))
+            os.utime(path, ns=(past, past))
 
     @rule(where=st.sampled_from(["hand-written", "generated"]), word=WORDS)
     def edit_readme(self, where: str, word: str) -> None:

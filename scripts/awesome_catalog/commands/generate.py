@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
     from awesome_catalog.load.pipeline import load_checked, trusting
 
     store = Store(project.root)
-    found = scan(project)
+    found = scan(project, store)
 
     def check() -> tuple[Checked, readme_state.Outcome | None]:
         checked = load_checked(project, store, found)

@@ -107,19 +107,27 @@ def describe_os_error(err: OSError) -> str:
 class EntryFiles(Sequence["EntryFile"]):
     """The files of the entry folders, sorted by path, each made when asked for: a run
     after an edit asks for a few of a hundred thousand, which take a tenth of a second
-    to make."""
+    to make. Each folder's names are kept joined by NUL, as a cache records them, and
+    split only when one is asked for."""
 
     def __init__(self) -> None:
-        self._folders: list[tuple[str, str, str, list[str]]] = []  # rel and path prefixes, name, file names
+        self._folders: list[tuple[str, str, str, str]] = []  # rel and path prefixes, name, file names joined
+        self._names: list[list[str] | None] = []  # each folder's file names, once split
         self._ends: list[int] = []
 
-    def add(self, rel: str, path: str, name: str, names: list[str]) -> None:
-        """The files ``names`` (sorted) of the folder ``rel``, after all those added."""
-        self._folders.append((f"{rel}/", os.path.join(path, ""), name, names))
-        self._ends.append(len(self) + len(names))
+    def add(self, rel: str, path: str, name: str, joined: str, names: list[str] | None = None) -> None:
+        """The files of the folder ``rel``, after all those added: ``joined``, their
+        names (sorted) joined by NUL, and ``names``, the same split, when at hand."""
+        count = len(names) if names is not None else joined.count("\0") + 1 if joined else 0
+        self._folders.append((f"{rel}/", os.path.join(path, ""), name, joined))
+        self._names.append(names)
+        self._ends.append(len(self) + count)
 
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EntryFiles) and self._folders == other._folders
 
     @overload
     def __getitem__(self, at: int) -> EntryFile: ...
@@ -135,35 +143,72 @@ class EntryFiles(Sequence["EntryFile"]):
         folder = bisect.bisect_right(self._ends, at)
         if not 0 <= at < len(self):
             raise IndexError(at)
-        rel, path, name, names = self._folders[folder]
-        own = names[at - (self._ends[folder - 1] if folder else 0)]
+        rel, path, name, _ = self._folders[folder]
+        own = self._split(folder)[at - (self._ends[folder - 1] if folder else 0)]
         return EntryFile(rel + own, path + own, name, own)
 
     def __iter__(self) -> Iterator[EntryFile]:
-        for rel, path, name, names in self._folders:
-            for own in names:
+        for folder, (rel, path, name, _) in enumerate(self._folders):
+            for own in self._split(folder):
                 yield EntryFile(rel + own, path + own, name, own)
+
+    def _split(self, folder: int) -> list[str]:
+        """The file names of the ``folder``-th folder."""
+        names = self._names[folder]
+        if names is None:
+            joined = self._folders[folder][3]
+            names = self._names[folder] = joined.split("\0") if joined else []
+        return names
+
+    def folders(self) -> Iterator[tuple[str, str]]:
+        """Each folder's name and its files' names joined by NUL, in order."""
+        for _, _, name, joined in self._folders:
+            yield name, joined
 
     def paths(self) -> list[str]:
         """The path on disk of every file."""
-        return [path + own for _, path, _, names in self._folders for own in names]
+        return self._joined(1).split("\0") if len(self) else []
 
-    def rels(self) -> Iterator[str]:
-        """The path of every file relative to the root."""
-        for rel, _, _, names in self._folders:
-            yield from map(rel.__add__, names)
+    def packed_rels(self) -> str:
+        """The path of every file relative to the root, joined by NUL."""
+        return self._joined(0)
+
+    def _joined(self, prefix: int) -> str:
+        """Every file's name after its folder's rel (``prefix`` 0) or path (1) prefix, joined by NUL."""
+        return "\0".join(folder[prefix] + folder[3].replace("\0", "\0" + folder[prefix])
+                          for folder in self._folders if folder[3])
 
 
 @dataclass
 class Listing:
     """What ``Project.scan`` found: the entry files to read, and the problems of the
-    layout (folders that lead outside ``catalog/``, files where none are read)."""
+    layout (folders that lead outside ``catalog/``, files where none are read). Apart
+    from what was found, how: each entry folder's own stat, taken before it was listed
+    (None for a link, or when it could not be taken), and the folders whose names were
+    known (``Known``) rather than listed."""
 
     files: EntryFiles = field(default_factory=EntryFiles)
     problems: list[Diagnostic] = field(default_factory=list)
+    stats: dict[str, os.stat_result | None] = field(default_factory=dict, compare=False)
+    known: set[str] = field(default_factory=set, compare=False)
+
+
+Known = Callable[[str, os.stat_result], str | None]
+"""Given an entry folder's name and its own stat, the names of its files (sorted,
+joined by NUL) when they are known without listing it, else None."""
 
 
 _NAME = operator.attrgetter("name")
+_FIRST = operator.itemgetter(0)
+
+
+def _own_stat(folder: os.DirEntry[str]) -> os.stat_result | None:
+    """The stat of an entry folder itself; None for a link (what it leads to may change
+    while the link stays) or when it cannot be taken."""
+    try:
+        return None if folder.is_symlink() else folder.stat(follow_symlinks=False)
+    except OSError:
+        return None
 
 
 class EntryFile(NamedTuple):
@@ -214,17 +259,18 @@ class Project:
         """Every file in the catalog's entry folders (``catalog/<folder>/*``), sorted."""
         return list(self.scan().files)
 
-    def scan(self) -> Listing:
+    def scan(self, known: Known | None = None) -> Listing:
         """Every file in the catalog's entry folders, sorted, and every problem of the layout.
 
         Hidden files are skipped; everything else is looked at, so that nothing is silently
         ignored: a wrongly named file is listed (and then reported), and the layout's
         problems are reported here: a folder link leading outside ``catalog/`` (E111, not
         walked), a YAML file directly in ``catalog/`` or a folder inside an entry folder
-        (E119, not read), a link that loops or an unreadable folder (E112).
+        (E119, not read), a link that loops or an unreadable folder (E112). ``catalog/``
+        is always listed; an entry folder is not when ``known`` gives its names.
         """
         listing = Listing()
-        folders: list[tuple[str, str, str, list[str]]] = []
+        folders: list[tuple[str, str, str, str, list[str] | None]] = []
         prefix = self.rel(self.catalog_dir)
         try:
             top = sorted(os.scandir(self.catalog_dir), key=_NAME)
@@ -249,10 +295,24 @@ class Project:
                 listing.problems.append(Diagnostic(rel, 0, 0, "E111", "symbolic link to a folder outside "
                                                    "catalog/; it is not read", "replace the link by a real folder"))
                 continue
-            folders.append((f"{rel}/", item.path, item.name, self._scan_folder(item, rel, listing)))
-        for rel, path, name, names in sorted(folders):  # by the folder's path and a slash: as their files sort
-            listing.files.add(rel[:-1], path, name, names)
+            folders.append(self._entry_folder(item, rel, listing, known))
+        for rel, path, name, joined, names in sorted(folders, key=_FIRST):  # by the path and a slash: as files sort
+            listing.files.add(rel[:-1], path, name, joined, names)
         return listing
+
+    def _entry_folder(self, folder: os.DirEntry[str], prefix: str, listing: Listing,
+                      known: Known | None) -> tuple[str, str, str, str, list[str] | None]:
+        """One entry folder: its path relative to the root and a slash, its path, its
+        name, its files' names joined by NUL, and split when it was listed (not when
+        ``known`` gives them). Its stat, kept in ``listing``, is taken before it is
+        listed: a change made while it is listed leaves a stat other than the one kept."""
+        stat = listing.stats[folder.name] = _own_stat(folder)
+        joined = known(folder.name, stat) if known is not None and stat is not None else None
+        if joined is not None:
+            listing.known.add(folder.name)
+            return f"{prefix}/", folder.path, folder.name, joined, None
+        listed = self._scan_folder(folder, prefix, listing)
+        return f"{prefix}/", folder.path, folder.name, "\0".join(listed), listed
 
     def _scan_folder(self, folder: os.DirEntry[str], prefix: str, listing: Listing) -> list[str]:
         """The names of the files of one entry folder, sorted; folders in it are reported

@@ -129,8 +129,9 @@ def tool_digest() -> str:
 
 class Store:
     """The cache files of the list at ``root``, by part (``state``: what each file held;
-    ``readme``: the README's layout; ``run``: the last run's result): ``load`` gives a
-    part's payload (None when there is none, or none to trust), ``save`` replaces it."""
+    ``readme``: the README's layout; ``run``: the last run's result; ``listing``: the
+    names of the entry folders): ``load`` gives a part's payload (None when there is
+    none, or none to trust), ``save`` replaces it."""
 
     def __init__(self, root: Path, enabled: bool = True) -> None:
         folder = cache_dir()

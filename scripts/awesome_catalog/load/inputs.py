@@ -6,8 +6,11 @@ than the run that recorded it by ``RACY_NS``: a file modified while or just befo
 run was recorded ("racily clean", as git says) is compared by content, since an edit
 within the same tick of the clock may keep its size and its time. The context of every
 file (schemas, taxonomy, vocabulary, settings) is always compared by content
-(``context_key``). This module is light to import: a run whose inputs did not change
-needs nothing else before it answers.
+(``context_key``). In the same way, an entry folder's own stat (modification time,
+change time, inode, device) stands for its names when the folder was older than the
+run that recorded them by ``RACY_NS``: a run whose folders kept their stats takes their
+names from the cache rather than listing them. This module is light to import: a run
+whose inputs did not change needs nothing else before it answers.
 """
 
 from __future__ import annotations
@@ -23,18 +26,23 @@ import struct
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.project import (
     MAX_SCHEMA_BYTES,
     SCHEMA_NAMES,
     EntryFile,
+    Known,
     Project,
     describe_os_error,
     kind_of,
     read_regular,
 )
 from awesome_catalog.core.project import Listing as ProjectListing
+
+if TYPE_CHECKING:
+    from awesome_catalog.load.cache import Store
 
 MAX_BYTES = 1024 * 1024
 """The largest catalog file that is read (1 MiB): an entry is a few kilobytes."""
@@ -95,6 +103,18 @@ _TOP = 1 << 63
 
 def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+FolderKey = tuple[int, int, int, int]
+"""What a folder's own stat says of its names: modification time, change time, inode,
+device. Its names cannot change but its modification and change times do."""
+Recorded = dict[str, tuple[FolderKey, str]]
+"""The cache's part ``listing``: for each entry folder whose stat may stand for its
+names, its ``FolderKey`` and its files' names (sorted, joined by NUL)."""
+
+
+def folder_key(st: os.stat_result) -> FolderKey:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
 def pack_stats(keys: Iterable[StatKey]) -> bytes:
@@ -166,16 +186,16 @@ class Scan:
     readme: StatKey | None
 
 
-def scan(project: Project) -> Scan:
-    """Find the inputs and their stats (see ``Scan``)."""
+def scan(project: Project, store: Store | None = None) -> Scan:
+    """Find the inputs and their stats (see ``Scan``); with ``store``, the entry folders
+    whose stat is the one recorded there are not listed again (``_list_and_stat``)."""
     ns = time.time_ns()  # before any stat: a file modified from now on is racily clean
     key = context_key(project)
-    listing = project.scan()
+    listing, (table, modified, odd) = _list_and_stat(project, store, ns - RACY_NS)
     files: Sequence[EntryFile] = listing.files
-    table, modified, odd = _stat_all(listing.files.paths(), ns - RACY_NS)
     racy = [files[at].rel for at in modified]
     unreadable: list[tuple[int, tuple[Diagnostic, ...]]] = []
-    names = "\0".join(listing.files.rels())
+    names = listing.files.packed_rels()
     if odd:  # not a usual file: looked at closely
         keys, kept, racy, modified_set, odd_set = [], [], [], set(modified), set(odd)
         for at, file in enumerate(listing.files):
@@ -203,6 +223,51 @@ def scan(project: Project) -> Scan:
     except OSError:
         readme = None
     return Scan(ns, key, listing, files, names, table, tuple(unreadable), digest.hexdigest(), tuple(racy), readme)
+
+
+def _list_and_stat(project: Project, store: Store | None, since: int) -> tuple[ProjectListing, Stats]:
+    """The entry files and their stats (``_stat_all``, racy from ``since``). With
+    ``store``, an entry folder whose own stat is the one its part ``listing`` records
+    is not listed: its names are the recorded ones (a folder's names cannot change and
+    leave its stat as it was). Should a file then not be a usual one, the folders are
+    all listed again, as without a record. A listing with no problem of layout, no
+    linked folder and only usual files is recorded, where the record changes."""
+    recorded: Recorded = (store.load("listing") or {}) if store is not None else {}
+    listing = project.scan(_recorded_names(recorded) if recorded else None)
+    stats = _stat_all(listing.files.paths(), since)
+    if stats[2] and listing.known:
+        listing = project.scan()
+        stats = _stat_all(listing.files.paths(), since)
+    if store is not None and _plain(listing, stats):
+        record = _record(listing, since)
+        if record != recorded:
+            store.save(record, "listing")
+    return listing, stats
+
+
+def _plain(listing: ProjectListing, stats: Stats) -> bool:
+    """Whether ``listing`` may be recorded: no problem of its layout, no entry folder
+    that is a link (or whose stat could not be taken), and only usual files (``stats``)."""
+    return not listing.problems and None not in listing.stats.values() and not stats[2]
+
+
+def _recorded_names(recorded: Recorded) -> Known:
+    """The names of the folders whose stat is the one ``recorded``."""
+    def known(name: str, st: os.stat_result) -> str | None:
+        found = recorded.get(name)
+        return found[1] if found is not None and found[0] == folder_key(st) else None
+
+    return known
+
+
+def _record(listing: ProjectListing, since: int) -> Recorded:
+    """What to record of ``listing``: the entry folders whose stat may stand for their
+    names, those modified before ``since`` (a folder changed later, or within the same
+    tick of the clock as its stat, may show that stat with other names). As for files,
+    the modification time decides: a change sets both times, and when the modification
+    time is set back, the change time tells it."""
+    return {name: (folder_key(st), joined) for name, joined in listing.files.folders()
+            if (st := listing.stats[name]) is not None and st.st_mtime_ns < since}
 
 
 PARALLEL_STAT_FROM = 20_000

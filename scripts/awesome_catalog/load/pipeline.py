@@ -116,7 +116,7 @@ def run_check(project: Project, named: Sequence[str] | None = None, *, use_cache
         from awesome_catalog.load.inputs import scan
 
         store = Store(project.root)
-        found = scan(project)
+        found = scan(project, store)
         answer = _answer(project, store, found)
         if answer is None:
             answer = trusting(store, lambda: _check_cached(project, store, found))
