@@ -274,8 +274,8 @@ def test_the_result_of_generate_is_never_kept_for_files_it_did_not_see(mini: Pro
     entry.write_text(NEW_ENTRY, encoding="utf-8")
     real = incremental.check_catalog
 
-    def edited_meanwhile(*args: object) -> object:
-        found = real(*args)  # type: ignore[arg-type]
+    def edited_meanwhile(*args: object, **options: object) -> object:
+        found = real(*args, **options)  # type: ignore[arg-type]
         entry.write_text(NEW_ENTRY.replace("title: Heads That Count\n", ""), encoding="utf-8")  # now broken
         return found
 

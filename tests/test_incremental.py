@@ -393,3 +393,15 @@ def test_blobs_kept_as_they_are_are_copied_whole_into_the_next_cache(tmp_path: P
     value, blobs = store.load_with_blobs() or (None, [])
     assert value == {"second": True}
     assert [bytes(blobs[at]) for at in range(len(blobs))] == [b"new", *made, b"also new"]
+    # a blob damaged in the file is copied with the check it had, which it then fails
+    [path] = (tmp_path / "cache").glob("*.state")
+    damaged = bytearray(path.read_bytes())
+    damaged[-len(b"also new") - 70000 - 2500] ^= 1  # inside the blob of 5000 bytes
+    path.write_bytes(bytes(damaged))
+    loaded = store.load_with_blobs()
+    assert loaded is not None
+    store.save({"third": True}, "state", [loaded[1].piece(at) for at in range(len(blobs))])
+    _, copied = store.load_with_blobs() or (None, [])
+    with pytest.raises(cache.CorruptCache):
+        copied[4]
+    assert bytes(copied[5]) == made[4]

@@ -60,26 +60,21 @@ def run(args: argparse.Namespace, project: Project) -> int:
     found = scan(project, store)
 
     def check() -> tuple[Checked, readme_state.Outcome | None]:
-        checked = load_checked(project, store, found)
+        # the README about to be written holds the rows read in this run: the cache keeps them too (made and
+        # written by a copy of this process meanwhile), so that the next edit replaces only its own rows there
+        checked = load_checked(project, store, found, aside=True, rows=True)
         if not checked.ok:
             return checked, None
         return checked, readme_state.check(project, checked, want_new=not args.check)
 
     checked, outcome = trusting(store, check)
-    if outcome is None:
-        return _refuse(in_order(checked.diagnostics), "fix the catalog first")
-    # the README about to be written holds the rows read in this run: the cache keeps them too (made and
-    # written by a copy of this process meanwhile), so that the next edit replaces only its own rows there
-    saved = None
-    if checked.dirty or (outcome.new is not None and checked.kept.before):
-        checked.settle()
-        saved = store.save_aside(checked.state)
-    checked.dirty = False
     try:
+        if outcome is None:
+            return _refuse(in_order(checked.diagnostics), "fix the catalog first")
         return _write(args, project, store, found, checked, outcome)
     finally:
-        if saved is not None:
-            saved()
+        if checked.saving is not None:
+            checked.saving()
 
 
 def _write(args: argparse.Namespace, project: Project, store: Store, found: Scan, checked: Checked,

@@ -32,6 +32,7 @@ import struct
 import sys
 import zlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,13 +74,24 @@ class Blobs:
         return blob
 
     def piece(self, at: int) -> writing.Piece:
-        """The blob at ``at`` (checked) to write again as it is."""
-        blob = self[at]
-        return blob if self._source is None else writing.Span(self._source, self._offset + self._spans[at][0], blob)
+        """The blob at ``at`` to write again as it is: a span of the file with its CRC-32,
+        not checked (a damaged blob copied with its check stays one that fails it), or,
+        without the file held open, the blob checked."""
+        start, length, check = self._spans[at]
+        if self._source is None:
+            return self[at]
+        return KeptSpan(self._source, self._offset + start, self._view[start:start + length], check)
 
     def pick(self, places: Sequence[int]) -> Blobs:
         """The blobs at ``places``, in that order, as blobs of their own."""
         return Blobs(self._view, [self._spans[at] for at in places], self._source, self._offset)
+
+
+@dataclass(frozen=True)
+class KeptSpan(writing.Span):
+    """A blob of a cache file to copy into the next one, with its CRC-32 as recorded."""
+
+    check: int = 0
 
 
 def kept(packed: Any, at: int) -> writing.Piece:
@@ -193,9 +205,10 @@ class Store:
         if not self.enabled:
             return
         try:
-            data = [writing.data_of(blob) for blob in blobs]
-            head = marshal.dumps((value, [(len(blob), zlib.crc32(blob)) for blob in data]))
-            sizes = SIZES.pack(len(head), len(head) + sum(len(blob) for blob in data), zlib.crc32(head))
+            checks = [(len(data), blob.check if isinstance(blob, KeptSpan) else zlib.crc32(data))
+                      for blob, data in zip(blobs, map(writing.data_of, blobs), strict=True)]
+            head = marshal.dumps((value, checks))
+            sizes = SIZES.pack(len(head), len(head) + sum(length for length, _ in checks), zlib.crc32(head))
             self.stem.parent.mkdir(parents=True, exist_ok=True)
             writing.replace(self.path(part), (self.header() + sizes, head, *blobs), sync=False)
         except (OSError, ValueError):

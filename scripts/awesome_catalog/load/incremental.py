@@ -296,11 +296,6 @@ class Checked:
     saving: Callable[[], None] | None = None
     """What waits for the copy of this process that writes the state, when one does."""
 
-    def settle(self) -> None:
-        """Wait for the thread ``readme_ahead`` runs, if any (before a fork)."""
-        if self.readme_ahead is not None:
-            self.readme_ahead()
-
     @property
     def ok(self) -> bool:
         """Whether the catalog has no errors (warnings allowed)."""
@@ -368,12 +363,13 @@ def _state(kept: Kept, context_state: Any) -> State:
 
 
 def check_catalog(project: Project, stored: Any = None, found: Scan | None = None,
-                  save: Callable[[Callable[[], State]], None] | None = None) -> Checked:
+                  save: Callable[[Callable[[], State]], None] | None = None, *, rows: bool = False) -> Checked:
     """Load, validate and check the whole catalog, reading only the files that changed
     since the run that left ``stored`` (what ``Store.load_with_blobs`` gives; every file
     without it). ``found`` is the run's ``scan``, when already made. ``save``, when
     given, is handed what makes the state as soon as every file is known, if the cache
-    is worth writing (the rules across files then run while it is made and written)."""
+    is worth writing (with ``rows``, also when rows changed), and the rules across files
+    run while it is made and written."""
     found = found or inputs.scan(project)
     state, blobs = stored if isinstance(stored, tuple) and isinstance(stored[0], dict) else ({}, None)
     texts = loader.SourceTexts(project)
@@ -408,7 +404,7 @@ def check_catalog(project: Project, stored: Any = None, found: Scan | None = Non
     # a few files read again next time cost less than rewriting the cache now (a run
     # whose inputs did not change answers from the result kept apart all the same)
     dirty = not same or len(jobs) + len(gone) >= SAVE_FROM
-    if dirty and save is not None:
+    if save is not None and (dirty or (rows and kept.before)):
         save(lambda: _state(kept, context_state))
         dirty = False
     for problems, _own in kept.problems.values():  # of listed files only: the others are gone

@@ -201,11 +201,12 @@ def _answer(project: Project, store: Store, found: Scan) -> CheckResult | None:
     return CheckResult([Diagnostic(*d) for d in diagnostics], diff, entries, appearances)
 
 
-def load_checked(project: Project, store: Store, found: Scan, *, aside: bool = False) -> Checked:
+def load_checked(project: Project, store: Store, found: Scan, *, aside: bool = False, rows: bool = False) -> Checked:
     """The catalog checked incrementally from what ``store`` keeps, the run's inputs
     being ``found``, with the README's recorded layout. With ``aside``, a state worth
-    writing is made and written by a copy of this process (``Store.save_aside``) as soon
-    as every file is known, while this one goes on (``Checked.saving`` waits for it)."""
+    writing (with ``rows``, also one whose rows changed) is made and written by a copy
+    of this process (``Store.save_aside``) as soon as every file is known, while this
+    one goes on (``Checked.saving`` waits for it)."""
     from awesome_catalog.load.incremental import check_catalog
     from awesome_catalog.load.readme_state import digest_ahead
 
@@ -218,7 +219,7 @@ def load_checked(project: Project, store: Store, found: Scan, *, aside: bool = F
             ahead()  # no thread may be running when the process is copied
         waiting.append(store.save_aside(make))
 
-    checked = check_catalog(project, store.load_with_blobs(), found, save if aside else None)
+    checked = check_catalog(project, store.load_with_blobs(), found, save if aside else None, rows=rows)
     checked.layout, checked.readme_ahead = layout, ahead
     checked.saving = waiting[0] if waiting else None
     return checked
