@@ -16,7 +16,9 @@ on first use (``Blobs``). A file from another version, another interpreter or a 
 tool, one cut short or corrupted, is ignored and rebuilt, never trusted: a blob that
 fails its check raises ``CorruptCache``, and the run is made again without the cache
 (``load.pipeline``). It is written whole to a temporary file and renamed, so two runs
-at once each leave a complete cache (the last one wins) and never a mixed one. What
+at once each leave a complete cache (the last one wins) and never a mixed one; the
+blobs a run keeps as they were are copied from the old file by the kernel, with the
+CRC-32 recorded for them (``KeptSpan``). What
 the payload holds and when each part may answer is ``load.incremental``'s business.
 """
 
@@ -34,7 +36,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from awesome_catalog import __version__
 from awesome_catalog.core import writing
@@ -94,10 +96,18 @@ class KeptSpan(writing.Span):
     check: int = 0
 
 
-def kept(packed: Any, at: int) -> writing.Piece:
-    """The piece at ``at`` of ``packed`` (``Blobs``, or a list of bytes) to write again as it is."""
-    piece: writing.Piece = packed.piece(at) if isinstance(packed, Blobs) else packed[at]
-    return piece
+class Packed(Protocol):
+    """Packed pieces (``Blobs``, or a list of pieces made in this run), each asked for by
+    its place only when used."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, at: int, /) -> writing.Piece: ...
+
+
+def kept(packed: Packed, at: int) -> writing.Piece:
+    """The piece at ``at`` of ``packed`` to write again as it is."""
+    return packed.piece(at) if isinstance(packed, Blobs) else packed[at]
 
 
 def _reap(pid: int) -> None:

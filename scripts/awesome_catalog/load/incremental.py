@@ -96,7 +96,7 @@ class Kept:
         self.figures: dict[tuple[str, int | None, int], int] = state.get("figures", {})
         self.ids = Shards(blobs.pick(state.get("ids", ())))  # each entry's id -> how many entries hold it
         self.marks: dict[str, int] = state.get("marks", {})
-        self._rows: dict[str, section_rows.Packed] = {  # each section's rows packed (``section_rows``)
+        self._rows: dict[str, cache.Packed] = {  # each section's rows packed (``section_rows``)
             section: blobs.pick(places) for section, places in state.get("rows", {}).items()}
         self._sections: dict[str, section_rows.SectionRows] = {}  # those unpacked (their indexes)
         self._edits: dict[str, section_rows.Edits | None] = {}
@@ -108,7 +108,8 @@ class Kept:
     def state(self) -> tuple[dict[str, Any], list[writing.Piece]]:
         """What the cache should keep: plain data, and the blobs it names by their place
         (the shards, each section's rows; those of the sections that changed packed again).
-        Raises ``CorruptCache`` when a blob kept from the cache read fails its check."""
+        Raises ``CorruptCache`` when a blob of the cache read that it unpacks fails its
+        check (those it keeps as they are go with their own)."""
         for section in self._new_rows:
             self._rows[section] = self._repacked(section)
             self._sections.pop(section, None)

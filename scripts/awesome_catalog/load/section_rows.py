@@ -19,7 +19,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from awesome_catalog.core import writing
 from awesome_catalog.load import cache
@@ -30,14 +30,6 @@ CHUNK = 512
 Item = tuple[str, Any, int]
 """A row as kept: its file, the row as data (``render.Row`` fields, the key second, the
 tool flag third, the cells fourth) and its ``row_mark``."""
-
-
-class Packed(Protocol):
-    """The packed blobs, each asked for by its place only when used."""
-
-    def __len__(self) -> int: ...
-
-    def __getitem__(self, at: int, /) -> writing.Piece: ...
 
 
 def _key(item: Item) -> Any:
@@ -66,7 +58,7 @@ class SectionRows:
     """The rows of one section as the cache last packed them (``packed``: the index, then
     the chunks; nothing for a section without rows)."""
 
-    def __init__(self, packed: Packed = ()) -> None:
+    def __init__(self, packed: cache.Packed = ()) -> None:
         self._packed = packed
         index = marshal.loads(writing.data_of(packed[0])) if len(packed) else (0, 0, (), (), b"")
         self.mark: int = index[0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import marshal
 import zlib
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any
 
 from awesome_catalog.core import writing
 from awesome_catalog.load import cache
@@ -25,22 +25,14 @@ def _shard(key: str | bytes) -> int:
     return zlib.crc32(key if isinstance(key, bytes) else key.encode("utf-8", "surrogatepass")) % COUNT
 
 
-class Packed(Protocol):
-    """The packed pieces, each asked for by its place only when used."""
-
-    def __len__(self) -> int: ...
-
-    def __getitem__(self, at: int, /) -> bytes | memoryview: ...
-
-
 class Shards:
     """A mapping from text or bytes keys to plain values, read from and packed into
     ``COUNT`` pieces (``packed``, what ``pack`` gives, as bytes or views of them, each
     asked for only when used; none for a new mapping)."""
 
-    def __init__(self, packed: Packed = ()) -> None:
+    def __init__(self, packed: cache.Packed = ()) -> None:
         valid = len(packed) == COUNT
-        self._packed: Packed = packed if valid else [b""] * COUNT
+        self._packed: cache.Packed = packed if valid else [b""] * COUNT
         self._fresh: dict[int, bytes] = {}  # the pieces packed again
         self._all: dict[Any, Any] | None = None if valid else {}
         self._open: dict[int, dict[Any, Any]] = {}
@@ -58,7 +50,7 @@ class Shards:
         piece = self._open.get(at)
         if piece is None:
             packed = self._fresh[at] if at in self._fresh else self._packed[at]
-            piece = self._open[at] = marshal.loads(packed) if packed else {}
+            piece = self._open[at] = marshal.loads(writing.data_of(packed)) if packed else {}
         return piece
 
     def __contains__(self, key: str | bytes) -> bool:
