@@ -18,8 +18,8 @@ fails its check raises ``CorruptCache``, and the run is made again without the c
 (``load.pipeline``). It is written whole to a temporary file and renamed, so two runs
 at once each leave a complete cache (the last one wins) and never a mixed one; the
 blobs a run keeps as they were are copied from the old file by the kernel, with the
-CRC-32 recorded for them (``KeptSpan``). What
-the payload holds and when each part may answer is ``load.incremental``'s business.
+CRC-32 recorded for them (``KeptSpan``). What the payload holds and when each part
+may answer is ``load.incremental``'s business.
 """
 
 from __future__ import annotations
