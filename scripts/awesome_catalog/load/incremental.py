@@ -133,7 +133,7 @@ class Kept:
         stored, mark = self.stored(section), self.marks.get(section, 0)
         edits = self.edits(section) if stored.count else None
         if edits is None:
-            return section_rows.pack(sorted(self.section_rows(section), key=lambda item: item[1][1]), mark)
+            return section_rows.pack(sorted(self.section_rows(section), key=section_rows.key), mark)
         return stored.edited(edits, mark)
 
     def part(self, rel: str) -> Part:

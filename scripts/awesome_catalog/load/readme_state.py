@@ -36,7 +36,7 @@ from awesome_catalog.core import writing
 from awesome_catalog.core.diagnostics import Diagnostic
 from awesome_catalog.core.model import Section
 from awesome_catalog.core.project import Project, map_regular, read_regular
-from awesome_catalog.load import inputs
+from awesome_catalog.load import inputs, section_rows
 from awesome_catalog.load.incremental import Checked
 from awesome_catalog.load.inputs import RACY_NS, content_digest
 from awesome_catalog.readme import regions, render
@@ -300,7 +300,7 @@ def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) 
         return None
     dropped, added = [item for _, item in edits.dropped], [item for _, item in edits.added]
     count = stored.count - len(dropped) + len(added)
-    tools = stored.tools - sum(item[1][2] for item in dropped) + sum(item[1][2] for item in added)
+    tools = edits.tools(stored.tools)
     titles = render.table_titles(section, settings, stored.tools, stored.count)
     if not count or render.table_titles(section, settings, tools, count) != titles:
         return None
@@ -316,33 +316,35 @@ def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) 
     gone = set(places)
     for place in reversed(places):
         del lines[first + place]
-    keys = [item[1][1] for item in added]
+    keys = list(map(section_rows.key, added))
     for i, (place, item) in enumerate(edits.added):
         kept_before = next((p for p in range(place - 1, -1, -1) if p not in gone), None)
-        if (i and keys[i - 1] == keys[i]) or (kept_before is not None and stored.item(kept_before)[1][1] == keys[i]):
+        if (i and keys[i - 1] == keys[i]) or (
+                kept_before is not None and section_rows.key(stored.item(kept_before)) == keys[i]):
             return None  # two rows with one key: rendered whole
         at = place - bisect.bisect_left(places, place) + i  # the rows kept before it, and those added
-        lines.insert(first + at, render.table_row(item[1][3], widths).encode("utf-8", "surrogatepass"))
+        lines.insert(first + at, render.table_row(section_rows.cells(item), widths).encode("utf-8", "surrogatepass"))
     return b"\n".join(lines)
 
 
-def _frame_stays(titles: tuple[str, ...], widths: list[int], dropped: list[Any], added: list[Any]) -> bool:
+def _frame_stays(titles: tuple[str, ...], widths: list[int], dropped: list[section_rows.Item],
+                 added: list[section_rows.Item]) -> bool:
     """Whether a table whose columns have ``widths`` keeps them with the rows ``dropped``
-    taken out and ``added`` put in (rows kept as ``section_rows.Item``): no cell added
+    taken out and ``added`` put in: no cell added
     is wider or spans two lines, and none dropped was as wide as its column (unless a
     cell added is, or the column can be no narrower)."""
     narrowest = render.table_widths(titles, [0] * len(titles))
     reached = [False] * len(widths)
     for item in added:
-        cells = item[1][3]
+        cells = section_rows.cells(item)
         if len(cells) != len(widths) or any("\n" in cell for cell in cells):
             return False
         for at, size in enumerate(map(render.width, cells)):
             if size > widths[at]:
                 return False
             reached[at] = reached[at] or size == widths[at]
-    return not any(render.width(cell) == width > least and not reach for item in dropped
-                   for cell, width, least, reach in zip(item[1][3], widths, narrowest, reached, strict=True))
+    return not any(render.width(cell) == width > least and not reach for item in dropped for cell, width, least, reach
+                   in zip(section_rows.cells(item), widths, narrowest, reached, strict=True))
 
 
 def _careful(project: Project, checked: Checked) -> Outcome:

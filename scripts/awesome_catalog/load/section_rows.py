@@ -32,8 +32,20 @@ Item = tuple[str, Any, int]
 tool flag third, the cells fourth) and its ``row_mark``."""
 
 
-def _key(item: Item) -> Any:
+def key(item: Item) -> Any:
+    """A row's key in its section's order."""
     return item[1][1]
+
+
+def tool(item: Item) -> bool:
+    """Whether a row is a tool's."""
+    return bool(item[1][2])
+
+
+def cells(item: Item) -> tuple[str, ...]:
+    """A row's cells, rendered."""
+    found: tuple[str, ...] = item[1][3]
+    return found
 
 
 def _marks(items: Iterable[Item]) -> bytes:
@@ -52,6 +64,10 @@ class Edits:
 
     dropped: list[tuple[int, Item]]
     added: list[tuple[int, Item]]
+
+    def tools(self, kept: int) -> int:
+        """How many tools' rows a section of ``kept`` of them holds with these edits made."""
+        return kept - sum(tool(item) for _, item in self.dropped) + sum(tool(item) for _, item in self.added)
 
 
 class SectionRows:
@@ -89,12 +105,12 @@ class SectionRows:
         at = bisect.bisect_right(self._starts, place) - 1
         return self.chunk(at)[place - self._starts[at]]
 
-    def place(self, key: Any) -> int:
-        """How many rows have a key that sorts before ``key`` or with it."""
-        at = max(bisect.bisect_right(self._firsts, key) - 1, 0)
+    def place(self, wanted: Any) -> int:
+        """How many rows have a key that sorts before ``wanted`` or with it."""
+        at = max(bisect.bisect_right(self._firsts, wanted) - 1, 0)
         if at >= len(self._firsts):
             return 0
-        return self._starts[at] + bisect.bisect_right(self.chunk(at), key, key=_key)
+        return self._starts[at] + bisect.bisect_right(self.chunk(at), wanted, key=key)
 
     def with_mark(self, mark: int) -> list[int]:
         """The places of the rows whose mark is ``mark``."""
@@ -116,15 +132,15 @@ class SectionRows:
             if len(held) != times:
                 return None
             places += held
-        new = sorted(added, key=_key)
-        return Edits(sorted(places), [(self.place(_key(item)), item) for item in new])
+        new = sorted(added, key=key)
+        return Edits(sorted(places), [(self.place(key(item)), item) for item in new])
 
     def edited(self, edits: Edits, mark: int) -> list[writing.Piece]:
         """The section packed again with ``edits`` made (``mark``: its new mark): only the
         chunks they touch are packed anew (one grown past twice ``CHUNK`` rows split, one
         left empty dropped); the others are kept as they were packed."""
         gone = {place for place, _ in edits.dropped}
-        tools = self.tools - sum(item[1][2] for _, item in edits.dropped) + sum(item[1][2] for _, item in edits.added)
+        tools = edits.tools(self.tools)
         if not self._firsts:
             return pack([item for _, item in edits.added], mark)
         pieces: list[_Piece] = []
@@ -153,13 +169,13 @@ _Piece = tuple[Any, int, bytes, "writing.Piece"]
 
 def _pieces(items: Sequence[Item], size: int) -> list[_Piece]:
     """``items`` (sorted by key) packed in chunks of ``size`` rows."""
-    return [(_key(items[low]), len(items[low:low + size]), _marks(items[low:low + size]), _pack(items[low:low + size]))
+    return [(key(items[low]), len(items[low:low + size]), _marks(items[low:low + size]), _pack(items[low:low + size]))
             for low in range(0, len(items), max(size, 1))]
 
 
 def pack(items: Sequence[Item], mark: int) -> list[writing.Piece]:
     """A section's rows (``items``, sorted by key) packed anew: the index, then the chunks."""
-    return _packed(mark, sum(item[1][2] for item in items), _pieces(items, CHUNK))
+    return _packed(mark, sum(map(tool, items)), _pieces(items, CHUNK))
 
 
 def _packed(mark: int, tools: int, pieces: Sequence[_Piece]) -> list[writing.Piece]:
