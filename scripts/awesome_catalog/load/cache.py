@@ -180,9 +180,8 @@ class Store:
         if not self.enabled or part in self.discarded:
             return None
         try:
-            with open(self.path(part), "rb") as handle:
-                mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-                source = writing.Source(os.dup(handle.fileno()))
+            source = writing.Source(os.open(self.path(part), os.O_RDONLY | os.O_CLOEXEC))  # held open, to copy from
+            mapped = mmap.mmap(source.fd, 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
         raw = memoryview(mapped)

@@ -412,13 +412,13 @@ def check_catalog(project: Project, stored: Any = None, found: Scan | None = Non
         diagnostics += (Diagnostic(*d) for d in problems)
     complete = not any(d.severity is Severity.ERROR for d in diagnostics)
     if context.catalog is not None:
-        where = make_locator(texts)
+        where, ids = make_locator(texts), EntryIds(kept)
         diagnostics += context_rules(context.catalog, where, project.rel(project.taxonomy_file),
-                                     project.rel(project.vocabulary_file), EntryIds(kept))
+                                     project.rel(project.vocabulary_file), ids)
         for _problems, own in kept.problems.values():
             diagnostics += (Diagnostic(*d) for d in own)
         diagnostics += cross_rules(context.catalog, kept.involved(), where, project.rel(project.taxonomy_file),
-                                   complete=complete, ids=EntryIds(kept), used=set(kept.used))
+                                   complete=complete, ids=ids, used=set(kept.used))
         diagnostics = apply_levels(diagnostics, dict(context.catalog.settings.rules))
     return Checked(diagnostics, context.catalog, kept, context_state, dirty, found.context_key, found.ns)
 

@@ -330,9 +330,9 @@ def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) 
 def _frame_stays(titles: tuple[str, ...], widths: list[int], dropped: list[section_rows.Item],
                  added: list[section_rows.Item]) -> bool:
     """Whether a table whose columns have ``widths`` keeps them with the rows ``dropped``
-    taken out and ``added`` put in: no cell added
-    is wider or spans two lines, and none dropped was as wide as its column (unless a
-    cell added is, or the column can be no narrower)."""
+    taken out and ``added`` put in: no cell added is wider or spans two lines, and none
+    dropped was as wide as its column (unless a cell added is, or the column can be no
+    narrower)."""
     narrowest = render.table_widths(titles, [0] * len(titles))
     reached = [False] * len(widths)
     for item in added:
