@@ -377,31 +377,140 @@ def test_a_readme_edited_within_one_tick_is_seen(mini: Project, tmp_path: Path,
     assert run(mini.root, "check") == fresh
 
 
-def test_blobs_kept_as_they_are_are_copied_whole_into_the_next_cache(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cache saved from the pieces of the one before (spans of its file, copied by the
-    kernel) holds the same blobs, each passing its check, beside those made anew."""
+@pytest.mark.parametrize("written", ["as changes", "whole"])
+def test_blobs_kept_as_they_are_are_kept_with_their_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           written: str) -> None:
+    """A cache saved from the pieces of the one before (spans of its file) holds the same
+    blobs, each passing its check, beside those made anew: as a file of changes that
+    refers to the blobs kept where they are, or written whole (the blobs copied by the
+    kernel) once the changes grow past a ``FOLD``-th of the file."""
     monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
+    if written == "whole":
+        monkeypatch.setattr(cache, "FOLD", 10**9)
     store = cache.Store(tmp_path)
     made = [os.urandom(size) for size in (0, 1, 7, 5000, 70000)]
     store.save({"first": True}, "state", made)
+    base = store.path("state")
+    before = base.stat().st_ino
     loaded = store.load_with_blobs()
     assert loaded is not None
     kept = [loaded[1].piece(at) for at in range(len(made))]
     assert any(isinstance(piece, writing.Span) for piece in kept)
     store.save({"second": True}, "state", [b"new", *kept, b"also new"])
-    value, blobs = store.load_with_blobs() or (None, [])
+    assert (base.stat().st_ino == before) == store.changes_path("state").exists() == (written == "as changes")
+    value, blobs = cache.Store(tmp_path).load_with_blobs() or (None, [])
     assert value == {"second": True}
     assert [bytes(blobs[at]) for at in range(len(blobs))] == [b"new", *made, b"also new"]
-    # a blob damaged in the file is copied with the check it had, which it then fails
-    [path] = (tmp_path / "cache").glob("*.state")
-    damaged = bytearray(path.read_bytes())
-    damaged[-len(b"also new") - 70000 - 2500] ^= 1  # inside the blob of 5000 bytes
-    path.write_bytes(bytes(damaged))
+    # a blob damaged in the file that holds it is kept with the check it had, which it then fails
+    damaged = bytearray(base.read_bytes())
+    at = damaged.find(made[3])
+    damaged[at + 2500] ^= 1
+    base.write_bytes(bytes(damaged))
+    store = cache.Store(tmp_path)
     loaded = store.load_with_blobs()
     assert loaded is not None
     store.save({"third": True}, "state", [loaded[1].piece(at) for at in range(len(blobs))])
-    _, copied = store.load_with_blobs() or (None, [])
+    _, again = cache.Store(tmp_path).load_with_blobs() or (None, [])
     with pytest.raises(cache.CorruptCache):
-        copied[4]
-    assert bytes(copied[5]) == made[4]
+        again[4]
+    assert bytes(again[5]) == made[4]
+
+
+class CacheSaves(RuleBasedStateMachine):
+    """Runs that each load the cache and save it again, keeping some of its blobs as they
+    are and making others, while other runs replace it whole: each load gives what the
+    last save was given, unless that save wrote changes to a file another run had
+    replaced meanwhile; the load then gives what that other run saved, whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import tempfile
+
+        self.tmp = Path(tempfile.mkdtemp(prefix="cache-saves-"))
+        self.before = os.environ.get("AWESOME_CATALOG_CACHE_DIR")
+        os.environ["AWESOME_CATALOG_CACHE_DIR"] = str(self.tmp / "cache")
+        self.runs = 0
+        self.whole: tuple[int, list[bytes]] | None = None  # the last save written whole
+        self.expected: tuple[int, list[bytes]] | None = None
+        self.store = cache.Store(self.tmp)
+        self.loaded: tuple[object, cache.Blobs] | None = None
+        self.loaded_whole: tuple[int, list[bytes]] | None = None  # the file whole that the run loaded
+        self.replaced_own = False  # whether the run replaced that file by one written whole
+
+    def teardown(self) -> None:
+        if self.before is not None:
+            os.environ["AWESOME_CATALOG_CACHE_DIR"] = self.before
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _saved(self, store: cache.Store, pieces: list[writing.Piece]) -> None:
+        """``pieces`` saved by ``store``: what a load must now give."""
+        path = store.path("state")
+        before = path.stat().st_ino if path.exists() else None
+        self.runs += 1
+        store.save({"run": self.runs}, "state", pieces)
+        saved = (self.runs, [bytes(writing.data_of(piece)) for piece in pieces])
+        if path.stat().st_ino != before:  # written whole
+            self.whole = self.expected = saved
+            self.replaced_own |= store is self.store
+        else:  # as changes: read only with the file they build on
+            assert self.loaded is not None, "changes to a file the run did not load"
+            assert not self.replaced_own, "changes to the file the run loaded, after it replaced that file"
+            self.expected = saved if self.loaded_whole is self.whole else self.whole
+
+    @rule()
+    def start_a_run(self) -> None:
+        """A new run: it loads the cache as it now stands."""
+        self.store = cache.Store(self.tmp)
+        self.loaded = self.store.load_with_blobs()
+        self.loaded_whole = self.whole
+        self.replaced_own = False
+
+    @rule(data=st.data(), sizes=st.lists(st.integers(0, 3000), max_size=4))
+    def save(self, data: st.DataObject, sizes: list[int]) -> None:
+        """The run saves: some blobs it loaded kept as they are (any, in any order, some
+        twice), and some made anew."""
+        old = self.loaded[1] if self.loaded is not None else cache.Blobs()  # held open, even once replaced
+        keep = data.draw(st.lists(st.integers(0, len(old) - 1), max_size=8)) if len(old) else []
+        made = [os.urandom(size) for size in sizes]
+        order = data.draw(st.permutations(range(len(keep) + len(made))))
+        pieces = [old.piece(at) for at in keep] + made
+        self._saved(self.store, [pieces[at] for at in order])
+
+    @rule()
+    def another_run_saves_whole(self) -> None:
+        """Another run, started before the cache was saved, saves what it found, whole."""
+        self._saved(cache.Store(self.tmp), [os.urandom(100)])
+
+    @invariant()
+    def loads_what_was_saved_last(self) -> None:
+        found = cache.Store(self.tmp).load_with_blobs()
+        if self.expected is None:
+            assert found is None
+            return
+        assert found is not None
+        value, blobs = found
+        assert (value, [bytes(blobs[at]) for at in range(len(blobs))]) == ({"run": self.expected[0]},
+                                                                            self.expected[1])
+
+
+TestCacheSaves = CacheSaves.TestCase
+TestCacheSaves.settings = settings(max_examples=60, stateful_step_count=12, deadline=None,
+                                   suppress_health_check=list(HealthCheck))
+
+
+def test_changes_that_name_another_file_are_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of changes left beside a file it was not made for (another run replaced
+    it meanwhile) is never read with it: the part is read as it stands."""
+    monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
+    store = cache.Store(tmp_path)
+    store.save({"first": True}, "state", [os.urandom(50000)])
+    loaded = store.load_with_blobs()
+    assert loaded is not None
+    store.save({"changed": True}, "state", [loaded[1].piece(0), b"made"])
+    changes = store.changes_path("state")
+    stale = changes.read_bytes()
+    cache.Store(tmp_path).save({"other": True}, "state", [os.urandom(50000)])
+    assert not changes.exists()
+    changes.write_bytes(stale)  # as if written by a run that loaded the first file, after the other one
+    value, blobs = cache.Store(tmp_path).load_with_blobs() or (None, [])
+    assert value == {"other": True} and len(blobs) == 1

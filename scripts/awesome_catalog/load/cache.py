@@ -10,16 +10,23 @@ never land in the current directory), the run goes on without a cache.
 The file is ``marshal`` data (plain values only, loaded at C speed, never code), then
 blobs of bytes written as they are (packed pieces a run may not need), behind a header
 that names the format, the tool's version, a digest of the tool's own source and the
-Python version, and the lengths and CRC-32 of the marshalled head. The file is mapped,
-not read: a run touches only the blobs it uses, each checked against its own CRC-32
-on first use (``Blobs``). A file from another version, another interpreter or a changed
-tool, one cut short or corrupted, is ignored and rebuilt, never trusted: a blob that
-fails its check raises ``CorruptCache``, and the run is made again without the cache
-(``load.pipeline``). It is written whole to a temporary file and renamed, so two runs
-at once each leave a complete cache (the last one wins) and never a mixed one; the
-blobs a run keeps as they were are copied from the old file by the kernel, with the
-CRC-32 recorded for them (``KeptSpan``). What the payload holds and when each part
-may answer is ``load.incremental``'s business.
+Python version, the lengths and CRC-32 of the marshalled head, and the file's own id.
+The file is mapped, not read: a run touches only the blobs it uses, each checked
+against its own CRC-32 on first use (``Blobs``). A file from another version, another
+interpreter or a changed tool, one cut short or corrupted, is ignored and rebuilt,
+never trusted: a blob that fails its check raises ``CorruptCache``, and the run is
+made again without the cache (``load.pipeline``).
+
+A run that keeps most blobs as they were writes only a file of *changes* beside the
+part (its head, and the blobs made anew), which names the file it builds on by its id
+and refers to the blobs kept there by their places; once the changes would hold more
+than a ``FOLD``-th of that file's bytes, the part is written whole again, the blobs
+kept copied from the old file by the kernel, with the CRC-32 recorded for them
+(``KeptSpan``). Every file is written whole to a temporary file and renamed, so two
+runs at once each leave complete files (the last one wins) and never a mixed one; a
+file of changes that names another file than the part's is ignored, and the part is
+read as it stands. What the payload holds and when each part may answer is
+``load.incremental``'s business.
 """
 
 from __future__ import annotations
@@ -42,51 +49,70 @@ from awesome_catalog import __version__
 from awesome_catalog.core import writing
 
 CACHE_ENV = "AWESOME_CATALOG_CACHE_DIR"
-_FORMAT = 7  # 7: a marshalled head, then blobs written as they are, each with its own CRC-32
+_FORMAT = 8  # 8: a part, or a file of changes to it that names it
 MAGIC = b"awesome-catalog cache\n"
-SIZES = struct.Struct("<QQI")  # the length of the marshalled head, of the whole payload, and the head's CRC-32
+SIZES = struct.Struct("<QQI16s16s")
+"""The length of the marshalled head, of the whole payload, the head's CRC-32, the
+file's own id, and the id of the file it holds changes to (zeros in a part written whole)."""
+WHOLE = bytes(16)
+FOLD = 4
+"""A file of changes is written while it holds less than this fraction of the bytes of
+the file it builds on; beyond, the part is written whole again."""
 
 
 class CorruptCache(Exception):
     """A blob of the cache failed its check: nothing read from the cache may be trusted."""
 
 
-class Blobs:
-    """The blobs of one cache file, by place: each a view of the mapped file, checked
-    against its CRC-32 the first time it is asked for (``CorruptCache`` when it fails),
-    so that a run pays only for the blobs it uses. With the file held open (``source``,
-    where the view starts at ``offset``), a blob to keep as it is (``piece``) is a span
-    of the file, which the kernel copies into the next cache."""
+@dataclass(frozen=True)
+class Payload:
+    """The payload of one cache file, mapped (``view``), with the file held open
+    (``source``, where the payload starts at ``offset``; None for bytes made in this run)."""
 
-    def __init__(self, view: memoryview, spans: Sequence[tuple[int, int, int]],
-                 source: writing.Source | None = None, offset: int = 0) -> None:
-        self._view, self._spans, self._checked = view, spans, set[int]()
-        self._source, self._offset = source, offset
+    view: memoryview
+    source: writing.Source | None = None
+    offset: int = 0
+
+
+Span = tuple[int, int, int, int]
+"""Where a blob lies: which payload, its start there, its length and its CRC-32."""
+
+
+class Blobs:
+    """The blobs of a cache part, by place: each a view of a mapped file (the part's, or
+    its file of changes), checked against its CRC-32 the first time it is asked for
+    (``CorruptCache`` when it fails), so that a run pays only for the blobs it uses.
+    With the file held open, a blob to keep as it is (``piece``) is a span of it, which
+    the kernel copies into the next cache, or which the next file of changes refers to."""
+
+    def __init__(self, payloads: Sequence[Payload] = (), spans: Sequence[Span] = ()) -> None:
+        self._payloads, self._spans, self._checked = payloads, spans, set[int]()
 
     def __len__(self) -> int:
         return len(self._spans)
 
     def __getitem__(self, at: int) -> memoryview:
-        start, length, check = self._spans[at]
-        blob = self._view[start:start + length]
+        payload, start, length, check = self._spans[at]
+        blob = self._payloads[payload].view[start:start + length]
         if at not in self._checked:
-            if zlib.crc32(blob) != check:
+            if len(blob) != length or zlib.crc32(blob) != check:
                 raise CorruptCache(f"blob {at} of the cache fails its check")
             self._checked.add(at)
         return blob
 
     def piece(self, at: int) -> writing.Piece:
-        """The blob at ``at`` to write again as it is: a span of the file with its CRC-32,
-        not checked (a damaged blob copied with its check stays one that fails it), or,
+        """The blob at ``at`` to write again as it is: a span of its file with its CRC-32,
+        not checked (a damaged blob kept with its check stays one that fails it), or,
         without the file held open, the blob checked."""
-        start, length, check = self._spans[at]
-        if self._source is None:
+        payload, start, length, check = self._spans[at]
+        found = self._payloads[payload]
+        if found.source is None:
             return self[at]
-        return KeptSpan(self._source, self._offset + start, self._view[start:start + length], check)
+        return KeptSpan(found.source, found.offset + start, found.view[start:start + length], check)
 
     def pick(self, places: Sequence[int]) -> Blobs:
         """The blobs at ``places``, in that order, as blobs of their own."""
-        return Blobs(self._view, [self._spans[at] for at in places], self._source, self._offset)
+        return Blobs(self._payloads, [self._spans[at] for at in places])
 
 
 @dataclass(frozen=True)
@@ -108,6 +134,26 @@ class Packed(Protocol):
 def kept(packed: Packed, at: int) -> writing.Piece:
     """The piece at ``at`` of ``packed`` to write again as it is."""
     return packed.piece(at) if isinstance(packed, Blobs) else packed[at]
+
+
+def _read_head(opened: _Opened, base: Payload | None) -> tuple[Any, Blobs] | None:
+    """The value and blobs of a cache file (the blobs of a file of changes lie in it, or
+    in the payload ``base`` of the file it builds on); None when its head is not sound."""
+    payloads = (opened.payload,) if base is None else (opened.payload, base)
+    try:
+        value, table = marshal.loads(opened.head)
+        spans, at = [], len(opened.head)
+        for length, check, *elsewhere in table:
+            if not elsewhere:
+                spans.append((0, at, length, check))
+                at += length
+            elif base is not None and 0 <= elsewhere[0] <= len(base.view) - length:
+                spans.append((1, elsewhere[0], length, check))
+            else:
+                return None
+    except (EOFError, ValueError, TypeError):
+        return None
+    return (value, Blobs(payloads, spans)) if at == len(opened.payload.view) else None
 
 
 def _reap(pid: int) -> None:
@@ -149,6 +195,16 @@ def tool_digest() -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class _Opened:
+    """One cache file as read: its ids (``SIZES``), its marshalled head, and its payload."""
+
+    ident: bytes
+    base: bytes
+    head: memoryview
+    payload: Payload
+
+
 class Store:
     """The cache files of the list at ``root``, by part (``state``: what each file held;
     ``readme``: the README's layout; ``run``: the last run's result; ``listing``: the
@@ -161,9 +217,14 @@ class Store:
         name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:20]
         self.stem = (folder or Path()) / name
         self.discarded = set[str]()
+        self._bases: dict[str, _Opened] = {}  # the file of each part loaded, which a file of changes may build on
 
     def path(self, part: str) -> Path:
         return self.stem.with_suffix(f".{part}")
+
+    def changes_path(self, part: str) -> Path:
+        """The file of changes to ``part``."""
+        return self.stem.with_suffix(f".{part}-changes")
 
     def header(self) -> bytes:
         """What a cache must start with to be read: the format and the tool that wrote it."""
@@ -175,53 +236,89 @@ class Store:
         return None if found is None else found[0]
 
     def load_with_blobs(self, part: str = "state") -> tuple[Any, Blobs] | None:
-        """The value of ``part`` last saved and its blobs (views of the mapped file,
+        """The value of ``part`` last saved and its blobs (views of the mapped files,
         each checked when first used), or None."""
         if not self.enabled or part in self.discarded:
             return None
+        base = self._open(self.path(part))
+        if base is None or base.base != WHOLE:
+            return None
+        self._bases[part] = base
+        changes = self._open(self.changes_path(part))
+        if changes is not None and changes.base == base.ident:
+            found = _read_head(changes, base.payload)
+            if found is not None:
+                return found
+        return _read_head(base, None)
+
+    def _open(self, path: Path) -> _Opened | None:
+        """The cache file at ``path``, mapped and held open, if its header and head pass their checks."""
         try:
-            source = writing.Source(os.open(self.path(part), os.O_RDONLY | os.O_CLOEXEC))  # held open, to copy from
+            source = writing.Source(os.open(path, os.O_RDONLY | os.O_CLOEXEC))  # held open, to copy from
             mapped = mmap.mmap(source.fd, 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
         raw = memoryview(mapped)
         header = self.header()
-        if raw[:len(header)] != header or len(raw) < len(header) + SIZES.size:
+        start = len(header) + SIZES.size
+        if raw[:len(header)] != header or len(raw) < start:
             return None
-        head, size, check = SIZES.unpack_from(raw, len(header))
-        payload = raw[len(header) + SIZES.size:]
+        head, size, check, ident, base = SIZES.unpack_from(raw, len(header))
+        payload = raw[start:]
         if len(payload) != size or head > size or zlib.crc32(payload[:head]) != check:
             return None  # cut short, or corrupted
-        try:
-            value, sizes = marshal.loads(payload[:head])
-            spans, at = [], head
-            for length, blob_check in sizes:
-                spans.append((at, length, blob_check))
-                at += length
-        except (EOFError, ValueError, TypeError):
-            return None
-        return (value, Blobs(payload, spans, source, len(header) + SIZES.size)) if at == size else None
+        return _Opened(ident, base, payload[:head], Payload(payload, source, start))
 
     def discard(self, part: str = "state") -> None:
         """Remove ``part`` (found corrupt), and never load it again in this run."""
         self.discarded.add(part)
-        with contextlib.suppress(OSError):
-            os.unlink(self.path(part))
+        for path in (self.path(part), self.changes_path(part)):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
     def save(self, value: Any, part: str = "state", blobs: Sequence[writing.Piece] = ()) -> None:
         """Replace ``part`` with ``value`` (plain values only) and ``blobs``, written as
-        they are after it; a cache that cannot be written only costs time."""
+        they are after it: as a file of changes to the file loaded, when it keeps blobs
+        of that file and its own bytes stay under a ``FOLD``-th of it; else whole. A
+        cache that cannot be written only costs time."""
         if not self.enabled:
             return
         try:
-            checks = [(len(data), blob.check if isinstance(blob, KeptSpan) else zlib.crc32(data))
-                      for blob, data in zip(blobs, map(writing.data_of, blobs), strict=True)]
-            head = marshal.dumps((value, checks))
-            sizes = SIZES.pack(len(head), len(head) + sum(length for length, _ in checks), zlib.crc32(head))
-            self.stem.parent.mkdir(parents=True, exist_ok=True)
-            writing.replace(self.path(part), (self.header() + sizes, head, *blobs), sync=False)
+            base = self._bases.get(part)
+            table: list[tuple[int, ...]] = []
+            own: list[writing.Piece] = []
+            own_bytes = 0
+            for blob in blobs:
+                data = writing.data_of(blob)
+                if isinstance(blob, KeptSpan):
+                    if base is not None and blob.source is base.payload.source:
+                        table.append((len(data), blob.check, blob.start - base.payload.offset))
+                        continue
+                    table.append((len(data), blob.check))
+                else:
+                    table.append((len(data), zlib.crc32(data)))
+                own.append(blob)
+                own_bytes += len(data)
+            head = marshal.dumps((value, table))
+            if base is not None and len(own) < len(table) and \
+                    (len(head) + own_bytes) * FOLD < len(base.payload.view):
+                self._write(self.changes_path(part), head, own, base.ident)
+                return
+            if len(own) < len(table):  # written whole: every blob in this file
+                table = [entry[:2] for entry in table]
+                head = marshal.dumps((value, table))
+            self._bases.pop(part, None)  # the file loaded is replaced: no changes can build on it now
+            self._write(self.path(part), head, blobs, WHOLE)
+            with contextlib.suppress(OSError):
+                os.unlink(self.changes_path(part))
         except (OSError, ValueError):
             pass
+
+    def _write(self, path: Path, head: bytes, blobs: Sequence[writing.Piece], base: bytes) -> None:
+        size = len(head) + sum(len(writing.data_of(blob)) for blob in blobs)
+        sizes = SIZES.pack(len(head), size, zlib.crc32(head), os.urandom(16), base)
+        self.stem.parent.mkdir(parents=True, exist_ok=True)
+        writing.replace(path, (self.header() + sizes, head, *blobs), sync=False)
 
     def save_aside(self, make: Callable[[], tuple[Any, Sequence[writing.Piece]]],
                    part: str = "state") -> Callable[[], None]:

@@ -85,7 +85,7 @@ class Kept:
 
     def __init__(self, state: dict[str, Any] | None = None, blobs: Blobs | None = None) -> None:
         state = state or {}
-        blobs = blobs or Blobs(memoryview(b""), ())
+        blobs = blobs or Blobs()
         self.files = FileIndex(state.get("files"))
         self.parts = Shards(blobs.pick(state.get("parts", ())))  # file -> Part
         self.problems: dict[str, tuple[Any, Any]] = state.get("problems", {})
