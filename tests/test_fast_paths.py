@@ -46,7 +46,7 @@ from jsonschema import Draft202012Validator
 
 from awesome_catalog.cli import main
 from awesome_catalog.core.project import EntryFile, Project
-from awesome_catalog.load import fileindex, inputs, metaschema, section_rows, yamlload
+from awesome_catalog.load import fileindex, inputs, metaschema, section_rows, shards, yamlload
 from awesome_catalog.load import validate as schema_check
 from awesome_catalog.load.cache import Store
 from awesome_catalog.load.validate import ANNOTATIONS, FAST_KEYWORDS, Validator, unsupported_keywords, validate
@@ -493,6 +493,32 @@ def _compare_and_change(data: st.DataObject, kept: list[str], found: list[str]) 
     again = fileindex.FileIndex(index.state())
     assert {rel: again.get(rel) for rel in again} == plain
     assert list(again) == sorted(plain)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), first=st.dictionaries(st.text(max_size=6) | st.binary(max_size=6), st.integers(), max_size=60),
+       per_shard=st.sampled_from([1, 3, 256]))
+def test_shards_hold_what_a_plain_dictionary_holds(data: st.DataObject, first: dict[Any, int],
+                                                   per_shard: int) -> None:
+    """A mapping kept in shards (as many as its size asks for when first packed), changed
+    over runs that each unpack only the shards they touch and pack the others as they
+    were, holds after every run exactly what a plain dictionary changed alike holds."""
+    with mock.patch.object(shards, "PER_SHARD", per_shard), mock.patch.object(shards, "COUNT", 2):
+        kept, plain = shards.Shards(), dict(first)
+        for key, value in first.items():
+            kept[key] = value
+        for _run in range(data.draw(st.integers(1, 4))):
+            kept = shards.Shards(kept.pack())
+            known = sorted(plain, key=repr)
+            for key in data.draw(st.lists(st.sampled_from(known), max_size=5, unique=True)) if known else []:
+                assert kept.pop(key) == plain.pop(key)
+            for key, value in data.draw(st.dictionaries(st.text(max_size=6), st.integers(), max_size=5)).items():
+                kept[key] = plain[key] = value
+            known = sorted(plain, key=repr)
+            for key in data.draw(st.lists(st.sampled_from(known), max_size=3)) if known else []:
+                assert key in kept and kept[key] == plain[key]
+        again = shards.Shards(kept.pack())
+        assert {key: again[key] for key in again} == plain
 
 
 def test_the_stats_taken_by_two_processes_are_those_one_takes(tmp_path: Path) -> None:
