@@ -545,7 +545,7 @@ def test_the_stats_taken_by_two_processes_are_those_one_takes(tmp_path: Path) ->
     assert alone[2] == [3, 4, 5, 6, 7, 40]
     assert alone[1] == [paths.index(str(tmp_path / n)) for n in ("f05.yaml", "f30.yaml")]
     with mock.patch.object(inputs, "PARALLEL_STAT_FROM", 2):
-        assert inputs._stat_all(paths, since) == alone
+        assert inputs._stat_all(lambda start, stop: paths[start:stop], len(paths), since) == alone
 
 
 def test_the_listing_gives_the_files_sorted_by_path_made_when_asked_for(tmp_path: Path) -> None:
@@ -565,6 +565,8 @@ def test_the_listing_gives_the_files_sorted_by_path_made_when_asked_for(tmp_path
     assert list(files) == expected and len(files) == len(expected) == 6
     assert [files[at] for at in range(6)] == expected == [files[at - 6] for at in range(6)]
     assert files.paths() == [f.path for f in expected] and files.packed_rels() == "\0".join(f.rel for f in expected)
+    assert [files.paths(start, stop) for start, stop in [(0, 3), (1, 4), (3, 6), (5, 9), (2, 2)]] == [
+        [f.path for f in expected[start:stop]] for start, stop in [(0, 3), (1, 4), (3, 6), (5, 9), (2, 2)]]
     assert files[2:4] == expected[2:4]
     with pytest.raises(IndexError):
         files[6]
@@ -732,7 +734,7 @@ def test_the_listing_recorded_gives_the_scan_a_fresh_listing_gives(
             fresh = inputs.scan(project)
             for scanned in (inputs.scan(project, store), inputs.scan(project, store)):
                 _same(scanned, fresh)
-                if inputs._stat_all(fresh.listing.files.paths(), 0)[2]:
+                if inputs._stat_all(fresh.listing.files.paths, len(fresh.listing.files), 0)[2]:
                     assert not scanned.listing.known
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -305,9 +306,10 @@ def test_a_damaged_blob_is_never_used(mini: Project, tmp_path: Path, monkeypatch
     assert run(mini.root, "check") == run(mini.root, "check", "--no-cache")
 
 
-def _shorten(path: Path) -> None:
-    """An entry's first summary made one short sentence (its table keeps its widths)."""
-    short = f"    summary: A short summary of {path.stem[:12]}.\n"
+def _shorten(path: Path, words: int = 0) -> None:
+    """An entry's first summary made one short sentence (its table keeps its widths), or
+    one of ``words`` words more, longer than any other (its table widens)."""
+    short = f"    summary: A short summary of {path.stem[:12]}{' and more' * words}.\n"
     path.write_text(re.sub(r"(?m)^    summary: >-\n(      .*\n)+", short, path.read_text(encoding="utf-8"), count=1),
                     encoding="utf-8")
 
@@ -318,22 +320,38 @@ def _retitle(path: Path) -> None:
                     encoding="utf-8")
 
 
+def _move_last(path: Path, title: str | None = None) -> None:
+    """An entry made the last of its sections: of the latest year, its title's first
+    letter a Z (its width the same), or its title ``title``."""
+    text = re.sub(r"(?m)^year: .*$", "year: 2025", path.read_text(encoding="utf-8"), count=1)
+    text = re.sub(r"(?m)^title: .*$", f"title: {title}", text, count=1) if title else \
+        re.sub(r"(?m)^title: ([\"']?)\w", r"title: \1Z", text, count=1)
+    path.write_text(text, encoding="utf-8")
+
+
 EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("summary shortened", _shorten),
     ("summary lengthened", lambda path: path.write_text(synth.revise_summary(path.read_text(), 12345678))),
+    ("summary longer than any", lambda path: _shorten(path, 80)),
     ("title changed: the rows move", _retitle),
     ("entry deleted", Path.unlink),
+    ("made the last of its sections", _move_last),
     ("summary shortened again", _shorten),
 ]
 
 
+@pytest.mark.parametrize("chunk", [readme_state.LINES_CHUNK, 7])
 def test_a_table_whose_frame_stays_has_only_its_changed_rows_replaced(mini: Project, tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a list of 80 works, edits of every kind, one after the other: after each, a
-    check from the cache reports what a fresh one reports (the README's diff included),
-    and after ``generate`` the README is the one a fresh check finds up to date. Most of
-    the sections touched have only their changed rows replaced, not rendered whole."""
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     chunk: int) -> None:
+    """On a list of 80 works, edits of every kind, one after the other (rows moved to
+    the start and the end of their tables, the last row dropped): after each, a check
+    from the cache reports what a fresh one reports (the README's diff included), and
+    after ``generate`` the README is the one a fresh check finds up to date. Most of the
+    sections touched have only their changed rows replaced, not rendered whole; their
+    line ends are counted a chunk at a time, of any size."""
     monkeypatch.setenv("AWESOME_CATALOG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(readme_state, "LINES_CHUNK", chunk)
     root = tmp_path / "list"
     synth.write_list(root, 80, 3, mini.root)
     synth.fill_readme(root)
@@ -345,8 +363,16 @@ def test_a_table_whose_frame_stays_has_only_its_changed_rows_replaced(mini: Proj
                         lambda *args: replaced.append(real(*args) is not None) or real(*args))
     assert run(root, "generate")[0] == 0 and run(root, "check")[0] == 0
     entries = sorted(root.glob("catalog/papers/*.yaml"))
-    for i, (_name, edit) in enumerate(EDITS * 2):
-        edit(entries[7 * i + 3])
+    last, two = entries[-1], entries[-3:-1]
+    steps: list[list[Callable[[], None]]] = [
+        *([partial(edit, entries[5 * i + 3])] for i, (_name, edit) in enumerate(EDITS * 2)),
+        [partial(_move_last, last)], [partial(_shorten, last)], [partial(_move_last, last, "Zz")],
+        [last.unlink],  # the last rows of their tables; one no wider than any other dropped
+        [partial(_move_last, two[0], "Zy"), partial(_move_last, two[1], "Zz")],
+        [two[0].unlink, two[1].unlink]]  # two rows next to each other dropped
+    for step in steps:
+        for edit in step:
+            edit()
         fresh = run(root, "check", "--no-cache")
         assert fresh[0] == 1 and "E406" in fresh[1]
         assert run(root, "check") == fresh

@@ -165,9 +165,19 @@ class EntryFiles(Sequence["EntryFile"]):
         for _, _, name, joined in self._folders:
             yield name, joined
 
-    def paths(self) -> list[str]:
-        """The path on disk of every file."""
-        return self._joined(1).split("\0") if len(self) else []
+    def paths(self, start: int = 0, stop: int | None = None) -> list[str]:
+        """The path on disk of each file from place ``start`` to ``stop`` (of every file by default)."""
+        stop = len(self) if stop is None else min(stop, len(self))
+        if start <= 0 and stop == len(self):
+            return self._joined(1).split("\0") if len(self) else []
+        found: list[str] = []
+        for folder in range(bisect.bisect_right(self._ends, start), len(self._folders)):
+            first = self._ends[folder - 1] if folder else 0
+            if first >= stop:
+                break
+            prefix = self._folders[folder][1]
+            found += [prefix + own for own in self._split(folder)[max(start - first, 0):stop - first]]
+        return found
 
     def packed_rels(self) -> str:
         """The path of every file relative to the root, joined by NUL."""

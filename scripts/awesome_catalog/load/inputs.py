@@ -24,7 +24,7 @@ import os
 import stat
 import struct
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -239,10 +239,10 @@ def _list_and_stat(project: Project, store: Store | None, since: int) -> tuple[P
     linked folder and only usual files is recorded, where the record changes."""
     recorded: Recorded = (store.load("listing") or {}) if store is not None else {}
     listing = project.scan(_recorded_names(recorded) if recorded else None)
-    stats = _stat_all(listing.files.paths(), since)
+    stats = _stat_all(listing.files.paths, len(listing.files), since)
     if stats[2] and listing.known:
         listing = project.scan()
-        stats = _stat_all(listing.files.paths(), since)
+        stats = _stat_all(listing.files.paths, len(listing.files), since)
     if store is not None and _plain(listing, stats):
         record = _record(listing, since)
         if record != recorded:
@@ -284,37 +284,38 @@ not a usual one: a link, not a regular file, too large, or gone), the places of 
 modified since a time, and the places of those that are not usual."""
 
 
-def _stat_all(paths: list[str], since: int) -> Stats:
-    """``_stat_some`` of every path: for many files, half of them by a forked copy of
-    this process (a stat mostly waits on the system, but only one thread at a time may
-    run Python, so threads do not help). Whatever the copy fails to give, this process
-    makes itself."""
-    half = len(paths) // 2
-    if len(paths) < PARALLEL_STAT_FROM or not hasattr(os, "fork"):
-        return _stat_some(paths, since)
+def _stat_all(paths: Callable[[int, int], list[str]], count: int, since: int) -> Stats:
+    """``_stat_some`` of ``count`` paths (``paths(start, stop)`` gives those from place
+    ``start`` to ``stop``): for many files, half of them by a forked copy of this
+    process, which makes its own paths meanwhile (a stat mostly waits on the system, but
+    only one thread at a time may run Python, so threads do not help). Whatever the copy
+    fails to give, this process makes itself."""
+    half = count // 2
+    if count < PARALLEL_STAT_FROM or not hasattr(os, "fork"):
+        return _stat_some(paths(0, count), since)
     try:
         read, write = os.pipe()
         pid = os.fork()
     except OSError:
-        return _stat_some(paths, since)
+        return _stat_some(paths(0, count), since)
     if pid == 0:  # the copy: the second half, sent as marshal data, then leave at once
         try:
             os.close(read)
             with os.fdopen(write, "wb") as out:
-                out.write(marshal.dumps(_stat_some(paths[half:], since)))
+                out.write(marshal.dumps(_stat_some(paths(half, count), since)))
         finally:
             os._exit(0)
     os.close(write)
-    table, racy, odd = _stat_some(paths[:half], since)
+    table, racy, odd = _stat_some(paths(0, half), since)
     with os.fdopen(read, "rb") as got:
         sent = got.read()
     os.waitpid(pid, 0)
     try:
         theirs, their_racy, their_odd = marshal.loads(sent)
-        if len(theirs) != (len(paths) - half) * STAT_SIZE:
+        if len(theirs) != (count - half) * STAT_SIZE:
             raise ValueError("not every stat")
     except (EOFError, ValueError, TypeError):
-        theirs, their_racy, their_odd = _stat_some(paths[half:], since)
+        theirs, their_racy, their_odd = _stat_some(paths(half, count), since)
     return table + theirs, racy + [half + at for at in their_racy], odd + [half + at for at in their_odd]
 
 

@@ -153,15 +153,14 @@ def _from_layout(project: Project, checked: Checked, recorded: tuple[Any, ...],
     if not touched:
         return Outcome(problems, layout=regions.Layout(line, tuple((k, a, b, n) for k, a, b, _, n in pieces), anchors))
     raw = raw or map_regular(project.readme)
-    fresh = _render(checked, touched, dict(anchors), {key: (raw[start:end], mark) for key, start, end, mark, _ in pieces
-                                                      if key in touched})
+    fresh = _render(checked, raw, dict(anchors), [piece for piece in pieces if piece[0] in touched])
     moved, shift, spans = [], 0, []
     for key, start, end, _mark, lines in pieces:
-        size = len(fresh[key]) if key in fresh else end - start
-        moved.append((key, start + shift, start + shift + size, fresh[key].count(b"\n") if key in fresh else lines))
+        edits, lines = fresh.get(key, ([], lines))
+        size = end - start + sum(len(new) - (stop - at) for at, stop, new in edits)
+        moved.append((key, start + shift, start + shift + size, lines))
         shift += size - (end - start)
-        if key in fresh:
-            spans.append((start, end, fresh[key]))
+        spans += edits
     layout = regions.Layout(line, tuple(moved), anchors)
     if all(raw[start:end] == piece for start, end, piece in spans):  # rendered again alike: the catalog's new marks
         record(checked, content_digest(raw), st, layout, problems)
@@ -259,38 +258,78 @@ def _between(view: memoryview, start: int, end: int, source: writing.Source | No
     return writing.Span(source, start, view[start:end])
 
 
-def _render(checked: Checked, keys: list[str], anchors: dict[str, str],
-            old: dict[str, tuple[bytes, int]]) -> dict[str, bytes]:
-    """The pieces ``keys`` of the sections region, from the catalog: a table's rows
-    replaced in its ``old`` piece (its bytes and the mark they were made from) when that
-    is possible (``_rows_replaced``), else the section rendered again from its rows, unpacked."""
+LINES_CHUNK = 1 << 16
+"""How many bytes of a piece ``_Piece.line_starts`` counts the line ends of at once."""
+Edit = tuple[int, int, bytes]
+"""Bytes of the README, from one place to another, replaced by others."""
+
+
+def _render(checked: Checked, raw: Readme, anchors: dict[str, str],
+            pieces: list[tuple[str, int, int, int, int]]) -> dict[str, tuple[list[Edit], int]]:
+    """The ``pieces`` of the sections region (each its key, where it lies in ``raw``, the
+    mark it was made from and its line ends) made again from the catalog, as edits of
+    ``raw``, with the line ends of each piece made: a table's rows replaced in place when
+    that is possible (``_rows_replaced``), else the piece rendered again from its rows,
+    unpacked."""
     assert checked.context is not None
     settings, taxonomy = checked.context.settings, checked.context.taxonomy
     headings = dict(zip((s.id for s in taxonomy.walk()), render.headings(checked.context, "sections"), strict=True))
     sections = taxonomy.by_id()
-    found: dict[str, bytes] = {}
-    for key in keys:
+    found: dict[str, tuple[list[Edit], int]] = {}
+    for key, start, end, mark, lines in pieces:
         if key == render.HEAD_KEY:
-            found[key] = head(checked).encode("utf-8", "surrogatepass")
-            continue
-        spliced = _rows_replaced(checked, sections[key], *old[key])
-        if spliced is None:
-            text = render.section_block(settings, sections[key], headings[key], checked.rows_of(key), anchors)
-            spliced = text.encode("utf-8", "surrogatepass")
-        found[key] = spliced
+            text = head(checked).encode("utf-8", "surrogatepass")
+        else:
+            replaced = _rows_replaced(checked, sections[key], _Piece(raw, start, end, lines), mark)
+            if replaced is not None:
+                found[key] = replaced
+                continue
+            text = render.section_block(settings, sections[key], headings[key], checked.rows_of(key),
+                                        anchors).encode("utf-8", "surrogatepass")
+        found[key] = ([(start, end, text)], text.count(b"\n"))
     return found
 
 
-def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) -> bytes | None:
-    """A table's ``block`` (made from the rows whose mark is ``mark``) with the rows this
-    run dropped taken out and those it added put in their places, when its frame stays
-    (the same titles and widths: every other row is then as it was); else None.
+@dataclass(frozen=True)
+class _Piece:
+    """A piece of the README (``raw[start:end]``) that holds ``lines`` line ends."""
 
-    The block was made from the rows the cache keeps (``Kept.stored``: their marks
+    raw: Readme
+    start: int
+    end: int
+    lines: int
+
+    def line_starts(self, at: int, skips: list[int]) -> list[int]:
+        """Where the lines begin that lie ``skips`` line ends (in ascending order) after
+        ``at``, or the piece's end plus one past its last line: line ends counted a chunk
+        at a time, so that a row deep in a large table costs no split of its lines."""
+        found, step, passed = [], LINES_CHUNK, 0
+        for skip in skips:
+            while passed < skip:
+                chunk = min(at + step, self.end)
+                ends = self.raw[at:chunk].count(b"\n") if chunk > at else 0
+                if passed + ends < skip and chunk < self.end:
+                    passed, at = passed + ends, chunk
+                    continue
+                while passed < skip:
+                    found_at = self.raw.find(b"\n", at, self.end)
+                    at = (found_at if found_at >= 0 else self.end) + 1
+                    passed += 1
+            found.append(at)
+        return found
+
+
+def _rows_replaced(checked: Checked, section: Section, piece: _Piece, mark: int) -> tuple[list[Edit], int] | None:
+    """A table's ``piece`` (made from the rows whose mark is ``mark``) with the rows this
+    run dropped taken out and those it added put in their places, as edits of the
+    README, and its line ends then, when its frame stays (the same titles and widths:
+    every other row is then as it was); else None.
+
+    The piece was made from the rows the cache keeps (``Kept.stored``: their marks
     agree), so its last lines are those rows in that order, and its alignment line gives
-    the widths of their columns. Only the rows an edit touches are unpacked: a row
-    dropped that was the widest of its column (it may narrow) leaves the block to be
-    rendered whole."""
+    the widths of their columns. Only the rows an edit touches are unpacked, and only
+    the lines up to the last of them are counted: a row dropped that was the widest of
+    its column (it may narrow) leaves the piece to be rendered whole."""
     kept, settings = checked.kept, checked.context.settings if checked.context else None
     if settings is None or section.layout != "table" or kept.before.get(section.id) != mark:
         return None
@@ -302,29 +341,44 @@ def _rows_replaced(checked: Checked, section: Section, block: bytes, mark: int) 
     count = stored.count - len(dropped) + len(added)
     tools = edits.tools(stored.tools)
     titles = render.table_titles(section, settings, stored.tools, stored.count)
-    if not count or render.table_titles(section, settings, tools, count) != titles:
+    first = piece.lines + 1 - stored.count  # the first row's line
+    if not count or first < 2 or render.table_titles(section, settings, tools, count) != titles:
         return None
-    lines = block.split(b"\n")
-    first = len(lines) - stored.count  # the first row's line
-    widths = [len(cell.strip()) for cell in lines[first - 1].strip(b"|").split(b"|")] if first >= 2 else []
-    if len(widths) != len(titles) or lines[first - 2:first] != [
+    title_at, align_at, rows_at = piece.line_starts(piece.start, [first - 2, first - 1, first])
+    align = piece.raw[align_at:rows_at - 1]
+    widths = [len(cell.strip()) for cell in align.strip(b"|").split(b"|")]
+    if len(widths) != len(titles) or [piece.raw[title_at:align_at - 1], align] != [
             line.encode("utf-8", "surrogatepass") for line in render.table_head(titles, widths)]:
         return None
     if not _frame_stays(titles, widths, dropped, added):
         return None
-    places = [place for place, _ in edits.dropped]
-    gone = set(places)
-    for place in reversed(places):
-        del lines[first + place]
+    gone = {place for place, _ in edits.dropped}
     keys = list(map(section_rows.key, added))
+    put: dict[int, list[bytes]] = {}  # the rows added before each row kept (at its place), or at the end
     for i, (place, item) in enumerate(edits.added):
         kept_before = next((p for p in range(place - 1, -1, -1) if p not in gone), None)
         if (i and keys[i - 1] == keys[i]) or (
                 kept_before is not None and section_rows.key(stored.item(kept_before)) == keys[i]):
             return None  # two rows with one key: rendered whole
-        at = place - bisect.bisect_left(places, place) + i  # the rows kept before it, and those added
-        lines.insert(first + at, render.table_row(section_rows.cells(item), widths).encode("utf-8", "surrogatepass"))
-    return b"\n".join(lines)
+        row = render.table_row(section_rows.cells(item), widths).encode("utf-8", "surrogatepass")
+        put.setdefault(place, []).append(row + b"\n")
+    places = sorted(gone | put.keys())
+    bounds = sorted({p for place in places for p in (place, place + 1) if p <= stored.count})
+    starts = dict(zip(bounds, piece.line_starts(rows_at, bounds), strict=True))
+    changed: list[Edit] = []  # each row a line with its line end, as if the piece had one after its last row
+    for place in places:
+        start, end = starts[place], starts.get(place + 1, starts[place])
+        new = b"".join(put.get(place, ()))
+        if place not in gone and place < stored.count:
+            new += piece.raw[start:min(end, piece.end)] + b"\n" * (end > piece.end)
+        if changed and changed[-1][1] == start:  # next to the last one: one edit
+            start, new = changed[-1][0], changed.pop()[2] + new
+        changed.append((start, end, new))
+    start, end, new = changed[-1]
+    if end > piece.end:  # the piece has no line end after its last row: the one before it goes or comes
+        changed[-1] = ((piece.end, piece.end, b"\n" + new[:-1]) if start > piece.end else
+                       (start, piece.end, new[:-1]) if new else (start - 1, piece.end, b""))
+    return changed, piece.lines - len(dropped) + len(added)
 
 
 def _frame_stays(titles: tuple[str, ...], widths: list[int], dropped: list[section_rows.Item],
