@@ -131,6 +131,27 @@ class Packed(Protocol):
     def __getitem__(self, at: int, /) -> writing.Piece: ...
 
 
+@functools.cache
+def _zstd() -> tuple[Any, Any]:
+    """Zstandard's compressor at its quickest level, and its decompressor (imported when first needed)."""
+    import zstandard
+
+    return zstandard.ZstdCompressor(level=1), zstandard.ZstdDecompressor()
+
+
+def pack(value: Any) -> bytes:
+    """``value`` (plain values only) as a blob of its own: marshalled, then compressed
+    with Zstandard's quickest level (text shrinks threefold to fivefold, three times
+    quicker than with zlib's)."""
+    compressed: bytes = _zstd()[0].compress(marshal.dumps(value))
+    return compressed
+
+
+def unpack(blob: bytes | memoryview) -> Any:
+    """The value ``pack`` gave ``blob`` for."""
+    return marshal.loads(_zstd()[1].decompress(blob))
+
+
 def kept(packed: Packed, at: int) -> writing.Piece:
     """The piece at ``at`` of ``packed`` to write again as it is."""
     return packed.piece(at) if isinstance(packed, Blobs) else packed[at]
@@ -140,6 +161,8 @@ def _read_head(opened: _Opened, base: Payload | None) -> tuple[Any, Blobs] | Non
     """The value and blobs of a cache file (the blobs of a file of changes lie in it, or
     in the payload ``base`` of the file it builds on); None when its head is not sound."""
     payloads = (opened.payload,) if base is None else (opened.payload, base)
+    if zlib.crc32(opened.head) != opened.check:
+        return None  # corrupted
     try:
         value, table = marshal.loads(opened.head)
         spans, at = [], len(opened.head)
@@ -197,11 +220,13 @@ def tool_digest() -> str:
 
 @dataclass(frozen=True)
 class _Opened:
-    """One cache file as read: its ids (``SIZES``), its marshalled head, and its payload."""
+    """One cache file as read: its ids (``SIZES``), its marshalled head with the CRC-32
+    it should have (checked only when the head is read), and its payload."""
 
     ident: bytes
     base: bytes
     head: memoryview
+    check: int
     payload: Payload
 
 
@@ -252,7 +277,8 @@ class Store:
         return _read_head(base, None)
 
     def _open(self, path: Path) -> _Opened | None:
-        """The cache file at ``path``, mapped and held open, if its header and head pass their checks."""
+        """The cache file at ``path``, mapped and held open, if its header is this tool's
+        and its length the one the header gives."""
         try:
             source = writing.Source(os.open(path, os.O_RDONLY | os.O_CLOEXEC))  # held open, to copy from
             mapped = mmap.mmap(source.fd, 0, access=mmap.ACCESS_READ)
@@ -265,9 +291,9 @@ class Store:
             return None
         head, size, check, ident, base = SIZES.unpack_from(raw, len(header))
         payload = raw[start:]
-        if len(payload) != size or head > size or zlib.crc32(payload[:head]) != check:
-            return None  # cut short, or corrupted
-        return _Opened(ident, base, payload[:head], Payload(payload, source, start))
+        if len(payload) != size or head > size:
+            return None  # cut short
+        return _Opened(ident, base, payload[:head], check, Payload(payload, source, start))
 
     def discard(self, part: str = "state") -> None:
         """Remove ``part`` (found corrupt), and never load it again in this run."""

@@ -15,7 +15,6 @@ import array
 import bisect
 import marshal
 import sys
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,10 +49,6 @@ def cells(item: Item) -> tuple[str, ...]:
 
 def _marks(items: Iterable[Item]) -> bytes:
     return array.array("Q", [item[2] for item in items]).tobytes()
-
-
-def _pack(items: Sequence[Item]) -> bytes:
-    return zlib.compress(marshal.dumps(tuple(items)), 1)
 
 
 @dataclass(frozen=True)
@@ -93,7 +88,7 @@ class SectionRows:
     def chunk(self, at: int) -> tuple[Item, ...]:
         """The rows of one chunk, unpacked once."""
         if at not in self._chunks:
-            self._chunks[at] = marshal.loads(zlib.decompress(writing.data_of(self._packed[1 + at])))
+            self._chunks[at] = cache.unpack(writing.data_of(self._packed[1 + at]))
         return self._chunks[at]
 
     def items(self) -> list[Item]:
@@ -169,8 +164,8 @@ _Piece = tuple[Any, int, bytes, "writing.Piece"]
 
 def _pieces(items: Sequence[Item], size: int) -> list[_Piece]:
     """``items`` (sorted by key) packed in chunks of ``size`` rows."""
-    return [(key(items[low]), len(items[low:low + size]), _marks(items[low:low + size]), _pack(items[low:low + size]))
-            for low in range(0, len(items), max(size, 1))]
+    chunks = [items[low:low + size] for low in range(0, len(items), max(size, 1))]
+    return [(key(chunk[0]), len(chunk), _marks(chunk), cache.pack(tuple(chunk))) for chunk in chunks]
 
 
 def pack(items: Sequence[Item], mark: int) -> list[writing.Piece]:

@@ -3,15 +3,15 @@
 An edit changes a few files, whose few keys a run looks up among tens of thousands:
 unpacking all of them would cost more than the rest of the run. ``Shards`` splits the
 mapping by a checksum of the key into pieces (``COUNT``, or more for a large mapping:
-about ``PER_SHARD`` keys each), each packed with ``marshal``; a piece is unpacked on
-first use and packed again only when it changed. A mapping made anew (a first run,
+about ``PER_SHARD`` keys each), each packed and compressed (``cache.pack``: keys,
+paths and titles shrink threefold); a piece is unpacked on first use and packed again
+only when it changed. A mapping made anew (a first run,
 which fills it whole) is one plain dictionary until packed, which sets how many pieces
 it has from then on.
 """
 
 from __future__ import annotations
 
-import marshal
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -64,7 +64,7 @@ class Shards:
         piece = self._open.get(at)
         if piece is None:
             packed = self._fresh[at] if at in self._fresh else self._packed[at]
-            piece = self._open[at] = marshal.loads(writing.data_of(packed)) if packed else {}
+            piece = self._open[at] = cache.unpack(writing.data_of(packed)) if packed else {}
         return piece
 
     def __contains__(self, key: str | bytes) -> bool:
@@ -98,9 +98,9 @@ class Shards:
             pieces: list[dict[Any, Any]] = [{} for _ in range(count)]
             for key, value in self._all.items():
                 pieces[_shard(key, count)][key] = value
-            return [marshal.dumps(piece) if piece else b"" for piece in pieces]
+            return [cache.pack(piece) if piece else b"" for piece in pieces]
         for at in self._changed:
-            self._fresh[at] = marshal.dumps(self._open[at]) if self._open[at] else b""
+            self._fresh[at] = cache.pack(self._open[at]) if self._open[at] else b""
         self._changed = set()
         return [self._fresh[at] if at in self._fresh else cache.kept(self._packed, at)
                 for at in range(len(self._packed))]
