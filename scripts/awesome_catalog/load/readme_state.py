@@ -363,14 +363,11 @@ def _rows_replaced(checked: Checked, section: Section, piece: _Piece, mark: int)
         row = render.table_row(section_rows.cells(item), widths).encode("utf-8", "surrogatepass")
         put.setdefault(place, []).append(row + b"\n")
     places = sorted(gone | put.keys())
-    bounds = sorted({p for place in places for p in (place, place + 1) if p <= stored.count})
+    bounds = sorted({*places, *(place + 1 for place in gone)})
     starts = dict(zip(bounds, piece.line_starts(rows_at, bounds), strict=True))
     changed: list[Edit] = []  # each row a line with its line end, as if the piece had one after its last row
-    for place in places:
-        start, end = starts[place], starts.get(place + 1, starts[place])
-        new = b"".join(put.get(place, ()))
-        if place not in gone and place < stored.count:
-            new += piece.raw[start:min(end, piece.end)] + b"\n" * (end > piece.end)
+    for place in places:  # a row dropped, with those added in its place; or rows added before a row kept
+        start, end, new = starts[place], starts[place + 1 if place in gone else place], b"".join(put.get(place, ()))
         if changed and changed[-1][1] == start:  # next to the last one: one edit
             start, new = changed[-1][0], changed.pop()[2] + new
         changed.append((start, end, new))

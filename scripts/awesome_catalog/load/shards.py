@@ -5,9 +5,8 @@ unpacking all of them would cost more than the rest of the run. ``Shards`` split
 mapping by a checksum of the key into pieces (``COUNT``, or more for a large mapping:
 about ``PER_SHARD`` keys each), each packed and compressed (``cache.pack``: keys,
 paths and titles shrink threefold); a piece is unpacked on first use and packed again
-only when it changed. A mapping made anew (a first run,
-which fills it whole) is one plain dictionary until packed, which sets how many pieces
-it has from then on.
+only when it changed. A mapping made anew (a first run, which fills it whole) is one
+plain dictionary until packed, which sets how many pieces it has from then on.
 """
 
 from __future__ import annotations
