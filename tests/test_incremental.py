@@ -503,6 +503,13 @@ class CacheSaves(RuleBasedStateMachine):
         self._saved(self.store, [pieces[at] for at in order])
 
     @rule()
+    def found_corrupt(self) -> None:
+        """The run finds a blob damaged, and removes the cache: its next save is whole."""
+        self.store.discard("state")
+        self.whole = self.expected = None
+        self.replaced_own = True
+
+    @rule()
     def another_run_saves_whole(self) -> None:
         """Another run, started before the cache was saved, saves what it found, whole."""
         self._saved(cache.Store(self.tmp), [os.urandom(100)])
@@ -520,7 +527,7 @@ class CacheSaves(RuleBasedStateMachine):
 
 
 TestCacheSaves = CacheSaves.TestCase
-TestCacheSaves.settings = settings(max_examples=60, stateful_step_count=12, deadline=None,
+TestCacheSaves.settings = settings(max_examples=300, stateful_step_count=12, deadline=None,
                                    suppress_health_check=list(HealthCheck))
 
 

@@ -298,6 +298,7 @@ class Store:
     def discard(self, part: str = "state") -> None:
         """Remove ``part`` (found corrupt), and never load it again in this run."""
         self.discarded.add(part)
+        self._bases.pop(part, None)
         for path in (self.path(part), self.changes_path(part)):
             with contextlib.suppress(OSError):
                 os.unlink(path)
