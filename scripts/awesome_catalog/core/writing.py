@@ -58,6 +58,7 @@ def data_of(piece: Piece) -> bytes | memoryview:
     """The bytes a piece stands for."""
     return piece.data if isinstance(piece, Span) else piece
 
+
 _NO_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF, errno.EPERM}
 """What ``copy_file_range`` answers where it cannot copy (another file system, an old
 kernel, a file system that does not implement it): the bytes are then written."""

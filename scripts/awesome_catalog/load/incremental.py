@@ -93,7 +93,7 @@ class Kept:
         self.clashes: set[bytes] = state.get("clashes", set())
         self.parents: set[str] = state.get("parents", set())
         self.used: dict[str, int] = state.get("used", {})
-        self.figures: dict[tuple[str, int | None, int], int] = state.get("figures", {})
+        self.figures: dict[render.Tally, int] = state.get("figures", {})
         self.ids = Shards(blobs.pick(state.get("ids", ())))  # each entry's id -> how many entries hold it
         self.marks: dict[str, int] = state.get("marks", {})
         self._rows: dict[str, cache.Packed] = {  # each section's rows packed (``section_rows``)

@@ -117,8 +117,8 @@ def _unchanged(project: Project, recorded: tuple[Any, ...], checked: Checked) ->
 def digest_ahead(project: Project, recorded: Any, stat: inputs.StatKey | None) -> Callable[[], bytes | None] | None:
     """When the README's ``stat`` is the one the ``recorded`` layout names but may not
     answer for its content (the README was written less than ``RACY_NS`` before that
-    layout was recorded), its digest, made by a thread meanwhile (hashlib lets other
-    threads run while it hashes a large README): what to call to wait for it (None when
+    layout was recorded), its digest, made by a thread meanwhile (the hash lets other
+    threads run while it reads a large README): what to call to wait for it (None when
     the README could not be read). None when no digest is needed."""
     if not (isinstance(recorded, tuple) and len(recorded) > 3 and recorded[1] == stat and not recorded[2]):
         return None
@@ -452,8 +452,8 @@ def record(checked: Checked, digest: bytes, st: os.stat_result, layout: regions.
 
 def write(target: Path, outcome: Outcome) -> bytes:
     """Write ``outcome.new`` into ``target`` (README.md, or the file it links to), and
-    give its ``content_digest``, made meanwhile (hashlib lets other threads run while it
-    hashes a large buffer, and writing mostly waits for the disk or the kernel's copy).
+    give its ``content_digest``, made meanwhile (the hash lets other threads run while it
+    reads a large buffer, and writing mostly waits for the disk or the kernel's copy).
     Raises ``OSError``."""
     assert outcome.new is not None
     new = outcome.new
